@@ -1,0 +1,24 @@
+from driftguard.catalog import convert as c
+from driftguard.catalog.spec import Attr, Collect, ResourceSpec
+
+SPEC = ResourceSpec(
+    tf_type="aws_db_instance",
+    cfn_type="AWS::RDS::DBInstance",
+    doc="An RDS database instance.",
+    tf_id="identifier",
+    attrs=(
+        Attr("engine", "str", "database engine", tf=("engine",)),
+        Attr("instance_class", "str", "db.r6g.large, ...", tf=("instance_class",)),
+        Attr("encrypted", "bool", "storage encrypted", tf=("storage_encrypted",),
+             convert=c.truthy),
+        Attr("kms_key_id", "str|null", "KMS key", tf=("kms_key_id",), convert=c.non_empty),
+        Attr("publicly_accessible", "bool", "reachable from the internet",
+             tf=("publicly_accessible",), convert=c.truthy),
+        Attr("multi_az", "bool", "multi-AZ deployment", tf=("multi_az",), convert=c.truthy),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+    ),
+    sensitive=("password",),
+    collect=Collect(service="rds", operation="describe_db_instances", items="DBInstances",
+                    id_field="DBInstanceIdentifier"),
+    iam_permissions=("rds:DescribeDBInstances", "rds:ListTagsForResource"),
+)

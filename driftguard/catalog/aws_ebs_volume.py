@@ -1,0 +1,19 @@
+from driftguard.catalog import convert as c
+from driftguard.catalog.spec import Attr, Collect, ResourceSpec
+
+SPEC = ResourceSpec(
+    tf_type="aws_ebs_volume",
+    cfn_type="AWS::EC2::Volume",
+    doc="An EBS volume.",
+    attrs=(
+        Attr("encrypted", "bool", "encrypted at rest", tf=("encrypted",), convert=c.truthy),
+        Attr("kms_key_id", "str|null", "KMS key", tf=("kms_key_id",), convert=c.non_empty),
+        Attr("size", "int", "size in GiB", tf=("size",)),
+        Attr("volume_type", "str", "gp3, io2, ...", tf=("type",)),
+        Attr("availability_zone", "str", "availability zone", tf=("availability_zone",)),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+    ),
+    collect=Collect(service="ec2", operation="describe_volumes", items="Volumes",
+                    id_field="VolumeId"),
+    iam_permissions=("ec2:DescribeVolumes",),
+)

@@ -1,0 +1,24 @@
+from driftguard.catalog import convert as c
+from driftguard.catalog.spec import Attr, Collect, ResourceSpec
+
+SPEC = ResourceSpec(
+    tf_type="aws_ecr_repository",
+    cfn_type="AWS::ECR::Repository",
+    doc="An ECR container image repository (a model registry, often).",
+    tf_id="name",
+    attrs=(
+        Attr("name", "str", "repository name", tf=("name",)),
+        Attr("image_tag_mutability", "str", "MUTABLE or IMMUTABLE",
+             tf=("image_tag_mutability",), default="MUTABLE"),
+        Attr("scan_on_push", "bool", "images scanned on push",
+             tf=("image_scanning_configuration.0.scan_on_push",), convert=c.truthy),
+        Attr("encryption_type", "str", "AES256 or KMS",
+             tf=("encryption_configuration.0.encryption_type",), default="AES256"),
+        Attr("kms_key", "str|null", "KMS key", tf=("encryption_configuration.0.kms_key",),
+             convert=c.non_empty),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+    ),
+    collect=Collect(service="ecr", operation="describe_repositories", items="repositories",
+                    id_field="repositoryName"),
+    iam_permissions=("ecr:DescribeRepositories", "ecr:ListTagsForResource"),
+)

@@ -1,0 +1,31 @@
+from driftguard.catalog import convert as c
+from driftguard.catalog.spec import Attr, Collect, Link, ResourceSpec
+
+SPEC = ResourceSpec(
+    tf_type="aws_instance",
+    cfn_type="AWS::EC2::Instance",
+    doc="An EC2 instance.",
+    attrs=(
+        Attr("instance_type", "str", "instance type, e.g. g5.xlarge", tf=("instance_type",)),
+        Attr("ami", "str", "AMI id", tf=("ami",)),
+        Attr("subnet_id", "str", "subnet id", tf=("subnet_id",)),
+        Attr("associate_public_ip_address", "bool|null",
+             "public IP requested; null when not set (the subnet decides)",
+             tf=("associate_public_ip_address",)),
+        Attr("vpc_security_group_ids", "list[str]", "security group ids",
+             tf=("vpc_security_group_ids",), convert=c.sorted_list),
+        Attr("metadata_http_tokens", "str|null", "IMDS tokens: required (IMDSv2) or optional",
+             tf=("metadata_options.0.http_tokens",)),
+        Attr("root_volume_encrypted", "bool|null", "root EBS volume encrypted",
+             tf=("root_block_device.0.encrypted",)),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+    ),
+    links=(
+        Link("subnet_map_public_ip_on_launch",
+             "the subnet's map_public_ip_on_launch, when the subnet is in the same input",
+             via="subnet_id", target_type="aws_subnet", target_attr="map_public_ip_on_launch"),
+    ),
+    collect=Collect(service="ec2", operation="describe_instances",
+                    items="Reservations[].Instances[]", id_field="InstanceId"),
+    iam_permissions=("ec2:DescribeInstances",),
+)

@@ -1,0 +1,65 @@
+from driftguard.catalog import convert as c
+from driftguard.catalog.spec import Attr, Collect, Detail, Fold, ResourceSpec
+
+SSE_DEFAULT = "rule.0.apply_server_side_encryption_by_default.0"
+INLINE_SSE = f"server_side_encryption_configuration.0.{SSE_DEFAULT}"
+
+SPEC = ResourceSpec(
+    tf_type="aws_s3_bucket",
+    cfn_type="AWS::S3::Bucket",
+    doc="An S3 bucket, with the settings that provider v4+ splits into their own resources.",
+    attrs=(
+        Attr("bucket", "str", "bucket name", tf=("bucket",)),
+        Attr("encrypted", "bool", "default server-side encryption configured",
+             tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.truthy),
+        Attr("sse_algorithm", "str|null", "AES256, aws:kms or aws:kms:dsse",
+             tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.non_empty),
+        Attr("kms_key_id", "str|null", "KMS key of the default encryption",
+             tf=(f"{INLINE_SSE}.kms_master_key_id",), convert=c.non_empty),
+        Attr("versioning", "bool", "versioning enabled",
+             tf=("versioning.0.enabled",), convert=c.truthy),
+        Attr("public_access_block", "object|null",
+             "the four public access block flags, null when no block is attached"),
+        Attr("acl", "str|null", "canned ACL", tf=("acl",), convert=c.non_empty),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+    ),
+    folds=(
+        Fold("aws_s3_bucket_server_side_encryption_configuration", parent_ref="bucket", attrs=(
+            Attr("encrypted", "bool", "", tf=(f"{SSE_DEFAULT}.sse_algorithm",),
+                 convert=c.truthy),
+            Attr("sse_algorithm", "str|null", "", tf=(f"{SSE_DEFAULT}.sse_algorithm",),
+                 convert=c.non_empty),
+            Attr("kms_key_id", "str|null", "", tf=(f"{SSE_DEFAULT}.kms_master_key_id",),
+                 convert=c.non_empty),
+        )),
+        Fold("aws_s3_bucket_versioning", parent_ref="bucket", attrs=(
+            Attr("versioning", "bool", "", tf=("versioning_configuration.0.status",),
+                 convert=c.enabled),
+        )),
+        Fold("aws_s3_bucket_public_access_block", parent_ref="bucket", attrs=(
+            Attr("public_access_block", "object", "",
+                 tf=("block_public_acls", "block_public_policy", "ignore_public_acls",
+                     "restrict_public_buckets"),
+                 convert=c.public_access_block),
+        )),
+        Fold("aws_s3_bucket_acl", parent_ref="bucket", attrs=(
+            Attr("acl", "str|null", "", tf=("acl",), convert=c.non_empty),
+        )),
+    ),
+    collect=Collect(
+        service="s3", operation="list_buckets", items="Buckets", id_field="Name",
+        is_global=True,
+        details=(
+            Detail("get_bucket_encryption", "Bucket",
+                   missing_ok=("ServerSideEncryptionConfigurationNotFoundError",)),
+            Detail("get_bucket_versioning", "Bucket"),
+            Detail("get_public_access_block", "Bucket",
+                   missing_ok=("NoSuchPublicAccessBlockConfiguration",)),
+            Detail("get_bucket_tagging", "Bucket", missing_ok=("NoSuchTagSet",)),
+        ),
+    ),
+    iam_permissions=(
+        "s3:ListAllMyBuckets", "s3:GetEncryptionConfiguration", "s3:GetBucketVersioning",
+        "s3:GetBucketPublicAccessBlock", "s3:GetBucketTagging", "s3:GetBucketLocation",
+    ),
+)

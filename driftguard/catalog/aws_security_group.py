@@ -1,0 +1,41 @@
+from driftguard.catalog import convert as c
+from driftguard.catalog.spec import Attr, Collect, Fold, ResourceSpec
+
+RULE_ARGS = ("type", "protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks")
+VPC_RULE_ARGS = ("ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6")
+RULES_DOC = "rules {protocol, from_port, to_port, cidrs}"
+
+SPEC = ResourceSpec(
+    tf_type="aws_security_group",
+    cfn_type="AWS::EC2::SecurityGroup",
+    doc="A VPC security group, with its inline and standalone rules folded in.",
+    attrs=(
+        Attr("name", "str", "group name", tf=("name",)),
+        Attr("vpc_id", "str", "VPC id", tf=("vpc_id",)),
+        Attr("description", "str", "description", tf=("description",)),
+        Attr("ingress", "list[rule]", f"ingress {RULES_DOC}", tf=("ingress",),
+             convert=c.inline_rules),
+        Attr("egress", "list[rule]", f"egress {RULES_DOC}", tf=("egress",),
+             convert=c.inline_rules),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+    ),
+    folds=(
+        Fold("aws_security_group_rule", parent_ref="security_group_id", extend=True, attrs=(
+            Attr("ingress", "list[rule]", "", tf=RULE_ARGS,
+                 convert=c.rules_of_direction("ingress")),
+            Attr("egress", "list[rule]", "", tf=RULE_ARGS,
+                 convert=c.rules_of_direction("egress")),
+        )),
+        Fold("aws_vpc_security_group_ingress_rule", parent_ref="security_group_id",
+             extend=True, attrs=(
+                 Attr("ingress", "list[rule]", "", tf=VPC_RULE_ARGS, convert=c.vpc_rule),
+             )),
+        Fold("aws_vpc_security_group_egress_rule", parent_ref="security_group_id",
+             extend=True, attrs=(
+                 Attr("egress", "list[rule]", "", tf=VPC_RULE_ARGS, convert=c.vpc_rule),
+             )),
+    ),
+    collect=Collect(service="ec2", operation="describe_security_groups",
+                    items="SecurityGroups", id_field="GroupId"),
+    iam_permissions=("ec2:DescribeSecurityGroups",),
+)

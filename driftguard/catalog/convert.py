@@ -1,0 +1,88 @@
+"""Small value converters the catalog specs share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_PROTOCOLS = {"-1": "-1", "all": "-1", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+
+
+def protocol(value: Any) -> str:
+    text = str(value).lower()
+    return _PROTOCOLS.get(text, text)
+
+
+def rule(proto: Any, from_port: Any, to_port: Any, cidrs: list[str]) -> dict[str, Any]:
+    """One canonical security group rule; all-protocol rules cover every port."""
+    proto = protocol(proto)
+    if proto == "-1":
+        from_port, to_port = 0, 65535
+    return {
+        "protocol": proto,
+        "from_port": int(from_port) if from_port is not None else None,
+        "to_port": int(to_port) if to_port is not None else None,
+        "cidrs": sorted(c for c in cidrs if c),
+    }
+
+
+def sort_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def order(r: dict[str, Any]) -> tuple[Any, ...]:
+        return (r["protocol"], r["from_port"] or 0, r["to_port"] or 0, r["cidrs"])
+
+    return sorted(rules, key=order)
+
+
+def inline_rules(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Terraform's inline ingress/egress blocks (aws_security_group)."""
+    return sort_rules(
+        [
+            rule(
+                b.get("protocol"),
+                b.get("from_port"),
+                b.get("to_port"),
+                (b.get("cidr_blocks") or []) + (b.get("ipv6_cidr_blocks") or []),
+            )
+            for b in blocks or []
+        ]
+    )
+
+
+def rules_of_direction(direction: str):  # noqa: ANN201 - returns a converter
+    """Converter for aws_security_group_rule: one rule, if it points the given way."""
+
+    def convert(kind, proto, from_port, to_port, v4, v6) -> list[dict[str, Any]]:  # noqa: ANN001
+        if kind != direction:
+            return []
+        return [rule(proto, from_port, to_port, (v4 or []) + (v6 or []))]
+
+    return convert
+
+
+def vpc_rule(proto: Any, from_port: Any, to_port: Any, v4: Any, v6: Any) -> list[dict[str, Any]]:
+    """aws_vpc_security_group_{ingress,egress}_rule: one rule with one CIDR."""
+    return [rule(proto, from_port, to_port, [v4, v6])]
+
+
+def enabled(value: Any) -> bool:
+    return value == "Enabled"
+
+
+def truthy(value: Any) -> bool:
+    return bool(value)
+
+
+def non_empty(value: Any) -> Any:
+    return value or None
+
+
+def sorted_list(value: Any) -> list[Any]:
+    return sorted(value or [])
+
+
+def public_access_block(acls: Any, policy: Any, ignore: Any, restrict: Any) -> dict[str, bool]:
+    return {
+        "block_public_acls": bool(acls),
+        "block_public_policy": bool(policy),
+        "ignore_public_acls": bool(ignore),
+        "restrict_public_buckets": bool(restrict),
+    }

@@ -1,0 +1,94 @@
+"""The declarative shape of one resource type (one file per type in this package)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Attr:
+    """One canonical attribute and where each source keeps it.
+
+    `tf` lists dotted paths into the Terraform attributes (`metadata_options.0.http_tokens`).
+    Without `convert` they are alternatives: the first one that is set wins. With `convert`,
+    the value is `convert(*values_of_all_paths)`. A value unknown until apply in any path
+    that is read makes the canonical attribute unknown.
+    """
+
+    name: str
+    kind: str
+    doc: str
+    tf: tuple[str, ...] = ()
+    convert: Callable[..., Any] | None = None
+    default: Any = None
+    drift: bool = True
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A Terraform type whose settings belong to a parent's canonical attributes.
+
+    AWS provider v4+ split S3 bucket settings into their own resources; security group
+    rules can stand alone. `parent_ref` is the child's attribute naming the parent (its id
+    or name); when that is unknown in a plan, the plan's configuration references join them.
+    With `extend`, list values are appended to the parent's (rules), else they replace.
+    """
+
+    tf_type: str
+    parent_ref: str
+    attrs: tuple[Attr, ...]
+    extend: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    """A canonical attribute copied from another declared resource this one points at."""
+
+    name: str
+    doc: str
+    via: str  # the Terraform attribute holding the target's id, e.g. subnet_id
+    target_type: str
+    target_attr: str
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A per-resource boto3 call that completes the live attributes."""
+
+    operation: str  # boto3 method name, e.g. get_bucket_encryption
+    param: str  # request parameter that takes the resource id, e.g. Bucket
+    missing_ok: tuple[str, ...] = ()  # error codes that mean "not configured"
+
+
+@dataclass(frozen=True)
+class Collect:
+    """How the live collector lists the type."""
+
+    service: str  # boto3 service name
+    operation: str  # paginated list/describe method, e.g. describe_instances
+    items: str  # JMESPath to the items in each page
+    id_field: str  # field of an item holding the id
+    details: tuple[Detail, ...] = ()
+    is_global: bool = False  # listed once per account, not per region
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    tf_type: str
+    cfn_type: str
+    doc: str
+    attrs: tuple[Attr, ...]
+    collect: Collect
+    iam_permissions: tuple[str, ...]
+    folds: tuple[Fold, ...] = ()
+    links: tuple[Link, ...] = ()
+    # The Terraform attribute holding the live identity (bucket name, i-..., ...).
+    tf_id: str = "id"
+    # Terraform attributes never shown anywhere, on top of what state/plan mark sensitive.
+    sensitive: tuple[str, ...] = ()
+
+    @property
+    def attr_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.attrs) + tuple(link.name for link in self.links)

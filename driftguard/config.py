@@ -1,0 +1,113 @@
+"""The config file (YAML), validated by pydantic, with environment overrides.
+
+Lookup: `--config FILE`, else $DRIFTGUARD_CONFIG, else ./driftguard.yaml if present, else
+the defaults below. Any setting can be overridden from the environment as
+`DRIFTGUARD_<SECTION>__<KEY>=<YAML value>`, e.g. `DRIFTGUARD_POLICY__ADMIN_PORTS='[22]'`
+or `DRIFTGUARD_FAIL_ON=high`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from driftguard.errors import InputError
+from driftguard.model import Severity
+
+# Families most ML platform teams run: general purpose, compute and memory optimised,
+# and the GPU/accelerator families for training and inference.
+DEFAULT_INSTANCE_TYPES = [
+    "t3.*", "t3a.*", "m5.*", "m6i.*", "m7i.*", "c5.*", "c6i.*", "c7i.*", "r5.*", "r6i.*",
+    "g4dn.*", "g5.*", "g6.*", "p3.*", "p4d.*", "p5.*", "inf2.*", "trn1.*",
+]
+ENV_PREFIX = "DRIFTGUARD_"
+
+
+class PolicySettings(BaseModel):
+    """Passed to the rules as data.driftguard.config."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allowed_instance_types: list[str] = Field(default_factory=lambda: DEFAULT_INSTANCE_TYPES)
+    admin_ports: list[int] = Field(default_factory=lambda: [22, 3389])
+    required_tags: list[str] = Field(default_factory=list)
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fail_on: Severity = Severity.low
+    engine: Literal["embedded"] = "embedded"
+    policy_dirs: list[Path] = Field(default_factory=list, description="added to built-ins")
+    builtin_policies: bool = True
+    policy: PolicySettings = Field(default_factory=PolicySettings)
+
+    @field_validator("fail_on", mode="before")
+    @classmethod
+    def _severity(cls, value: Any) -> Any:
+        return Severity.parse(value) if isinstance(value, str) else value
+
+
+def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    environ = dict(os.environ if environ is None else environ)
+    if path is None and environ.get(f"{ENV_PREFIX}CONFIG"):
+        path = Path(environ[f"{ENV_PREFIX}CONFIG"])
+    if path is None and Path("driftguard.yaml").is_file():
+        path = Path("driftguard.yaml")
+    raw: dict[str, Any] = {}
+    if path is not None:
+        raw = _read_yaml(path)
+    where = str(path) if path else "configuration"
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG":
+            _override(raw, key, value)
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise InputError(where, f"{loc}: {err['msg']}") from None
+    if path is not None:  # policy directories are relative to the config file
+        config.policy_dirs = [path.parent / d for d in config.policy_dirs]
+    return config
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot read config: {exc.strerror or exc}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InputError(path, f"invalid YAML{where}: {problem}") from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError(path, "the config must be a YAML mapping")
+    return raw
+
+
+_KNOWN_ENV = {"DRIFTGUARD_BUILTIN_POLICIES", "DRIFTGUARD_CORPUS", "DRIFTGUARD_DEBUG"}
+
+
+def _override(raw: dict[str, Any], key: str, value: str) -> None:
+    if key in _KNOWN_ENV:
+        return
+    path = key.removeprefix(ENV_PREFIX).lower().split("__")
+    node = raw
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise InputError(key, f"cannot set {part}: it is not a section")
+    try:
+        node[path[-1]] = yaml.safe_load(value)
+    except yaml.YAMLError:
+        node[path[-1]] = value

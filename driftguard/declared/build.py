@@ -1,0 +1,181 @@
+"""From Terraform-shaped records to canonical Resources: map, fold, link.
+
+Plans and states both produce `Record`s; this module turns them into Resources through
+the catalog. Split resources (S3 settings, security group rules) fold into their parent;
+links copy a setting from the resource an attribute points at (an instance's subnet).
+A parent is found by id when the child's reference is known, otherwise through the
+plan's configuration references (`bucket = aws_s3_bucket.data.id`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from driftguard.catalog import folds, spec_for
+from driftguard.catalog.convert import sort_rules
+from driftguard.catalog.spec import Attr
+from driftguard.declared import addresses
+from driftguard.declared.values import MASK, UNKNOWN, lookup, mask
+from driftguard.model import Resource, Source
+
+
+@dataclass
+class Record:
+    """One resource instance as Terraform describes it."""
+
+    address: str
+    type: str
+    values: dict[str, Any]
+    unknown: Any = None  # after_unknown tree (plans only)
+    refs: dict[str, list[str]] = field(default_factory=dict)  # attribute -> references
+    action: str | None = None
+
+
+def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any) -> tuple[
+    dict[str, Any], list[str]
+]:
+    """Canonical attributes from Terraform values; names of those unknown until apply."""
+    out: dict[str, Any] = {}
+    unknown_names: list[str] = []
+    for attr in attrs:
+        found = [lookup(values, unknown, path) for path in attr.tf]
+        if attr.convert is not None:
+            if any(v is UNKNOWN for v in found):
+                unknown_names.append(attr.name)
+            else:
+                out[attr.name] = attr.convert(*found)
+            continue
+        value = next((v for v in found if v is not None), None)
+        if value is UNKNOWN:
+            unknown_names.append(attr.name)
+        else:
+            out[attr.name] = copy.copy(attr.default) if value is None else value
+    return out, unknown_names
+
+
+def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
+    resources: list[Resource] = []
+    for rec in records:
+        spec = spec_for(rec.type)
+        if spec is not None:
+            for name in spec.sensitive:
+                if rec.values.get(name) is not None:
+                    rec.values[name] = MASK
+            attributes, unknown = map_attrs(spec.attrs, rec.values, rec.unknown)
+            ident = lookup(rec.values, rec.unknown, spec.tf_id)
+        else:
+            attributes, unknown = {}, []
+            ident = lookup(rec.values, rec.unknown, "id")
+        account, region = _arn_parts(rec.values.get("arn"))
+        resources.append(Resource(
+            type=rec.type,
+            id=ident if isinstance(ident, str) and ident != MASK else None,
+            address=rec.address,
+            source=source,
+            origin=origin,
+            account=account,
+            region=rec.values.get("region") if isinstance(rec.values.get("region"), str)
+            else region,
+            action=rec.action,
+            attributes=attributes,
+            raw=rec.values,
+            unknown=unknown,
+        ))
+    _Joiner(records, resources).run()
+    return resources
+
+
+def _arn_parts(arn: Any) -> tuple[str | None, str | None]:
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None, None
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return None, None
+    return parts[4] or None, parts[3] or None
+
+
+class _Joiner:
+    """Folds and links, with indexes by id and by address (never a nested loop)."""
+
+    def __init__(self, records: list[Record], resources: list[Resource]) -> None:
+        self.pairs = list(zip(records, resources, strict=True))
+        self.by_id: dict[tuple[str, str], Resource] = {}
+        self.by_address: dict[tuple[str, str, str], list[tuple[str, Resource]]] = {}
+        for _, res in self.pairs:
+            if res.id:
+                self.by_id[(res.type, res.id)] = res
+            parsed = addresses.parse(res.address)
+            if parsed:
+                key = (parsed.module, parsed.type, parsed.name)
+                self.by_address.setdefault(key, []).append((parsed.index, res))
+
+    def run(self) -> None:
+        fold_specs = folds()
+        for rec, _ in self.pairs:
+            if rec.type in fold_specs:
+                parent_spec, fold = fold_specs[rec.type]
+                parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
+                if parent is not None:
+                    values, unknown = map_attrs(fold.attrs, rec.values, rec.unknown)
+                    _apply(parent, values, unknown, fold.extend)
+        # Links read the targets' final attributes, so they run after every fold.
+        for rec, res in self.pairs:
+            spec = spec_for(rec.type)
+            for link in spec.links if spec else ():
+                target = self.target(rec, link.via, link.target_type)
+                if target is None:
+                    res.attributes[link.name] = None
+                elif link.target_attr in target.unknown:
+                    res.unknown.append(link.name)
+                else:
+                    res.attributes[link.name] = target.attributes.get(link.target_attr)
+
+    def target(self, rec: Record, attr: str, target_type: str) -> Resource | None:
+        """The resource of `target_type` that `rec.attr` names, by id or by reference."""
+        value = lookup(rec.values, rec.unknown, attr)
+        if isinstance(value, str) and (target_type, value) in self.by_id:
+            return self.by_id[(target_type, value)]
+        here = addresses.parse(rec.address)
+        if here is None:
+            return None
+        for text in rec.refs.get(attr, ()):
+            ref = addresses.reference(text)
+            if ref is None or ref[0] != target_type:
+                continue
+            candidates = self.by_address.get((here.module, ref[0], ref[1]), [])
+            found = _pick(candidates, ref[2], here.index)
+            if found is not None:
+                return found
+        return None
+
+
+def _pick(candidates: list[tuple[str, Resource]], ref_index: str, own_index: str) -> (
+    Resource | None
+):
+    """Which instance a reference means: a literal index, the only one, or the same key."""
+    if not candidates:
+        return None
+    if ref_index and not any(tok in ref_index for tok in ("each.", "count.")):
+        return next((r for i, r in candidates if i == ref_index), None)
+    if len(candidates) == 1:
+        return candidates[0][1]
+    return next((r for i, r in candidates if i == own_index), None)
+
+
+def _apply(parent: Resource, values: dict[str, Any], unknown: list[str], extend: bool) -> None:
+    for name, value in values.items():
+        if extend and isinstance(value, list):
+            if name not in parent.unknown:
+                merged = parent.attributes.get(name, []) + value
+                parent.attributes[name] = sort_rules(merged)
+        else:
+            parent.attributes[name] = value
+            if name in parent.unknown:
+                parent.unknown.remove(name)
+    for name in unknown:
+        parent.attributes.pop(name, None)
+        if name not in parent.unknown:
+            parent.unknown.append(name)

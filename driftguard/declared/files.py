@@ -1,0 +1,59 @@
+"""Reading a declared-source file and telling what it is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from driftguard.errors import InputError
+
+Kind = Literal["plan", "state", "state-json"]
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def read_json(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read file: {exc.strerror or exc}") from None
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(
+            path,
+            "this is a binary plan file from `terraform plan -out`; "
+            "convert it with `terraform show -json PLANFILE > plan.json`",
+        )
+    if not data.strip():
+        raise InputError(path, "the file is empty")
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not {encoding} text (byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            path, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+
+
+def detect(path: Path, doc: Any) -> Kind:
+    """Which Terraform JSON document this is; a clear error for anything else."""
+    if not isinstance(doc, dict):
+        raise InputError(path, f"expected a JSON object, found {type(doc).__name__}")
+    if "planned_values" in doc or "resource_changes" in doc:
+        return "plan"
+    if "values" in doc and "format_version" in doc:
+        return "state-json"
+    if "version" in doc and ("resources" in doc or "modules" in doc or "lineage" in doc):
+        return "state"
+    if "AWSTemplateFormatVersion" in doc or "Resources" in doc:
+        raise InputError(path, "CloudFormation templates are not supported yet")
+    keys = ", ".join(sorted(doc)[:6]) or "none"
+    raise InputError(
+        path,
+        "not a Terraform plan (`terraform show -json`), Terraform state or CloudFormation "
+        f"template (top-level keys: {keys})",
+    )

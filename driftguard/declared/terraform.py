@@ -1,0 +1,170 @@
+"""Terraform plans (`terraform show -json`) and state (format 4, or `show -json`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from driftguard.declared import addresses
+from driftguard.declared.build import Record, build
+from driftguard.declared.files import detect, read_json
+from driftguard.declared.values import mask, tree_from_paths
+from driftguard.errors import InputError
+from driftguard.model import Resource
+
+_ACTIONS = {
+    ("create",): "create",
+    ("update",): "update",
+    ("no-op",): "no-op",
+    ("read",): "read",
+    ("delete", "create"): "replace",
+    ("create", "delete"): "replace",
+}
+_GONE = {("delete",), ("forget",)}  # not there after apply: nothing to check
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)")
+
+
+def load(path: Path) -> tuple[str, list[Resource]]:
+    """(kind, resources) of a plan or state file."""
+    doc = read_json(path)
+    kind = detect(path, doc)
+    origin = str(path)
+    if kind == "plan":
+        return "plan", build(plan_records(path, doc), origin, "plan")
+    if kind == "state":
+        return "state", build(state_records(path, doc), origin, "state")
+    values = doc.get("values") or {}
+    return "state", build(module_records(values.get("root_module") or {}), origin, "state")
+
+
+def plan_records(path: Path, doc: dict[str, Any]) -> list[Record]:
+    fmt = str(doc.get("format_version", "0.1"))
+    if fmt.split(".")[0] not in ("0", "1"):
+        raise InputError(path, f"plan format_version {fmt} is newer than driftguard reads "
+                               "(0.1 to 1.x)")
+    planned = {r.address: r for r in module_records(
+        (doc.get("planned_values") or {}).get("root_module") or {})}
+    configured = _configuration_index(doc.get("configuration") or {})
+    records: dict[str, Record] = {}
+    changes = doc.get("resource_changes") or []
+    if not isinstance(changes, list):
+        raise InputError(path, "resource_changes is not a list")
+    for rc in changes:
+        address = rc.get("address") if isinstance(rc, dict) else None
+        parsed = addresses.parse(address) if isinstance(address, str) else None
+        if parsed is None:
+            raise InputError(path, f"resource_changes has an entry without a valid address: "
+                                   f"{str(address)[:80]}")
+        if rc.get("mode", "data" if parsed.is_data else "managed") != "managed":
+            continue
+        change = rc.get("change") or {}
+        actions = tuple(change.get("actions") or ())
+        if actions in _GONE:
+            continue
+        values = change.get("after")
+        if not isinstance(values, dict):
+            values = planned[address].values if address in planned else {}
+        set_by_code, refs = configured.get(parsed.config_key, (None, {}))
+        records[address] = Record(
+            address=address,
+            type=rc.get("type") or parsed.type,
+            values=mask(values, change.get("after_sensitive")),
+            unknown=_unknown_set_by_code(change.get("after_unknown"), set_by_code),
+            refs=refs,
+            action=_ACTIONS.get(actions, "-".join(actions) or None),
+        )
+    changed = {rc.get("address") for rc in changes}
+    for address, rec in planned.items():
+        if address not in changed:
+            records[address] = rec
+    return list(records.values())
+
+
+def _unknown_set_by_code(after_unknown: Any, set_by_code: set[str] | None) -> Any:
+    """Keep unknowns the code asked for; an unset attribute computed by the provider is
+    the provider's default, not a value the code leaves open."""
+    if not isinstance(after_unknown, dict) or set_by_code is None:
+        return after_unknown
+    return {k: v for k, v in after_unknown.items() if k in set_by_code}
+
+
+def _configuration_index(config: dict[str, Any]) -> dict[
+    tuple[tuple[str, ...], str], tuple[set[str], dict[str, list[str]]]
+]:
+    """(module path, type.name) -> (attributes the code sets, their references)."""
+    index: dict[tuple[tuple[str, ...], str], tuple[set[str], dict[str, list[str]]]] = {}
+
+    def walk(module: dict[str, Any], path: tuple[str, ...]) -> None:
+        for res in module.get("resources") or []:
+            if res.get("mode", "managed") != "managed":
+                continue
+            expressions = res.get("expressions") or {}
+            refs = {
+                attr: list(expr["references"])
+                for attr, expr in expressions.items()
+                if isinstance(expr, dict) and expr.get("references")
+            }
+            index[(path, f"{res.get('type')}.{res.get('name')}")] = (set(expressions), refs)
+        for name, call in (module.get("module_calls") or {}).items():
+            walk(call.get("module") or {}, (*path, name))
+
+    walk(config.get("root_module") or {}, ())
+    return index
+
+
+def module_records(module: dict[str, Any]) -> list[Record]:
+    """Managed resources of a planned_values / show -json values module tree."""
+    records: list[Record] = []
+    stack = [module]
+    while stack:
+        mod = stack.pop()
+        for res in mod.get("resources") or []:
+            if res.get("mode", "managed") != "managed" or not res.get("address"):
+                continue
+            values = res.get("values") if isinstance(res.get("values"), dict) else {}
+            records.append(Record(
+                address=res["address"],
+                type=res.get("type", ""),
+                values=mask(values, res.get("sensitive_values")),
+            ))
+        stack.extend(reversed(mod.get("child_modules") or []))
+    return records
+
+
+def state_records(path: Path, doc: dict[str, Any]) -> list[Record]:
+    version = doc.get("version")
+    if version != 4:
+        raise InputError(
+            path,
+            f"Terraform state format version {version} is not supported (expected 4, written "
+            "by Terraform 0.12 and later; `terraform state pull` with a current Terraform "
+            "upgrades it)",
+        )
+    tf_version = str(doc.get("terraform_version", ""))
+    match = _VERSION.match(tf_version)
+    if not match:
+        raise InputError(path, f"terraform_version {tf_version!r} is not a version number")
+    if (int(match[1]), int(match[2])) < (0, 12):
+        raise InputError(path, f"state format 4 cannot come from Terraform {tf_version} "
+                               "(format 4 starts with 0.12); the file is inconsistent")
+    resources = doc.get("resources")
+    if not isinstance(resources, list):
+        raise InputError(path, "state has no resources list")
+    records: list[Record] = []
+    for res in resources:
+        if not isinstance(res, dict) or res.get("mode") != "managed":
+            continue
+        for inst in res.get("instances") or []:
+            if inst.get("deposed"):  # a replaced object awaiting destroy
+                continue
+            values = inst.get("attributes") if isinstance(inst.get("attributes"), dict) else {}
+            sensitive = tree_from_paths(inst.get("sensitive_attributes") or [])
+            records.append(Record(
+                address=addresses.join(res.get("module", ""), res.get("type", ""),
+                                       res.get("name", ""), addresses.index_of(
+                                           inst.get("index_key"))),
+                type=res.get("type", ""),
+                values=mask(values, sensitive),
+            ))
+    return records

@@ -1,0 +1,120 @@
+"""The canonical model shared by every stage: Resource in, Finding out.
+
+See docs/canonical-model.md for the contract that policies read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import IntEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Source = Literal["plan", "state", "cloudformation", "live"]
+
+
+class Severity(IntEnum):
+    info = 0
+    low = 1
+    medium = 2
+    high = 3
+    critical = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().lower()]
+        except KeyError:
+            names = ", ".join(s.name for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+
+class Resource(BaseModel):
+    """One resource, from any source, in canonical form."""
+
+    type: str
+    id: str | None = None
+    address: str
+    source: Source
+    origin: str = Field(description="the file or URL that declared it, or 'live'")
+    account: str | None = None
+    region: str | None = None
+    action: str | None = Field(default=None, description="plan action: create, update, ...")
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    raw: dict[str, Any] = Field(default_factory=dict)
+    unknown: list[str] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.origin}#{self.address}"
+
+    def policy_input(self) -> dict[str, Any]:
+        """The object policies see (docs/canonical-model.md)."""
+        return {
+            "key": self.key,
+            "type": self.type,
+            "id": self.id,
+            "address": self.address,
+            "source": self.source,
+            "action": self.action,
+            "account": self.account,
+            "region": self.region,
+            "attributes": self.attributes,
+            "unknown": self.unknown,
+        }
+
+
+class Rule(BaseModel):
+    """A policy rule's metadata, read from its `# METADATA` block."""
+
+    id: str
+    package: str
+    title: str
+    severity: Severity
+    description: str = ""
+    remediation: str = ""
+    file: str = ""
+    references: dict[str, str] = Field(default_factory=dict)
+
+
+class Finding(BaseModel):
+    """A policy violation on one resource."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    level: Literal["deny", "warn"]
+    message: str
+    resource_address: str
+    resource_type: str
+    origin: str
+    source: Source | None = None
+    unknown: bool = Field(default=False, description="the value is unknown until apply")
+    remediation: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        text = "\x1f".join(("violation", self.rule_id, self.origin, self.resource_address))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class SourceSummary(BaseModel):
+    path: str
+    kind: str  # plan, state
+    resources: int
+
+
+class CheckResult(BaseModel):
+    """The outcome of `driftguard check`: findings over declared resources."""
+
+    sources: list[SourceSummary]
+    resources: int
+    rules: list[Rule]
+    findings: list[Finding]
+    fail_on: Severity
+    timings: dict[str, float] = Field(default_factory=dict)
+
+    def failing(self) -> list[Finding]:
+        """Deny findings at or above the threshold: these fail the gate."""
+        return [f for f in self.findings if f.level == "deny" and f.severity >= self.fail_on]

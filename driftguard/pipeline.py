@@ -1,0 +1,49 @@
+"""Wires the stages: declared sources -> policies -> result."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from driftguard.config import Config
+from driftguard.declared import terraform
+from driftguard.model import CheckResult, Resource, SourceSummary
+from driftguard.policy import evaluate as policy
+from driftguard.policy.embedded import EmbeddedEngine
+
+
+def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:
+    builtin = [policy.builtin_dir()] if config.builtin_policies else []
+    return [*builtin, *config.policy_dirs, *extra]
+
+
+def check(
+    paths: Sequence[Path], config: Config, extra_policy_dirs: Sequence[Path] = ()
+) -> CheckResult:
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    resources: list[Resource] = []
+    sources: list[SourceSummary] = []
+    for path in paths:
+        kind, loaded = terraform.load(path)
+        resources.extend(loaded)
+        sources.append(SourceSummary(path=str(path), kind=kind, resources=len(loaded)))
+    timings["load"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    policies = policy.load(policy_dirs(config, extra_policy_dirs))
+    engine = EmbeddedEngine(policies.files, policy.policy_data(config.policy.model_dump()))
+    timings["policy_load"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    findings = policy.evaluate(engine, policies, resources)
+    timings["evaluate"] = time.perf_counter() - start
+    return CheckResult(
+        sources=sources,
+        resources=len(resources),
+        rules=sorted(policies.rules.values(), key=lambda r: r.id),
+        findings=findings,
+        fail_on=config.fail_on,
+        timings=timings,
+    )

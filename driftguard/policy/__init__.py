@@ -1,0 +1,1 @@
+"""Rego policies: rule metadata, the embedded engine, findings."""

@@ -1,0 +1,50 @@
+"""The embedded engine: the regorus Rego interpreter, in process."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import regorus
+
+from driftguard.errors import PolicyError
+
+_LOCATION = re.compile(r"-->\s*(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+)")
+_ERROR = re.compile(r"^error:\s*(?P<msg>.+)$", re.MULTILINE)
+
+
+def engine_error(exc: Exception) -> str:
+    """One line from a regorus error: `file:line:col: message`, no Rust backtrace."""
+    text = str(exc).split("\n\nStack backtrace:", 1)[0].strip()
+    where, what = _LOCATION.search(text), _ERROR.search(text)
+    if where and what:
+        return f"{where['file']}:{where['line']}:{where['col']}: {what['msg'].strip()}"
+    return " ".join(text.split())
+
+
+class EmbeddedEngine:
+    """Loads policy files and data once; evaluates `data.driftguard.rules` per input."""
+
+    def __init__(self, files: list[tuple[Path, str]], data: dict[str, Any]) -> None:
+        self._engine = regorus.Engine()
+        for path, text in files:
+            try:
+                self._engine.add_policy(str(path), text)
+            except RuntimeError as exc:
+                raise PolicyError(engine_error(exc)) from None
+        self._engine.add_data(data)
+
+    def evaluate(self, policy_input: dict[str, Any]) -> dict[str, Any]:
+        """The value of data.driftguard.rules: nested packages, each with deny/warn sets."""
+        try:
+            self._engine.set_input(policy_input)
+            # eval_query cannot return sets of objects (unhashable in Python): use JSON.
+            result = json.loads(self._engine.eval_query_as_json("data.driftguard.rules"))
+        except RuntimeError as exc:
+            raise PolicyError(f"policy evaluation failed: {engine_error(exc)}") from None
+        rows = result.get("result") or []
+        if not rows:
+            return {}
+        return rows[0]["expressions"][0]["value"] or {}

@@ -1,0 +1,58 @@
+"""Load policy directories once; evaluate every rule over every resource in one query."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from driftguard.errors import InputError
+from driftguard.model import Finding, Resource, Rule
+from driftguard.policy.findings import to_findings
+from driftguard.policy.metadata import read_rule
+
+
+def builtin_dir() -> Path:
+    """The shipped policies: beside the package in a checkout, or where the env says."""
+    override = os.environ.get("DRIFTGUARD_BUILTIN_POLICIES")
+    return Path(override) if override else Path(__file__).resolve().parents[2] / "policies"
+
+
+@dataclass(frozen=True)
+class Policies:
+    files: list[tuple[Path, str]]
+    rules: dict[str, Rule]  # by package
+
+
+def load(dirs: list[Path]) -> Policies:
+    """Every non-test `.rego` file under the directories, with its rule's metadata."""
+    files: list[tuple[Path, str]] = []
+    rules: dict[str, Rule] = {}
+    for directory in dirs:
+        if not directory.is_dir():
+            raise InputError(directory, "policy directory does not exist")
+        for path in sorted(directory.rglob("*.rego")):
+            if path.name.endswith("_test.rego"):
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(path, f"cannot read policy: {exc}") from None
+            files.append((path, text))
+            rule = read_rule(path, text)
+            if rule is not None:
+                rules[rule.package] = rule
+    return Policies(files, rules)
+
+
+def policy_data(settings: dict[str, Any]) -> dict[str, Any]:
+    """The data document rules read their settings from: data.driftguard.config."""
+    return {"driftguard": {"config": settings}}
+
+
+def evaluate(engine: Any, policies: Policies, resources: list[Resource]) -> list[Finding]:
+    """One evaluation over all resources; `engine` has `evaluate(input) -> result`."""
+    by_key = {r.key: r for r in resources}
+    result = engine.evaluate({"resources": [r.policy_input() for r in resources]})
+    return to_findings(result, policies.rules, by_key)

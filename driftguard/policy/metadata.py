@@ -1,0 +1,67 @@
+"""Rule metadata from OPA's `# METADATA` comment blocks (package scope).
+
+driftguard reads the blocks itself: the embedded engine has no `rego.metadata.*`.
+A package without a block is still a rule, named after its package, severity medium.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from driftguard.errors import PolicyError
+from driftguard.model import Rule, Severity
+
+_PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
+_REFERENCE_KEYS = ("checkov", "trivy", "tfsec", "cis")
+
+
+def read_rule(path: Path, text: str) -> Rule | None:
+    """The rule a policy file defines, or None for a file outside driftguard.rules."""
+    match = _PACKAGE.search(text)
+    if not match or not match[1].startswith("driftguard.rules."):
+        return None
+    package = match[1]
+    meta = _package_metadata(path, text[: match.start()])
+    custom = meta.get("custom") or {}
+    try:
+        severity = Severity.parse(str(custom.get("severity", "medium")))
+    except ValueError as exc:
+        raise PolicyError(f"{path}: METADATA: {exc}") from None
+    return Rule(
+        id=str(custom.get("id") or package.removeprefix("driftguard.rules.")),
+        package=package,
+        title=str(meta.get("title") or package),
+        description=str(meta.get("description") or "").strip(),
+        severity=severity,
+        remediation=str(custom.get("remediation") or "").strip(),
+        file=str(path),
+        references={k: str(custom[k]) for k in _REFERENCE_KEYS if custom.get(k)},
+    )
+
+
+def _package_metadata(path: Path, head: str) -> dict[str, Any]:
+    """The METADATA block directly above the package line, if any."""
+    lines = head.rstrip("\n").split("\n")
+    block: list[str] = []
+    for line in reversed(lines):
+        if not line.startswith("#"):
+            break
+        block.append(line)
+    block.reverse()
+    try:
+        start = next(i for i, line in enumerate(block) if line.strip() == "# METADATA")
+    except StopIteration:
+        return {}
+    body = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in
+                     block[start + 1:])
+    try:
+        meta = yaml.safe_load(body) or {}
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{path}: METADATA is not valid YAML: {exc}".splitlines()[0]) from None
+    if not isinstance(meta, dict):
+        raise PolicyError(f"{path}: METADATA must be a YAML mapping")
+    return meta

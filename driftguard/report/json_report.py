@@ -1,0 +1,48 @@
+"""The JSON report. Its schema is versioned (docs/json-report.md, schema/check-v1.json):
+fields are only added within a version; anything else bumps it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from driftguard import __version__
+from driftguard.model import CheckResult, Finding
+from driftguard.report.summary import summarize
+
+SCHEMA = "driftguard.check/v1"
+
+
+def render(result: CheckResult) -> str:
+    doc: dict[str, Any] = {
+        "schema": SCHEMA,
+        "driftguard_version": __version__,
+        "fail_on": result.fail_on.name,
+        "summary": summarize(result),
+        "sources": [s.model_dump() for s in result.sources],
+        "rules": [
+            {**r.model_dump(exclude={"severity"}), "severity": r.severity.name}
+            for r in result.rules
+        ],
+        "findings": [_finding(f) for f in result.findings],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "fingerprint": f.fingerprint,
+        "rule_id": f.rule_id,
+        "title": f.title,
+        "severity": f.severity.name,
+        "level": f.level,
+        "message": f.message,
+        "unknown_until_apply": f.unknown,
+        "resource": {
+            "address": f.resource_address,
+            "type": f.resource_type,
+            "origin": f.origin,
+            "source": f.source,
+        },
+        "remediation": f.remediation,
+    }
