@@ -8,6 +8,7 @@ SPEC = ResourceSpec(
     tf_type="aws_s3_bucket",
     cfn_type="AWS::S3::Bucket",
     doc="An S3 bucket, with the settings that provider v4+ splits into their own resources.",
+    tf_id="bucket",
     attrs=(
         Attr("bucket", "str", "bucket name", tf=("bucket",)),
         Attr("encrypted", "bool", "default server-side encryption configured",

@@ -1,7 +1,7 @@
 from driftguard.catalog import convert as c
 from driftguard.catalog.spec import Attr, Collect, Fold, ResourceSpec
 
-RULE_ARGS = ("type", "protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks")
+RULE_ARGS = ("protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks")
 VPC_RULE_ARGS = ("ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6")
 RULES_DOC = "rules {protocol, from_port, to_port, cidrs}"
 
@@ -21,10 +21,10 @@ SPEC = ResourceSpec(
     ),
     folds=(
         Fold("aws_security_group_rule", parent_ref="security_group_id", extend=True, attrs=(
-            Attr("ingress", "list[rule]", "", tf=RULE_ARGS,
-                 convert=c.rules_of_direction("ingress")),
-            Attr("egress", "list[rule]", "", tf=RULE_ARGS,
-                 convert=c.rules_of_direction("egress")),
+            Attr("ingress", "list[rule]", "", tf=RULE_ARGS, convert=c.standalone_rule,
+                 when=("type", "ingress")),
+            Attr("egress", "list[rule]", "", tf=RULE_ARGS, convert=c.standalone_rule,
+                 when=("type", "egress")),
         )),
         Fold("aws_vpc_security_group_ingress_rule", parent_ref="security_group_id",
              extend=True, attrs=(

@@ -47,15 +47,11 @@ def inline_rules(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     )
 
 
-def rules_of_direction(direction: str):  # noqa: ANN201 - returns a converter
-    """Converter for aws_security_group_rule: one rule, if it points the given way."""
-
-    def convert(kind, proto, from_port, to_port, v4, v6) -> list[dict[str, Any]]:  # noqa: ANN001
-        if kind != direction:
-            return []
-        return [rule(proto, from_port, to_port, (v4 or []) + (v6 or []))]
-
-    return convert
+def standalone_rule(proto: Any, from_port: Any, to_port: Any, v4: Any, v6: Any) -> list[
+    dict[str, Any]
+]:
+    """aws_security_group_rule: one rule with its IPv4 and IPv6 ranges."""
+    return [rule(proto, from_port, to_port, (v4 or []) + (v6 or []))]
 
 
 def vpc_rule(proto: Any, from_port: Any, to_port: Any, v4: Any, v6: Any) -> list[dict[str, Any]]:

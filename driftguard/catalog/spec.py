@@ -24,6 +24,8 @@ class Attr:
     convert: Callable[..., Any] | None = None
     default: Any = None
     drift: bool = True
+    # Fold attributes only: applies when the child's value at this path equals the given one.
+    when: tuple[str, Any] | None = None
 
 
 @dataclass(frozen=True)

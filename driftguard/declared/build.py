@@ -41,6 +41,8 @@ def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any) -> tu
     out: dict[str, Any] = {}
     unknown_names: list[str] = []
     for attr in attrs:
+        if attr.when and lookup(values, unknown, attr.when[0]) != attr.when[1]:
+            continue
         found = [lookup(values, unknown, path) for path in attr.tf]
         if attr.convert is not None:
             if any(v is UNKNOWN for v in found):

@@ -1,0 +1,25 @@
+# Two entry points that work from a clean clone: `make demo` and `make test`.
+# Both create .venv on first use and install driftguard into it (editable, with test tools).
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint clean
+
+$(BIN)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The gate on the example ML platform plan: prints violations (exit 1 means "found some").
+demo: $(BIN)/.installed
+	$(BIN)/driftguard check configs/examples/ml-plan.json || [ $$? -eq 1 ]
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check driftguard tests bench
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,60 @@
+"""Build small `terraform show -json` plans for tests, the way Terraform writes them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from driftguard.declared.addresses import parse
+
+
+def change(address: str, after: dict[str, Any], *, unknown: dict[str, Any] | None = None,
+           sensitive: dict[str, Any] | None = None, actions: tuple[str, ...] = ("create",),
+           refs: dict[str, list[str]] | None = None, sets: tuple[str, ...] = ()
+           ) -> dict[str, Any]:
+    """One resource change; `refs`/`sets` describe the configuration's expressions."""
+    return {"address": address, "after": after, "unknown": unknown or {},
+            "sensitive": sensitive or {}, "actions": list(actions), "refs": refs or {},
+            "sets": set(sets) | set(after) | set(refs or {})}
+
+
+def plan(*changes: dict[str, Any]) -> dict[str, Any]:
+    resource_changes, config_root = [], {"resources": [], "module_calls": {}}
+    seen_config: set[tuple[tuple[str, ...], str]] = set()
+    for c in changes:
+        addr = parse(c["address"])
+        assert addr is not None, c["address"]
+        resource_changes.append({
+            "address": c["address"], "mode": "managed", "type": addr.type, "name": addr.name,
+            "change": {"actions": c["actions"], "after": c["after"],
+                       "after_unknown": c["unknown"], "after_sensitive": c["sensitive"]},
+        })
+        modules, block = addr.config_key
+        if (modules, block) in seen_config:
+            continue
+        seen_config.add((modules, block))
+        node = config_root
+        for name in modules:
+            node = node["module_calls"].setdefault(
+                name, {"module": {"resources": [], "module_calls": {}}})["module"]
+        expressions = {
+            attr: ({"references": c["refs"][attr]} if attr in c["refs"]
+                   else {"constant_value": c["after"].get(attr)})
+            for attr in sorted(c["sets"])
+        }
+        node["resources"].append({"address": block, "mode": "managed", "type": addr.type,
+                                  "name": addr.name, "expressions": expressions})
+    return {
+        "format_version": "1.2",
+        "terraform_version": "1.9.5",
+        "planned_values": {"root_module": {}},
+        "resource_changes": resource_changes,
+        "configuration": {"root_module": config_root},
+    }
+
+
+def write(tmp_path: Path, doc: dict[str, Any], name: str = "plan.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(doc))
+    return path
