@@ -75,7 +75,7 @@ class Rule(BaseModel):
     description: str = ""
     remediation: str = ""
     file: str = ""
-    references: dict[str, str] = Field(default_factory=dict)
+    references: dict[str, list[str]] = Field(default_factory=dict)  # checkov: [CKV_AWS_19]
 
 
 class Finding(BaseModel):

@@ -39,8 +39,12 @@ def read_rule(path: Path, text: str) -> Rule | None:
         severity=severity,
         remediation=str(custom.get("remediation") or "").strip(),
         file=str(path),
-        references={k: str(custom[k]) for k in _REFERENCE_KEYS if custom.get(k)},
+        references={k: _as_list(custom[k]) for k in _REFERENCE_KEYS if custom.get(k)},
     )
+
+
+def _as_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def _package_metadata(path: Path, head: str) -> dict[str, Any]:

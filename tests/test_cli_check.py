@@ -1,0 +1,163 @@
+"""`driftguard check` end to end, in process: verdicts, formats, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from plans import change, plan, write
+
+from driftguard.cli import main
+
+SCHEMA = json.loads(
+    (Path(__file__).parents[1] / "driftguard/report/schema/check-v1.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def _no_local_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for var in ("DRIFTGUARD_CONFIG", "DRIFTGUARD_FAIL_ON"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def small_plan(tmp_path: Path) -> Path:
+    return write(tmp_path, plan(
+        change("aws_ebs_volume.scratch", {"encrypted": False, "size": 100}),
+        change("aws_instance.train", {"instance_type": "x2iedn.32xlarge",
+                                      "associate_public_ip_address": False}),
+        change("aws_instance.ok", {"instance_type": "g5.xlarge",
+                                   "associate_public_ip_address": False}),
+        change("aws_subnet.public", {"map_public_ip_on_launch": True}),
+    ))
+
+
+def test_text_report_lists_violations_and_fails(capsys, tmp_path: Path) -> None:
+    code, out, err = run(capsys, "check", str(small_plan(tmp_path)))
+    assert code == 1, err
+    assert "DG-ENC-002" in out and "aws_ebs_volume.scratch" in out
+    assert "DG-CMP-001" in out and "aws_instance.train" in out
+    assert "aws_instance.ok" not in out
+    assert "medium (warn)" in out  # the subnet rule warns
+    assert out.strip().splitlines()[-1].startswith("FAIL: 2 violations at or above low")
+
+
+def test_fail_on_threshold_decides_the_exit_code(capsys, tmp_path: Path) -> None:
+    path = str(small_plan(tmp_path))
+    assert run(capsys, "check", path, "--fail-on", "high")[0] == 1
+    code, out, _ = run(capsys, "check", path, "--fail-on", "critical")
+    assert code == 0
+    assert out.strip().splitlines()[-1].startswith("PASS: no violations at or above critical")
+
+
+def test_json_report_matches_schema_and_exit_code(capsys, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "check", str(small_plan(tmp_path)), "--format", "json")
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert code == 1 and doc["summary"]["passed"] is False
+    assert {f["rule_id"] for f in doc["findings"]} == {"DG-ENC-002", "DG-CMP-001", "DG-NET-002"}
+    assert doc["summary"]["warnings"] == 1
+
+
+def test_clean_plan_passes(capsys, tmp_path: Path) -> None:
+    path = write(tmp_path, plan(change("aws_ebs_volume.v", {"encrypted": True})))
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 0 and out.startswith("PASS")
+
+
+def test_unknown_value_is_a_finding_not_a_silent_pass(capsys, tmp_path: Path) -> None:
+    path = write(tmp_path, plan(change(
+        "aws_ebs_volume.v", {"encrypted": None}, unknown={"encrypted": True},
+        sets=("encrypted",))))
+    code, out, _ = run(capsys, "check", str(path), "--format", "json")
+    finding = json.loads(out)["findings"][0]
+    assert code == 1
+    assert finding["unknown_until_apply"] is True and finding["rule_id"] == "DG-ENC-002"
+
+
+def test_secret_never_reaches_any_output(capsys, tmp_path: Path) -> None:
+    secret = "s3cr3t-Pa55word"
+    path = write(tmp_path, plan(change(
+        "aws_db_instance.meta", {"identifier": "meta", "password": secret,
+                                 "storage_encrypted": False, "tags": {"token": secret}},
+        sensitive={"password": True, "tags": {"token": True}})))
+    for fmt in ("text", "json"):
+        code, out, err = run(capsys, "check", str(path), "--format", fmt)
+        assert code == 1
+        assert secret not in out + err
+
+
+def test_config_file_and_environment_feed_the_rules(capsys, tmp_path: Path, monkeypatch) -> None:
+    path = str(small_plan(tmp_path))
+    config = tmp_path / "dg.yaml"
+    config.write_text("policy:\n  allowed_instance_types: ['x2iedn.*', 'g5.*']\n")
+    code, out, _ = run(capsys, "check", path, "--config", str(config), "--format", "json")
+    assert "DG-CMP-001" not in {f["rule_id"] for f in json.loads(out)["findings"]}
+    monkeypatch.setenv("DRIFTGUARD_FAIL_ON", "critical")
+    assert run(capsys, "check", path, "--config", str(config))[0] == 0
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("fail_on: extreme\n", "fail_on"),
+    ("policy:\n  admin_ports: [ssh]\n", "policy.admin_ports.0"),
+    ("nonsense: 1\n", "nonsense"),
+    ("policy: [\n", "invalid YAML at line"),
+])
+def test_bad_config_is_one_line_and_exit_2(capsys, tmp_path: Path, text: str, problem: str
+                                           ) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text(text)
+    code, out, err = run(capsys, "check", str(small_plan(tmp_path)), "--config", str(config))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert str(config) in err and problem in err
+
+
+def test_rego_syntax_error_names_file_and_line(capsys, tmp_path: Path) -> None:
+    policies = tmp_path / "mine"
+    policies.mkdir()
+    (policies / "broken.rego").write_text(
+        "package driftguard.rules.mine.broken\n\nimport rego.v1\n\ndeny contains x if {\n")
+    code, _, err = run(capsys, "check", str(small_plan(tmp_path)), "--policy", str(policies))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert f"{policies / 'broken.rego'}:" in err
+
+
+def test_custom_policy_directory_adds_rules(capsys, tmp_path: Path) -> None:
+    policies = tmp_path / "mine"
+    policies.mkdir()
+    (policies / "big_volumes.rego").write_text(
+        "# METADATA\n# title: Volumes over 50 GiB need review\n# custom:\n#   id: ACME-001\n"
+        "#   severity: low\npackage driftguard.rules.acme.big_volumes\n\nimport rego.v1\n"
+        "import data.driftguard.lib\n\ndeny contains lib.finding(r, \"too big\") if {\n"
+        "  some r in input.resources\n  r.type == \"aws_ebs_volume\"\n"
+        "  r.attributes.size > 50\n}\n")
+    code, out, _ = run(capsys, "check", str(small_plan(tmp_path)), "--policy", str(policies),
+                       "--format", "json")
+    found = [f for f in json.loads(out)["findings"] if f["rule_id"] == "ACME-001"]
+    assert [f["resource"]["address"] for f in found] == ["aws_ebs_volume.scratch"]
+    assert found[0]["severity"] == "low"
+
+
+def test_missing_file_and_usage_errors_exit_2(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "check", str(tmp_path / "nope.json"))
+    assert code == 2 and "nope.json: cannot read file" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "x.json", "--format", "yaml"])
+    assert exc.value.code == 2
+
+
+def test_report_written_to_output_file(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    code, out, _ = run(capsys, "check", str(small_plan(tmp_path)), "--format", "json",
+                       "--output", str(target))
+    assert code == 1 and out == ""
+    jsonschema.validate(json.loads(target.read_text()), SCHEMA)
