@@ -33,6 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="extra Rego policy directory (repeatable)")
     check.add_argument("--timings", action="store_true", help="print stage timings to stderr")
     check.set_defaults(run=_run_check)
+
+    rules = sub.add_parser("rules", help="list the rules the gate enforces")
+    rules.add_argument("--format", choices=FORMATS, default="text")
+    rules.add_argument("--config", "-c", type=Path, help="config file (YAML)")
+    rules.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR")
+    rules.set_defaults(run=_run_rules)
+
+    policy = sub.add_parser("policy", help="work with Rego policies")
+    policy_sub = policy.add_subparsers(dest="policy_command", required=True)
+    test = policy_sub.add_parser("test", help="run the test_* rules of *_test.rego files")
+    test.add_argument("dirs", nargs="*", type=Path, metavar="DIR",
+                      help="policy directories (default: the built-in policies)")
+    test.set_defaults(run=_run_policy_test)
     return parser
 
 
@@ -53,6 +66,51 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.timings:
         print(" ".join(f"{k}={v:.3f}s" for k, v in result.timings.items()), file=sys.stderr)
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    import json
+
+    from driftguard import pipeline
+    from driftguard.config import load_config
+    from driftguard.policy import evaluate as policy
+
+    config = load_config(args.config)
+    rules = sorted(policy.load(pipeline.policy_dirs(config, args.policy)).rules.values(),
+                   key=lambda r: r.id)
+    if args.format == "json":
+        doc = [{**r.model_dump(exclude={"severity"}), "severity": r.severity.name}
+               for r in rules]
+        print(json.dumps(doc, indent=2))
+        return EXIT_CLEAN
+    width = max((len(r.id) for r in rules), default=2)
+    print(f"{'ID'.ljust(width)}  SEVERITY  TITLE")
+    for r in rules:
+        print(f"{r.id.ljust(width)}  {r.severity.name.ljust(8)}  {r.title}")
+    return EXIT_CLEAN
+
+
+def _run_policy_test(args: argparse.Namespace) -> int:
+    from driftguard.config import PolicySettings
+    from driftguard.policy.evaluate import builtin_dir, policy_data
+    from driftguard.policy.testing import run_policy_tests
+
+    dirs = args.dirs or [builtin_dir()]
+    for directory in dirs:
+        if not directory.exists():
+            raise DriftguardError(f"{directory}: no such policy directory")
+    # User tests may call driftguard.lib: load it unless a given directory holds it already.
+    lib = (builtin_dir() / "lib").resolve()
+    extra = [] if any(lib.is_relative_to(d.resolve()) for d in dirs) else [lib]
+    outcomes = run_policy_tests([*extra, *dirs], policy_data(PolicySettings().model_dump()))
+    outcomes = [o for o in outcomes if not (extra and o.file.resolve().is_relative_to(lib))]
+    for o in outcomes:
+        status = "PASS" if o.passed else "FAIL"
+        detail = f": {o.error}" if o.error else ""
+        print(f"{status}  {o.file}  {o.package}.{o.name}{detail}")
+    failed = sum(1 for o in outcomes if not o.passed)
+    print(f"{len(outcomes) - failed} passed, {failed} failed")
+    return EXIT_FINDINGS if failed or not outcomes else EXIT_CLEAN
 
 
 def _emit(text: str, output: Path | None) -> None:
