@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", "-c", type=Path, help="config file (YAML)")
     check.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR",
                        help="extra Rego policy directory (repeatable)")
+    check.add_argument("--waivers", type=Path, metavar="FILE",
+                       help="reviewed exceptions (YAML): rule, resource, reason, owner, expires")
     check.add_argument("--timings", action="store_true", help="print stage timings to stderr")
     check.set_defaults(run=_run_check)
 
@@ -61,6 +63,8 @@ def _run_check(args: argparse.Namespace) -> int:
             config.fail_on = Severity.parse(args.fail_on)
         except ValueError as exc:
             raise DriftguardError(f"--fail-on: {exc}") from None
+    if args.waivers:
+        config.waivers = args.waivers
     result = pipeline.check(args.files, config, args.policy)
     _emit(RENDERERS[args.format](result), args.output)
     if args.timings:

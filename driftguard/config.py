@@ -44,6 +44,7 @@ class Config(BaseModel):
     engine: Literal["embedded"] = "embedded"
     policy_dirs: list[Path] = Field(default_factory=list, description="added to built-ins")
     builtin_policies: bool = True
+    waivers: Path | None = Field(default=None, description="waiver file (YAML)")
     policy: PolicySettings = Field(default_factory=PolicySettings)
 
     @field_validator("fail_on", mode="before")
@@ -71,8 +72,10 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
         raise InputError(where, f"{loc}: {err['msg']}") from None
-    if path is not None:  # policy directories are relative to the config file
+    if path is not None:  # paths in the file are relative to the file
         config.policy_dirs = [path.parent / d for d in config.policy_dirs]
+        if config.waivers is not None:
+            config.waivers = path.parent / config.waivers
     return config
 
 

@@ -6,6 +6,7 @@ See docs/canonical-model.md for the contract that policies read.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from enum import IntEnum
 from typing import Any, Literal
 
@@ -78,6 +79,17 @@ class Rule(BaseModel):
     references: dict[str, list[str]] = Field(default_factory=dict)  # checkov: [CKV_AWS_19]
 
 
+class WaiverRef(BaseModel):
+    """The waiver that covers a finding (or a stale one, in the result)."""
+
+    rule: str
+    resource: str
+    reason: str
+    owner: str
+    expires: date
+    expired: bool
+
+
 class Finding(BaseModel):
     """A policy violation on one resource."""
 
@@ -92,6 +104,11 @@ class Finding(BaseModel):
     source: Source | None = None
     unknown: bool = Field(default=False, description="the value is unknown until apply")
     remediation: str = ""
+    waiver: WaiverRef | None = None
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None and not self.waiver.expired
 
     @property
     def fingerprint(self) -> str:
@@ -113,8 +130,12 @@ class CheckResult(BaseModel):
     rules: list[Rule]
     findings: list[Finding]
     fail_on: Severity
+    stale_waivers: list[WaiverRef] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
 
     def failing(self) -> list[Finding]:
-        """Deny findings at or above the threshold: these fail the gate."""
-        return [f for f in self.findings if f.level == "deny" and f.severity >= self.fail_on]
+        """Deny findings at or above the threshold, not waived: these fail the gate."""
+        return [
+            f for f in self.findings
+            if f.level == "deny" and f.severity >= self.fail_on and not f.waived
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from driftguard.declared import terraform
 from driftguard.model import CheckResult, Resource, SourceSummary
 from driftguard.policy import evaluate as policy
 from driftguard.policy.embedded import EmbeddedEngine
+from driftguard.waivers import apply_waivers, load_waivers
 
 
 def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:
@@ -19,7 +21,10 @@ def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:
 
 
 def check(
-    paths: Sequence[Path], config: Config, extra_policy_dirs: Sequence[Path] = ()
+    paths: Sequence[Path],
+    config: Config,
+    extra_policy_dirs: Sequence[Path] = (),
+    today: dt.date | None = None,
 ) -> CheckResult:
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -39,11 +44,14 @@ def check(
     start = time.perf_counter()
     findings = policy.evaluate(engine, policies, resources)
     timings["evaluate"] = time.perf_counter() - start
+    waivers = load_waivers(config.waivers) if config.waivers else []
+    stale = apply_waivers(findings, waivers, today or dt.date.today())
     return CheckResult(
         sources=sources,
         resources=len(resources),
         rules=sorted(policies.rules.values(), key=lambda r: r.id),
         findings=findings,
         fail_on=config.fail_on,
+        stale_waivers=stale,
         timings=timings,
     )

@@ -25,6 +25,7 @@ def render(result: CheckResult) -> str:
             for r in result.rules
         ],
         "findings": [_finding(f) for f in result.findings],
+        "stale_waivers": [w.model_dump(mode="json") for w in result.stale_waivers],
     }
     return json.dumps(doc, indent=2) + "\n"
 
@@ -45,4 +46,6 @@ def _finding(f: Finding) -> dict[str, Any]:
             "source": f.source,
         },
         "remediation": f.remediation,
+        "waived": f.waived,
+        "waiver": f.waiver.model_dump(mode="json") if f.waiver else None,
     }

@@ -18,14 +18,24 @@ def render(result: CheckResult) -> str:
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
             lines.append("  ".join([*cells, row[3]]).rstrip())
         lines.append("")
+    for w in result.stale_waivers:
+        state = f"expired {w.expires}" if w.expired else f"expires {w.expires}"
+        lines.append(f"stale waiver: {w.rule} {w.resource} ({w.owner}, {state}) "
+                     "matches no finding; remove it")
     lines.append(_verdict(result))
     return "\n".join(lines) + "\n"
 
 
 def _row(f: Finding, with_origin: bool) -> tuple[str, str, str, str]:
     severity = f.severity.name + (" (warn)" if f.level == "warn" else "")
+    if f.waived:
+        severity += " (waived)"
     resource = f"{f.origin}: {f.resource_address}" if with_origin else f.resource_address
     message = ("[unknown until apply] " if f.unknown else "") + f.message
+    if f.waiver and f.waived:
+        message += f" [waived until {f.waiver.expires} by {f.waiver.owner}: {f.waiver.reason}]"
+    elif f.waiver:
+        message += f" [waiver expired {f.waiver.expires} ({f.waiver.owner})]"
     return severity, f.rule_id, resource, message
 
 
@@ -40,6 +50,10 @@ def _verdict(result: CheckResult) -> str:
         extras.append(f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}")
     if s["unknown_until_apply"]:
         extras.append(f"{s['unknown_until_apply']} unknown until apply")
+    for key, label in (("waived", "waived"), ("expired_waivers", "with an expired waiver"),
+                       ("stale_waivers", "stale waivers")):
+        if s[key]:
+            extras.append(f"{s[key]} {label}")
     tail = f"; {'; '.join(extras)}" if extras else ""
     if s["passed"]:
         found = f"no violations at or above {result.fail_on.name}" + (
