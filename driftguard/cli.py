@@ -13,7 +13,22 @@ from driftguard import __version__
 from driftguard.errors import DriftguardError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
-FORMATS = ("text", "json")
+LIST_FORMATS = ("text", "json")
+
+
+class _Reports(argparse.Action):
+    """`--format F [--output FILE]`, repeatable: each --output belongs to the --format
+    before it, so one run writes every report (`--format sarif -o r.sarif --format text`)."""
+
+    def __call__(self, parser, namespace, value, option_string=None):  # noqa: ANN001
+        reports = list(getattr(namespace, self.dest) or [])
+        if option_string in ("--format", "-f"):
+            reports.append([value, None])
+        elif not reports or reports[-1][1] is not None:
+            reports.append(["text", Path(value)])  # --output alone: the text report
+        else:
+            reports[-1][1] = Path(value)
+        setattr(namespace, self.dest, reports)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,8 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check Terraform plans and state against the policies")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE",
                        help="`terraform show -json` plan, or Terraform state")
-    check.add_argument("--format", choices=FORMATS, default="text")
-    check.add_argument("--output", "-o", type=Path, help="write the report here, not stdout")
+    from driftguard.report import FORMATS
+
+    check.add_argument("--format", "-f", dest="reports", action=_Reports,
+                       choices=sorted(FORMATS), help="report format (repeatable; default text)")
+    check.add_argument("--output", "-o", dest="reports", action=_Reports, metavar="FILE",
+                       help="write the preceding --format's report to FILE, not stdout")
     check.add_argument("--fail-on", metavar="SEVERITY",
                        help="lowest severity that fails: info, low, medium, high, critical")
     check.add_argument("--config", "-c", type=Path, help="config file (YAML)")
@@ -37,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_run_check)
 
     rules = sub.add_parser("rules", help="list the rules the gate enforces")
-    rules.add_argument("--format", choices=FORMATS, default="text")
+    rules.add_argument("--format", choices=LIST_FORMATS, default="text")
     rules.add_argument("--config", "-c", type=Path, help="config file (YAML)")
     rules.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR")
     rules.set_defaults(run=_run_rules)
@@ -66,7 +85,11 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.waivers:
         config.waivers = args.waivers
     result = pipeline.check(args.files, config, args.policy)
-    _emit(RENDERERS[args.format](result), args.output)
+    reports = args.reports or [["text", None]]
+    if sum(1 for _, output in reports if output is None) > 1:
+        raise DriftguardError("only one report can go to stdout: give the others --output FILE")
+    for fmt, output in reports:
+        _emit(RENDERERS[fmt](result), output)
     if args.timings:
         print(" ".join(f"{k}={v:.3f}s" for k, v in result.timings.items()), file=sys.stderr)
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN

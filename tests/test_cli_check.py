@@ -161,3 +161,14 @@ def test_report_written_to_output_file(capsys, tmp_path: Path) -> None:
                        "--output", str(target))
     assert code == 1 and out == ""
     jsonschema.validate(json.loads(target.read_text()), SCHEMA)
+
+
+def test_one_run_writes_several_reports(capsys, tmp_path: Path) -> None:
+    json_out = tmp_path / "r.json"
+    code, out, _ = run(capsys, "check", str(small_plan(tmp_path)), "--format", "json",
+                       "--output", str(json_out), "--format", "text")
+    assert code == 1
+    assert out.startswith("SEVERITY")
+    jsonschema.validate(json.loads(json_out.read_text()), SCHEMA)
+    code, _, err = run(capsys, "check", str(small_plan(tmp_path)), "-f", "json", "-f", "text")
+    assert code == 2 and "only one report can go to stdout" in err
