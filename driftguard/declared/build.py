@@ -18,7 +18,7 @@ from driftguard.catalog import folds, spec_for
 from driftguard.catalog.convert import sort_rules
 from driftguard.catalog.spec import Attr
 from driftguard.declared import addresses
-from driftguard.declared.values import MASK, UNKNOWN, lookup, mask
+from driftguard.declared.values import MASK, UNKNOWN, contains_mask, lookup
 from driftguard.model import Resource, Source
 
 
@@ -37,13 +37,17 @@ class Record:
 def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any) -> tuple[
     dict[str, Any], list[str]
 ]:
-    """Canonical attributes from Terraform values; names of those unknown until apply."""
+    """Canonical attributes from Terraform values; names of those unknown until apply.
+
+    A value the source marks sensitive is hidden from policies the same way: unknown.
+    """
     out: dict[str, Any] = {}
     unknown_names: list[str] = []
     for attr in attrs:
         if attr.when and lookup(values, unknown, attr.when[0]) != attr.when[1]:
             continue
         found = [lookup(values, unknown, path) for path in attr.tf]
+        found = [UNKNOWN if contains_mask(v) else v for v in found]
         if attr.convert is not None:
             if any(v is UNKNOWN for v in found):
                 unknown_names.append(attr.name)

@@ -9,7 +9,7 @@ from typing import Any
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
 from driftguard.declared.files import detect, read_json
-from driftguard.declared.values import mask, tree_from_paths
+from driftguard.declared.values import mask_values, tree_from_paths
 from driftguard.errors import InputError
 from driftguard.model import Resource
 
@@ -35,7 +35,7 @@ def load(path: Path) -> tuple[str, list[Resource]]:
     if kind == "state":
         return "state", build(state_records(path, doc), origin, "state")
     values = doc.get("values") or {}
-    return "state", build(module_records(values.get("root_module") or {}), origin, "state")
+    return "state", build(module_records(path, values.get("root_module") or {}), origin, "state")
 
 
 def plan_records(path: Path, doc: dict[str, Any]) -> list[Record]:
@@ -44,7 +44,7 @@ def plan_records(path: Path, doc: dict[str, Any]) -> list[Record]:
         raise InputError(path, f"plan format_version {fmt} is newer than driftguard reads "
                                "(0.1 to 1.x)")
     planned = {r.address: r for r in module_records(
-        (doc.get("planned_values") or {}).get("root_module") or {})}
+        path, (doc.get("planned_values") or {}).get("root_module") or {})}
     configured = _configuration_index(doc.get("configuration") or {})
     records: dict[str, Record] = {}
     changes = doc.get("resource_changes") or []
@@ -69,7 +69,7 @@ def plan_records(path: Path, doc: dict[str, Any]) -> list[Record]:
         records[address] = Record(
             address=address,
             type=rc.get("type") or parsed.type,
-            values=mask(values, change.get("after_sensitive")),
+            values=mask_values(values, change.get("after_sensitive")),
             unknown=_unknown_set_by_code(change.get("after_unknown"), set_by_code),
             refs=refs,
             action=_ACTIONS.get(actions, "-".join(actions) or None),
@@ -113,23 +113,30 @@ def _configuration_index(config: dict[str, Any]) -> dict[
     return index
 
 
-def module_records(module: dict[str, Any]) -> list[Record]:
+def module_records(path: Path, module: dict[str, Any]) -> list[Record]:
     """Managed resources of a planned_values / show -json values module tree."""
     records: list[Record] = []
     stack = [module]
     while stack:
-        mod = stack.pop()
+        mod = _object(path, stack.pop(), "a module")
         for res in mod.get("resources") or []:
+            res = _object(path, res, "a resource in a module")
             if res.get("mode", "managed") != "managed" or not res.get("address"):
                 continue
             values = res.get("values") if isinstance(res.get("values"), dict) else {}
             records.append(Record(
                 address=res["address"],
                 type=res.get("type", ""),
-                values=mask(values, res.get("sensitive_values")),
+                values=mask_values(values, res.get("sensitive_values")),
             ))
         stack.extend(reversed(mod.get("child_modules") or []))
     return records
+
+
+def _object(path: Path, value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(path, f"{what} is {type(value).__name__}, not an object")
+    return value
 
 
 def state_records(path: Path, doc: dict[str, Any]) -> list[Record]:
@@ -153,10 +160,10 @@ def state_records(path: Path, doc: dict[str, Any]) -> list[Record]:
         raise InputError(path, "state has no resources list")
     records: list[Record] = []
     for res in resources:
-        if not isinstance(res, dict) or res.get("mode") != "managed":
+        if _object(path, res, "a state resource").get("mode") != "managed":
             continue
         for inst in res.get("instances") or []:
-            if inst.get("deposed"):  # a replaced object awaiting destroy
+            if _object(path, inst, "a resource instance").get("deposed"):  # a replaced object awaiting destroy
                 continue
             values = inst.get("attributes") if isinstance(inst.get("attributes"), dict) else {}
             sensitive = tree_from_paths(inst.get("sensitive_attributes") or [])
@@ -165,6 +172,6 @@ def state_records(path: Path, doc: dict[str, Any]) -> list[Record]:
                                        res.get("name", ""), addresses.index_of(
                                            inst.get("index_key"))),
                 type=res.get("type", ""),
-                values=mask(values, sensitive),
+                values=mask_values(values, sensitive),
             ))
     return records

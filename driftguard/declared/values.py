@@ -50,6 +50,21 @@ def lookup(values: dict[str, Any], unknown: Any, path: str) -> Any:
     return UNKNOWN if _any_true(unk) else value
 
 
+def contains_mask(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(contains_mask(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_mask(v) for v in value)
+    return value == MASK
+
+
+def mask_values(values: dict[str, Any], sensitive: Any) -> dict[str, Any]:
+    """mask() for a resource's attributes; a wholly sensitive resource masks every key."""
+    if sensitive is True:
+        return {key: MASK for key in values}
+    return mask(values, sensitive)  # type: ignore[no-any-return]
+
+
 def mask(values: Any, sensitive: Any) -> Any:
     """Replace, in place, every value the sensitivity tree marks; returns the result.
 

@@ -1,0 +1,321 @@
+"""Lint every catalog spec against botocore's service models and the catalog itself.
+
+A spec is declarative data that the collector, the loaders and the docs trust blindly: a
+typo in an operation name or an attribute only shows up against a live account, or never.
+These checks catch it offline. Every test is parametrized by Terraform type so that a
+failure names the spec.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import botocore
+import botocore.session
+import jmespath
+import pytest
+
+from driftguard.catalog import specs
+from driftguard.catalog.spec import Attr, ResourceSpec
+
+REQUIRED_TYPES = {
+    "aws_s3_bucket", "aws_instance", "aws_ebs_volume", "aws_db_instance",
+    "aws_security_group", "aws_subnet", "aws_vpc", "aws_ecr_repository", "aws_kms_key",
+}
+# Types added beyond the required nine, each reviewed: a new type is added here on purpose,
+# together with its KNOWN_CFN_TYPES entry.
+REVIEWED_EXTRA_TYPES = {"aws_ebs_encryption_by_default"}
+
+# The CloudFormation resource type of each Terraform type. The CloudFormation registry
+# (`aws cloudformation list-types`, or the resource specification download) needs the
+# network, so this list is kept by hand; check a new entry against the CloudFormation
+# resource type reference before adding it.
+KNOWN_CFN_TYPES = {
+    "aws_s3_bucket": "AWS::S3::Bucket",
+    "aws_instance": "AWS::EC2::Instance",
+    "aws_ebs_volume": "AWS::EC2::Volume",
+    "aws_db_instance": "AWS::RDS::DBInstance",
+    "aws_security_group": "AWS::EC2::SecurityGroup",
+    "aws_subnet": "AWS::EC2::Subnet",
+    "aws_vpc": "AWS::EC2::VPC",
+    "aws_ecr_repository": "AWS::ECR::Repository",
+    "aws_kms_key": "AWS::KMS::Key",
+    # An account setting per region: CloudFormation has no resource type for it.
+    "aws_ebs_encryption_by_default": None,
+}
+
+# List operations that botocore cannot paginate, with the reason the collector may call
+# them once.
+NOT_PAGINATED: dict[tuple[str, str], str] = {
+    ("ec2", "GetEbsEncryptionByDefault"): "one setting per account and region, not a list",
+}
+
+# IAM actions are usually `<service>:<OperationName>`; these are the exceptions that the
+# catalog's operations hit (from the AWS Service Authorization Reference).
+IAM_ACTION_EXCEPTIONS = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+}
+
+# Attribute kinds as docs/canonical-model.md writes them: alternatives joined by `|`.
+KINDS = {"str", "bool", "int", "map", "object", "null", "list[str]", "list[rule]"}
+
+IAM_PERMISSION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
+CFN_TYPE = re.compile(r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")
+
+TYPES = sorted(specs())
+
+
+@pytest.fixture(params=TYPES)
+def spec(request: pytest.FixtureRequest) -> ResourceSpec:
+    return specs()[request.param]
+
+
+@cache
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@cache
+def service_model(service: str) -> Any:
+    return _session().get_service_model(service)
+
+
+@cache
+def operations(service: str) -> dict[str, str]:
+    """boto3 method name (snake_case) -> botocore operation name."""
+    return {botocore.xform_name(op): op for op in service_model(service).operation_names}
+
+
+def operation_model(service: str, method: str) -> Any:
+    name = operations(service).get(method)
+    assert name is not None, f"{service} has no operation {method!r}"
+    return service_model(service).operation_model(name)
+
+
+def can_paginate(service: str, operation_name: str) -> bool:
+    try:
+        _session().get_paginator_model(service).get_paginator(operation_name)
+    except ValueError:
+        return False
+    return True
+
+
+def iam_action(service: str, operation_name: str) -> str:
+    # The IAM prefix equals the botocore service name for every service the catalog uses.
+    return IAM_ACTION_EXCEPTIONS.get((service, operation_name), f"{service}:{operation_name}")
+
+
+class _ListOf:
+    """The shape of a JMESPath projection's result: a list of `member`."""
+
+    type_name = "list"
+
+    def __init__(self, member: Any) -> None:
+        self.member = member
+
+
+def result_shape(node: dict[str, Any], shape: Any) -> Any:
+    """The botocore shape that a parsed JMESPath expression yields on `shape`."""
+    kind, children = node["type"], node["children"]
+    if kind in ("identity", "current"):
+        return shape
+    if kind == "field":
+        assert shape.type_name == "structure", f"{node['value']!r} read from a {shape.type_name}"
+        assert node["value"] in shape.members, (
+            f"{shape.name} has no member {node['value']!r} (members: {sorted(shape.members)})")
+        return shape.members[node["value"]]
+    if kind == "subexpression":
+        return result_shape(children[1], result_shape(children[0], shape))
+    if kind == "flatten":
+        inner = result_shape(children[0], shape)
+        assert inner.type_name == "list", f"[] applied to a {inner.type_name}"
+        return _ListOf(inner.member.member) if inner.member.type_name == "list" else inner
+    if kind == "projection":
+        left = result_shape(children[0], shape)
+        assert left.type_name == "list", f"projection over a {left.type_name}"
+        return _ListOf(result_shape(children[1], left.member))
+    if kind == "multi_select_list":  # `[@]`: the whole response as the only item
+        shapes = [result_shape(child, shape) for child in children]
+        assert all(s is shapes[0] for s in shapes), "[a, b] of different shapes"
+        return _ListOf(shapes[0])
+    raise AssertionError(f"the lint does not know JMESPath node {kind!r}: extend result_shape")
+
+
+def all_attrs(spec: ResourceSpec) -> Iterator[tuple[str, Attr]]:
+    """(where, attr) for the spec's own attributes and every fold's."""
+    for attr in spec.attrs:
+        yield spec.tf_type, attr
+    for fold in spec.folds:
+        for attr in fold.attrs:
+            yield fold.tf_type, attr
+
+
+# --- the catalog as a whole ------------------------------------------------------------
+
+
+def test_catalog_has_the_required_types_and_only_reviewed_extras() -> None:
+    assert REQUIRED_TYPES <= set(specs()), "a required type is missing"
+    assert set(specs()) - REQUIRED_TYPES <= REVIEWED_EXTRA_TYPES, "an unreviewed type"
+
+
+def test_every_spec_is_keyed_by_its_own_type() -> None:
+    assert all(key == spec.tf_type for key, spec in specs().items())
+
+
+def test_fold_types_are_unique_and_not_catalog_types() -> None:
+    fold_types = [f.tf_type for s in specs().values() for f in s.folds]
+    duplicates = sorted({t for t in fold_types if fold_types.count(t) > 1})
+    assert duplicates == [], "a Terraform type folds into two parents"
+    assert set(fold_types).isdisjoint(specs()), "a type is both a spec and a fold"
+
+
+def test_cfn_types_are_unique() -> None:
+    cfn = [s.cfn_type for s in specs().values() if s.cfn_type is not None]
+    assert len(cfn) == len(set(cfn))
+
+
+# --- botocore: the collector's calls exist ------------------------------------------------
+
+
+def test_service_exists_in_botocore(spec: ResourceSpec) -> None:
+    available = _session().get_available_services()
+    assert spec.collect.service in available
+
+
+def test_list_operation_exists(spec: ResourceSpec) -> None:
+    assert spec.collect.operation in operations(spec.collect.service), (
+        f"{spec.collect.service}.{spec.collect.operation} is not a boto3 method")
+
+
+def test_list_operation_paginates_or_says_why_not(spec: ResourceSpec) -> None:
+    service = spec.collect.service
+    name = operation_model(service, spec.collect.operation).name
+    if can_paginate(service, name):
+        assert (service, name) not in NOT_PAGINATED, "stale NOT_PAGINATED entry: it paginates"
+    else:
+        assert NOT_PAGINATED.get((service, name)), (
+            f"{service}.{name} cannot paginate: page it by hand or record why in NOT_PAGINATED")
+
+
+def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> None:
+    for detail in spec.collect.details:
+        model = operation_model(spec.collect.service, detail.operation)
+        members = model.input_shape.members if model.input_shape else {}
+        assert detail.param in members, (
+            f"{model.name} has no input member {detail.param!r} (has: {sorted(members)})")
+        # The collector passes only the id: any other required parameter makes the call fail.
+        required = set(model.input_shape.required_members) if model.input_shape else set()
+        assert required <= {detail.param}, f"{model.name} also requires {required - {detail.param}}"
+
+
+def test_items_jmespath_compiles(spec: ResourceSpec) -> None:
+    jmespath.compile(spec.collect.items)
+
+
+def test_items_yield_a_list_of_shapes_with_the_id_field(spec: ResourceSpec) -> None:
+    collect = spec.collect
+    output = operation_model(collect.service, collect.operation).output_shape
+    items = result_shape(jmespath.compile(collect.items).parsed, output)
+    assert items.type_name == "list", f"{collect.items!r} yields a {items.type_name}, not a list"
+    item = items.member
+    assert item.type_name == "structure"
+    if collect.id_field is None:  # one setting per account and region: the region is the id
+        assert not collect.is_global, "a global type needs an id field"
+        return
+    assert collect.id_field in item.members, (
+        f"{item.name} has no {collect.id_field!r} (members: {sorted(item.members)})")
+
+
+# --- CloudFormation and IAM ---------------------------------------------------------------
+
+
+def test_cfn_type_is_known(spec: ResourceSpec) -> None:
+    assert spec.tf_type in KNOWN_CFN_TYPES, (
+        f"add {spec.tf_type}'s CloudFormation type to KNOWN_CFN_TYPES after checking it")
+    assert spec.cfn_type == KNOWN_CFN_TYPES[spec.tf_type]
+    if spec.cfn_type is not None:
+        assert CFN_TYPE.match(spec.cfn_type), f"{spec.cfn_type!r} is not AWS::Service::Type"
+
+
+def test_iam_permissions_are_well_formed(spec: ResourceSpec) -> None:
+    assert spec.iam_permissions, "collecting needs at least one permission"
+    malformed = [p for p in spec.iam_permissions if not IAM_PERMISSION.match(p)]
+    assert malformed == [], "permissions must look like service:Action"
+    assert len(set(spec.iam_permissions)) == len(spec.iam_permissions), "duplicate permission"
+
+
+def test_iam_permissions_cover_the_list_operation(spec: ResourceSpec) -> None:
+    service = spec.collect.service
+    name = operation_model(service, spec.collect.operation).name
+    assert iam_action(service, name) in spec.iam_permissions
+
+
+def test_iam_permissions_cover_the_detail_operations(spec: ResourceSpec) -> None:
+    service = spec.collect.service
+    missing = [
+        iam_action(service, operation_model(service, d.operation).name)
+        for d in spec.collect.details
+    ]
+    missing = [p for p in missing if p not in spec.iam_permissions]
+    assert missing == [], "a detail call would be denied"
+
+
+# --- attributes, folds and links ----------------------------------------------------------
+
+
+def test_tf_id_is_a_string(spec: ResourceSpec) -> None:
+    assert isinstance(spec.tf_id, str) and spec.tf_id
+
+
+def test_attr_names_are_unique(spec: ResourceSpec) -> None:
+    names = spec.attr_names  # attributes and links together
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+
+
+def test_attrs_have_doc_and_kind(spec: ResourceSpec) -> None:
+    for attr in spec.attrs:
+        assert attr.doc.strip(), f"{attr.name} has no doc"
+        assert attr.kind.strip(), f"{attr.name} has no kind"
+        assert attr.when is None, f"{attr.name}: `when` is for fold attributes only"
+    for link in spec.links:
+        assert link.doc.strip(), f"link {link.name} has no doc"
+
+
+def test_attr_kinds_are_known(spec: ResourceSpec) -> None:
+    for where, attr in all_attrs(spec):
+        unknown = set(attr.kind.split("|")) - KINDS
+        assert not unknown, f"{where}.{attr.name}: kind {attr.kind!r} uses {sorted(unknown)}"
+
+
+def test_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
+    for where, attr in all_attrs(spec):
+        assert all(isinstance(p, str) and p for p in attr.tf), f"{where}.{attr.name}: bad path"
+        if attr.convert is not None:
+            try:
+                inspect.signature(attr.convert).bind(*[None] * len(attr.tf))
+            except TypeError as exc:
+                pytest.fail(f"{where}.{attr.name}: {len(attr.tf)} paths but {exc}")
+
+
+def test_fold_attrs_are_parent_attrs(spec: ResourceSpec) -> None:
+    parent = {a.name for a in spec.attrs}
+    for fold in spec.folds:
+        assert fold.parent_ref, f"{fold.tf_type} has no parent_ref"
+        assert fold.attrs, f"{fold.tf_type} folds nothing"
+        stray = [a.name for a in fold.attrs if a.name not in parent]
+        assert stray == [], f"{fold.tf_type} sets attributes {spec.tf_type} does not have"
+
+
+def test_links_point_at_canonical_attrs(spec: ResourceSpec) -> None:
+    for link in spec.links:
+        assert link.via, f"link {link.name} has no via"
+        target = specs().get(link.target_type)
+        assert target is not None, f"link {link.name}: {link.target_type} is not in the catalog"
+        assert link.target_attr in {a.name for a in target.attrs}, (
+            f"link {link.name}: {link.target_type} has no attribute {link.target_attr!r}")
