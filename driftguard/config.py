@@ -98,13 +98,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return raw
 
 
-_KNOWN_ENV = {"DRIFTGUARD_BUILTIN_POLICIES", "DRIFTGUARD_CORPUS", "DRIFTGUARD_DEBUG"}
-
-
 def _override(raw: dict[str, Any], key: str, value: str) -> None:
-    if key in _KNOWN_ENV:
-        return
     path = key.removeprefix(ENV_PREFIX).lower().split("__")
+    if path[0] not in Config.model_fields:
+        return  # other DRIFTGUARD_* variables (DRIFTGUARD_DEBUG, ...) are not settings
     node = raw
     for part in path[:-1]:
         node = node.setdefault(part, {})

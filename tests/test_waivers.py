@@ -101,7 +101,7 @@ def test_cli_reports_waived_expired_and_stale(tmp_path: Path, capsys, monkeypatc
     assert code == 1  # the volume's waiver expired
     assert "high (waived)" in out and "waiver expired 2000-01-01" in out
     assert "stale waiver: DG-NET-003 aws_security_group.gone" in out
-    assert "2 waived" in out and "1 with an expired waiver" in out and "1 stale waivers" in out
+    assert "2 waived" in out and "1 with an expired waiver" in out and "1 stale waiver" in out
     main(["check", str(estate(tmp_path)), "--waivers", str(waivers), "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"]["waived"] == 2 and doc["summary"]["failing"] == 1

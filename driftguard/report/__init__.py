@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from driftguard.model import CheckResult
-from driftguard.report import json_report, text
+from driftguard.report import github, json_report, junit, markdown, sarif, text
 
 Renderer = Callable[[CheckResult], str]
 
 FORMATS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_report.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
+    "markdown": markdown.render,
+}
+
+# The usual file name ending of each format, for reports written to files.
+EXTENSIONS: dict[str, str] = {
+    "text": "txt",
+    "json": "json",
+    "sarif": "sarif",
+    "junit": "xml",
+    "github": "txt",
+    "markdown": "md",
 }

@@ -25,3 +25,33 @@ def summarize(result: CheckResult) -> dict[str, Any]:
         "expired_waivers": sum(1 for f in result.findings if f.waiver and f.waiver.expired),
         "stale_waivers": len(result.stale_waivers),
     }
+
+
+def headline(result: CheckResult) -> tuple[str, str]:
+    """The verdict (`PASS` or `FAIL`) and one sentence of counts, for every format's summary:
+    `6 violations at or above low (1 critical, 4 high, 1 medium); 1 warning. 34 resources
+    in 1 file, 7 rules.`"""
+    s = summarize(result)
+    counts = ", ".join(f"{n} {name}" for name, n in s["denied_by_severity"].items() if n)
+    scope = (f"{_count(s['resources'], 'resource')} in {_count(len(result.sources), 'file')}, "
+             f"{_count(s['rules'], 'rule')}")
+    extras = [_count(s["warnings"], "warning")] if s["warnings"] else []
+    if s["unknown_until_apply"]:
+        extras.append(f"{s['unknown_until_apply']} unknown until apply")
+    if s["waived"]:
+        extras.append(f"{s['waived']} waived")
+    if s["expired_waivers"]:
+        extras.append(f"{s['expired_waivers']} with an expired waiver")
+    if s["stale_waivers"]:
+        extras.append(_count(s["stale_waivers"], "stale waiver"))
+    tail = f"; {'; '.join(extras)}" if extras else ""
+    if s["passed"]:
+        found = f"no violations at or above {result.fail_on.name}" + (
+            f" ({counts} below)" if counts else "")
+        return "PASS", f"{found}{tail}. {scope}."
+    return "FAIL", (f"{_count(s['failing'], 'violation')} at or above "
+                    f"{result.fail_on.name} ({counts}){tail}. {scope}.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
