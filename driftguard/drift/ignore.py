@@ -1,0 +1,75 @@
+"""Ignore rules in the spirit of driftctl's `.driftignore`.
+
+One rule per line: `TYPE.ID` ignores a resource, `TYPE.ID.ATTRIBUTE.PATH` ignores a
+changed attribute; `*` and `?` are wildcards; `!` negates; `#` starts a comment; a dot
+inside an id is escaped as `\\.`. As in .gitignore, the last matching line decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from driftguard.errors import InputError
+
+_SPLIT = re.compile(r"(?<!\\)\.")
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    negated: bool
+    type: re.Pattern[str]
+    id: re.Pattern[str]
+    attribute: re.Pattern[str] | None  # None: the whole resource
+
+
+def _glob(text: str) -> re.Pattern[str]:
+    text = text.replace("\\.", ".")
+    return re.compile(re.escape(text).replace(r"\*", ".*").replace(r"\?", "."))
+
+
+def parse_rules(text: str, origin: str = "ignore rules") -> list[IgnoreRule]:
+    rules = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        parts = _SPLIT.split(line.removeprefix("!"))
+        if len(parts) < 2 or not all(parts):
+            raise InputError(origin, f"line {number}: expected TYPE.ID or TYPE.ID.ATTRIBUTE, "
+                                     f"got {line!r}")
+        attribute = _glob(".".join(parts[2:])) if len(parts) > 2 else None
+        rules.append(IgnoreRule(negated, _glob(parts[0]), _glob(parts[1]), attribute))
+    return rules
+
+
+def load_rules(path: Path) -> list[IgnoreRule]:
+    try:
+        return parse_rules(path.read_text(encoding="utf-8"), str(path))
+    except OSError as exc:
+        raise InputError(path, f"cannot read ignore file: {exc.strerror or exc}") from None
+
+
+class Ignore:
+    def __init__(self, rules: list[IgnoreRule]) -> None:
+        self.rules = rules
+
+    def _decide(self, type_: str, id_: str, attribute: str | None) -> bool:
+        ignored = False
+        for rule in self.rules:
+            if (rule.attribute is None) != (attribute is None):
+                continue
+            if not (rule.type.fullmatch(type_) and rule.id.fullmatch(id_)):
+                continue
+            if attribute is not None and not rule.attribute.fullmatch(attribute):  # type: ignore[union-attr]
+                continue
+            ignored = not rule.negated
+        return ignored
+
+    def resource(self, type_: str, id_: str) -> bool:
+        return self._decide(type_, id_, None)
+
+    def attribute(self, type_: str, id_: str, attribute: str) -> bool:
+        return self.resource(type_, id_) or self._decide(type_, id_, attribute)
