@@ -139,3 +139,59 @@ class CheckResult(BaseModel):
             f for f in self.findings
             if f.level == "deny" and f.severity >= self.fail_on and not f.waived
         ]
+
+
+DriftKind = Literal["unmanaged", "missing", "changed"]
+
+
+class AttributeChange(BaseModel):
+    attribute: str
+    declared: Any
+    live: Any
+
+
+class Drift(BaseModel):
+    """One resource out of sync with the code."""
+
+    kind: DriftKind
+    type: str
+    id: str | None
+    address: str = Field(description="declared address; the live id for unmanaged resources")
+    origin: str | None = Field(default=None, description="the file that declares it")
+    account: str | None = None
+    region: str | None = None
+    changes: list[AttributeChange] = Field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        parts = ("drift", self.kind, self.type, self.account or "", self.region or "",
+                 self.id or self.address)
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+class NotChecked(BaseModel):
+    """A type that could not be collected: its resources are neither missing nor in sync."""
+
+    type: str
+    account: str | None = None
+    region: str | None = None
+    operation: str
+    reason: str
+
+    def covers(self, resource: Resource) -> bool:
+        return (
+            resource.type == self.type
+            and (self.region is None or resource.region in (None, self.region))
+            and (self.account is None or resource.account in (None, self.account))
+        )
+
+
+class Coverage(BaseModel):
+    type: str
+    managed: int
+    unmanaged: int
+
+    @property
+    def ratio(self) -> float | None:
+        total = self.managed + self.unmanaged
+        return self.managed / total if total else None
