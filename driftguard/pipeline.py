@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from driftguard.config import Config
-from driftguard.declared import terraform
-from driftguard.model import CheckResult, Resource, SourceSummary
+from driftguard.declared.sources import load_all
+from driftguard.model import CheckResult
 from driftguard.policy import evaluate as policy
 from driftguard.policy.embedded import EmbeddedEngine
 from driftguard.waivers import apply_waivers, load_waivers
@@ -28,12 +28,7 @@ def check(
 ) -> CheckResult:
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    resources: list[Resource] = []
-    sources: list[SourceSummary] = []
-    for path in paths:
-        kind, loaded = terraform.load(path)
-        resources.extend(loaded)
-        sources.append(SourceSummary(path=str(path), kind=kind, resources=len(loaded)))
+    resources, sources = load_all([str(p) for p in paths])
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -13,11 +13,15 @@ Kind = Literal["plan", "state", "state-json"]
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def read_json(path: Path) -> Any:
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read file: {exc.strerror or exc}") from None
+
+
+def parse_json(path: str | Path, data: bytes) -> Any:
+    """JSON from a file's bytes (any UTF BOM); `path` names the source in errors."""
     if data.startswith(b"PK\x03\x04"):
         raise InputError(
             path,
@@ -39,7 +43,7 @@ def read_json(path: Path) -> Any:
         ) from None
 
 
-def detect(path: Path, doc: Any) -> Kind:
+def detect(path: str | Path, doc: Any) -> Kind:
     """Which Terraform JSON document this is; a clear error for anything else."""
     if not isinstance(doc, dict):
         raise InputError(path, f"expected a JSON object, found {type(doc).__name__}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
-from driftguard.declared.files import detect, read_json
+from driftguard.declared.files import detect, parse_json, read_bytes
 from driftguard.declared.values import mask_values, tree_from_paths
 from driftguard.errors import InputError
 from driftguard.model import Resource
@@ -27,9 +27,14 @@ _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)")
 
 def load(path: Path) -> tuple[str, list[Resource]]:
     """(kind, resources) of a plan or state file."""
-    doc = read_json(path)
+    return load_bytes(str(path), read_bytes(path))
+
+
+def load_bytes(origin: str, data: bytes) -> tuple[str, list[Resource]]:
+    """(kind, resources) of a plan or state document; `origin` names it (path, s3:// URL)."""
+    path = origin
+    doc = parse_json(path, data)
     kind = detect(path, doc)
-    origin = str(path)
     if kind == "plan":
         return "plan", build(plan_records(path, doc), origin, "plan")
     if kind == "state":
@@ -38,7 +43,7 @@ def load(path: Path) -> tuple[str, list[Resource]]:
     return "state", build(module_records(path, values.get("root_module") or {}), origin, "state")
 
 
-def plan_records(path: Path, doc: dict[str, Any]) -> list[Record]:
+def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
     fmt = str(doc.get("format_version", "0.1"))
     if fmt.split(".")[0] not in ("0", "1"):
         raise InputError(path, f"plan format_version {fmt} is newer than driftguard reads "
@@ -113,7 +118,7 @@ def _configuration_index(config: dict[str, Any]) -> dict[
     return index
 
 
-def module_records(path: Path, module: dict[str, Any]) -> list[Record]:
+def module_records(path: str, module: dict[str, Any]) -> list[Record]:
     """Managed resources of a planned_values / show -json values module tree."""
     records: list[Record] = []
     stack = [module]
@@ -133,13 +138,13 @@ def module_records(path: Path, module: dict[str, Any]) -> list[Record]:
     return records
 
 
-def _object(path: Path, value: Any, what: str) -> dict[str, Any]:
+def _object(path: str, value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InputError(path, f"{what} is {type(value).__name__}, not an object")
     return value
 
 
-def state_records(path: Path, doc: dict[str, Any]) -> list[Record]:
+def state_records(path: str, doc: dict[str, Any]) -> list[Record]:
     version = doc.get("version")
     if version != 4:
         raise InputError(
