@@ -39,7 +39,7 @@ def load_all(specs: list[str], s3_client: S3Client | None = None) -> tuple[
             if source.startswith("s3://"):
                 loaded = _load_s3(source, s3_client)
             else:
-                loaded = [terraform.load(Path(source))]
+                loaded = [(source, terraform.load(Path(source)))]
             for origin, (kind, found) in loaded:
                 resources.extend(found)
                 summaries.append(SourceSummary(path=origin, kind=kind, resources=len(found)))
