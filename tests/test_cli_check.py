@@ -28,13 +28,16 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+IMDSV2 = {"metadata_options": [{"http_tokens": "required", "http_endpoint": "enabled"}]}
+
+
 def small_plan(tmp_path: Path) -> Path:
     return write(tmp_path, plan(
         change("aws_ebs_volume.scratch", {"encrypted": False, "size": 100}),
         change("aws_instance.train", {"instance_type": "x2iedn.32xlarge",
-                                      "associate_public_ip_address": False}),
+                                      "associate_public_ip_address": False, **IMDSV2}),
         change("aws_instance.ok", {"instance_type": "g5.xlarge",
-                                   "associate_public_ip_address": False}),
+                                   "associate_public_ip_address": False, **IMDSV2}),
         change("aws_subnet.public", {"map_public_ip_on_launch": True}),
     ))
 

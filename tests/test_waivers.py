@@ -50,8 +50,10 @@ def test_active_waiver_with_for_each_glob_waives_and_counts(tmp_path: Path) -> N
     assert [f.resource_address for f in waived] == [
         'module.data.aws_s3_bucket.b["public-datasets"]']
     assert waived[0].waiver.owner == "ml-platform"
-    failing = {f.resource_address for f in result.failing()}
-    assert failing == {'module.data.aws_s3_bucket.b["raw"]', "aws_ebs_volume.scratch"}
+    failing = {(f.rule_id, f.resource_address) for f in result.failing()}
+    assert ("DG-ENC-001", 'module.data.aws_s3_bucket.b["raw"]') in failing
+    assert ("DG-ENC-002", "aws_ebs_volume.scratch") in failing
+    assert not any(rule == "DG-ENC-001" and "public" in address for rule, address in failing)
     assert result.stale_waivers == []
 
 
@@ -104,7 +106,9 @@ def test_cli_reports_waived_expired_and_stale(tmp_path: Path, capsys, monkeypatc
     assert "2 waived" in out and "1 with an expired waiver" in out and "1 stale waiver" in out
     main(["check", str(estate(tmp_path)), "--waivers", str(waivers), "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
-    assert doc["summary"]["waived"] == 2 and doc["summary"]["failing"] == 1
+    assert doc["summary"]["waived"] == 2 and doc["summary"]["expired_waivers"] == 1
+    expired = [f for f in doc["findings"] if f["waiver"] and f["waiver"]["expired"]]
+    assert [(f["rule_id"], f["waived"]) for f in expired] == [("DG-ENC-002", False)]
     assert doc["stale_waivers"][0]["resource"] == "aws_security_group.gone"
 
 

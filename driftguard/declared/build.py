@@ -18,7 +18,7 @@ from driftguard.catalog import folds, spec_for
 from driftguard.catalog.convert import sort_rules
 from driftguard.catalog.spec import Attr
 from driftguard.declared import addresses
-from driftguard.declared.values import MASK, UNKNOWN, contains_mask, lookup
+from driftguard.declared.values import MASK, UNKNOWN, any_true, contains_mask, lookup, mask_values
 from driftguard.model import Resource, Source
 
 
@@ -30,13 +30,13 @@ class Record:
     type: str
     values: dict[str, Any]
     unknown: Any = None  # after_unknown tree (plans only)
+    sensitive: Any = None  # after_sensitive / sensitive_values / state paths as a tree
     refs: dict[str, list[str]] = field(default_factory=dict)  # attribute -> references
     action: str | None = None
 
 
-def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any) -> tuple[
-    dict[str, Any], list[str]
-]:
+def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any,
+              masked: bool = False) -> tuple[dict[str, Any], list[str]]:
     """Canonical attributes from Terraform values; names of those unknown until apply.
 
     A value the source marks sensitive is hidden from policies the same way: unknown.
@@ -47,7 +47,8 @@ def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any) -> tu
         if attr.when and lookup(values, unknown, attr.when[0]) != attr.when[1]:
             continue
         found = [lookup(values, unknown, path) for path in attr.tf]
-        found = [UNKNOWN if contains_mask(v) else v for v in found]
+        if masked:
+            found = [UNKNOWN if contains_mask(v) else v for v in found]
         if attr.convert is not None:
             if any(v is UNKNOWN for v in found):
                 unknown_names.append(attr.name)
@@ -66,17 +67,19 @@ def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
     resources: list[Resource] = []
     for rec in records:
         spec = spec_for(rec.type)
+        masked = any_true(rec.sensitive)
+        rec.values = mask_values(rec.values, rec.sensitive)
         if spec is not None:
             for name in spec.sensitive:
                 if rec.values.get(name) is not None:
                     rec.values[name] = MASK
-            attributes, unknown = map_attrs(spec.attrs, rec.values, rec.unknown)
+            attributes, unknown = map_attrs(spec.attrs, rec.values, rec.unknown, masked)
             ident = lookup(rec.values, rec.unknown, spec.tf_id)
         else:
             attributes, unknown = {}, []
             ident = lookup(rec.values, rec.unknown, "id")
         account, region = _arn_parts(rec.values.get("arn"))
-        resources.append(Resource(
+        resources.append(Resource.model_construct(  # inputs built here: skip validation
             type=rec.type,
             id=ident if isinstance(ident, str) and ident != MASK else None,
             address=rec.address,
@@ -125,7 +128,8 @@ class _Joiner:
                 parent_spec, fold = fold_specs[rec.type]
                 parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
                 if parent is not None:
-                    values, unknown = map_attrs(fold.attrs, rec.values, rec.unknown)
+                    values, unknown = map_attrs(fold.attrs, rec.values, rec.unknown,
+                                                any_true(rec.sensitive))
                     _apply(parent, values, unknown, fold.extend)
         # Links read the targets' final attributes, so they run after every fold.
         for rec, res in self.pairs:

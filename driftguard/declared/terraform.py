@@ -9,7 +9,7 @@ from typing import Any
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
 from driftguard.declared.files import detect, parse_json, read_bytes
-from driftguard.declared.values import mask_values, tree_from_paths
+from driftguard.declared.values import tree_from_paths
 from driftguard.errors import InputError
 from driftguard.model import Resource
 
@@ -74,7 +74,8 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         records[address] = Record(
             address=address,
             type=rc.get("type") or parsed.type,
-            values=mask_values(values, change.get("after_sensitive")),
+            values=values,
+            sensitive=change.get("after_sensitive"),
             unknown=_unknown_set_by_code(change.get("after_unknown"), set_by_code),
             refs=refs,
             action=_ACTIONS.get(actions, "-".join(actions) or None),
@@ -132,7 +133,8 @@ def module_records(path: str, module: dict[str, Any]) -> list[Record]:
             records.append(Record(
                 address=res["address"],
                 type=res.get("type", ""),
-                values=mask_values(values, res.get("sensitive_values")),
+                values=values,
+                sensitive=res.get("sensitive_values"),
             ))
         stack.extend(reversed(mod.get("child_modules") or []))
     return records
@@ -177,6 +179,7 @@ def state_records(path: str, doc: dict[str, Any]) -> list[Record]:
                                        res.get("name", ""), addresses.index_of(
                                            inst.get("index_key"))),
                 type=res.get("type", ""),
-                values=mask_values(values, sensitive),
+                values=values,
+                sensitive=sensitive,
             ))
     return records

@@ -28,13 +28,13 @@ def _child(node: Any, step: str) -> Any:
     return None
 
 
-def _any_true(tree: Any) -> bool:
+def any_true(tree: Any) -> bool:
     if tree is True:
         return True
     if isinstance(tree, dict):
-        return any(_any_true(v) for v in tree.values())
+        return any(any_true(v) for v in tree.values())
     if isinstance(tree, list):
-        return any(_any_true(v) for v in tree)
+        return any(any_true(v) for v in tree)
     return False
 
 
@@ -47,7 +47,7 @@ def lookup(values: dict[str, Any], unknown: Any, path: str) -> Any:
         value, unk = _child(value, step), _child(unk, step)
         if value is None and unk is not True:
             return None
-    return UNKNOWN if _any_true(unk) else value
+    return UNKNOWN if any_true(unk) else value
 
 
 def contains_mask(value: Any) -> bool:

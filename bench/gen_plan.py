@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Generate a realistic `terraform show -json` plan with N managed resources.
+
+    python bench/gen_plan.py --resources 10000 --seed 1 --out plan.json
+
+Mixed AWS types over nested modules, count and for_each instances, the split S3 resources
+of provider v4+ whose bucket is unknown until apply (joined only through configuration
+references), standalone security group rules, sensitive database passwords, a few
+resources being deleted and a few data sources (neither counted in N). Stdlib only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from typing import Any
+
+TYPES_PER_GROUP = 12  # resources one "team stack" adds; see _team()
+INSTANCE_TYPES = ["t3.large", "m6i.2xlarge", "c6i.4xlarge", "g5.xlarge", "g5.12xlarge",
+                  "p4d.24xlarge", "r6i.8xlarge", "x2iedn.32xlarge"]
+
+
+class Plan:
+    def __init__(self, rng: random.Random, budget: int) -> None:
+        self.rng = rng
+        self.budget = budget  # managed resources still to add (deletes and data excluded)
+        self.changes: list[dict[str, Any]] = []
+        self.modules: dict[tuple[str, ...], dict[str, Any]] = {}  # module instance -> values
+        self.config: dict[str, Any] = {"resources": [], "module_calls": {}}
+        self.configured: set[tuple[tuple[str, ...], str]] = set()
+
+    def add(self, module: list[tuple[str, str]], rtype: str, name: str, index: Any,
+            after: dict[str, Any], unknown: dict[str, Any] | None = None,
+            refs: dict[str, list[str]] | None = None, actions: tuple[str, ...] = ("create",),
+            sensitive: dict[str, Any] | None = None, mode: str = "managed") -> None:
+        if mode == "managed" and actions != ("delete",):
+            if self.budget <= 0:
+                return
+            self.budget -= 1
+        prefix = ".".join(f"module.{m}{k}" for m, k in module)
+        idx = "" if index is None else (f"[{index}]" if isinstance(index, int)
+                                        else f"[{json.dumps(index)}]")
+        head = "data." if mode == "data" else ""
+        address = f"{prefix + '.' if prefix else ''}{head}{rtype}.{name}{idx}"
+        change = {"before": None, "after": after, "after_unknown": unknown or {},
+                  "before_sensitive": False, "after_sensitive": sensitive or {},
+                  "actions": list(actions)}
+        if actions == ("delete",):
+            change.update(before=after, after=None, after_unknown={}, after_sensitive=False)
+        rc = {"address": address, "mode": mode, "type": rtype, "name": name,
+              "provider_name": "registry.terraform.io/hashicorp/aws", "change": change}
+        if prefix:
+            rc["module_address"] = prefix
+        if index is not None:
+            rc["index"] = index
+        self.changes.append(rc)
+        if actions != ("delete",):
+            values = {"address": address, "mode": mode, "type": rtype, "name": name,
+                      "provider_name": "registry.terraform.io/hashicorp/aws",
+                      "schema_version": 0, "values": after,
+                      "sensitive_values": sensitive or {}}
+            if index is not None:
+                values["index"] = index
+            key = tuple(f"module.{m}{k}" for m, k in module)
+            self.modules.setdefault(key, []).append(values)  # type: ignore[attr-defined]
+        self._configure([m for m, _ in module], rtype, name, mode, after, refs or {})
+
+    def _configure(self, module: list[str], rtype: str, name: str, mode: str,
+                   after: dict[str, Any], refs: dict[str, list[str]]) -> None:
+        key = (tuple(module), f"{mode}.{rtype}.{name}")
+        if key in self.configured:
+            return
+        self.configured.add(key)
+        node = self.config
+        for m in module:
+            node = node["module_calls"].setdefault(m, {
+                "source": f"./modules/{m}", "module": {"resources": [], "module_calls": {}}
+            })["module"]
+        expressions: dict[str, Any] = {a: {"constant_value": v} for a, v in after.items()
+                                       if not isinstance(v, list | dict) and v is not None}
+        expressions.update({a: {"references": r} for a, r in refs.items()})
+        node["resources"].append({
+            "address": f"{'data.' if mode == 'data' else ''}{rtype}.{name}", "mode": mode,
+            "type": rtype, "name": name, "provider_config_key": "aws",
+            "expressions": expressions, "schema_version": 0,
+        })
+
+    def document(self) -> dict[str, Any]:
+        root: dict[str, Any] = {"resources": self.modules.get((), []), "child_modules": []}
+        children: dict[tuple[str, ...], dict[str, Any]] = {(): root}
+        for key in sorted(self.modules, key=len):
+            for depth in range(1, len(key) + 1):
+                part = key[:depth]
+                if part not in children:
+                    child = {"address": ".".join(part), "resources": [], "child_modules": []}
+                    children[part] = child
+                    children[part[:-1]]["child_modules"].append(child)
+            if key:
+                children[key]["resources"] = self.modules[key]
+        return {
+            "format_version": "1.2", "terraform_version": "1.9.5",
+            "planned_values": {"root_module": root},
+            "resource_changes": self.changes,
+            "configuration": {"provider_config": {"aws": {"name": "aws"}},
+                              "root_module": self.config},
+        }
+
+
+def _tags(team: str, env: str) -> dict[str, str]:
+    return {"team": team, "env": env, "cost-center": f"cc-{team}"}
+
+
+def _team(plan: Plan, module: list[tuple[str, str]], team: str) -> None:
+    """One team stack: network, compute, storage (as far as the plan's budget goes)."""
+    rng, tags = plan.rng, _tags(team, "prod")
+    public = rng.random() < 0.2
+    plan.add(module, "aws_vpc", "main", None, {"cidr_block": "10.0.0.0/16",
+             "enable_dns_support": True, "enable_dns_hostnames": True, "tags": tags,
+             "tags_all": tags}, {"id": True, "arn": True})
+    plan.add(module, "aws_subnet", "private", 0, {"cidr_block": "10.0.1.0/24",
+             "map_public_ip_on_launch": public, "tags": tags, "tags_all": tags},
+             {"id": True, "vpc_id": True}, {"vpc_id": ["aws_vpc.main.id", "aws_vpc.main"]})
+    inline = [{"cidr_blocks": ["10.0.0.0/8"], "description": "https", "from_port": 443,
+               "ipv6_cidr_blocks": [], "prefix_list_ids": [], "protocol": "tcp",
+               "security_groups": [], "self": False, "to_port": 443}]
+    plan.add(module, "aws_security_group", "app", None, {"name": f"{team}-app",
+             "description": "app", "ingress": inline, "egress": [], "tags": tags,
+             "tags_all": tags}, {"id": True, "arn": True, "vpc_id": True},
+             {"vpc_id": ["aws_vpc.main.id"]})
+    ssh_cidr = "0.0.0.0/0" if rng.random() < 0.1 else "10.0.0.0/8"
+    plan.add(module, "aws_security_group_rule", "ssh", None, {"type": "ingress",
+             "protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": [ssh_cidr],
+             "ipv6_cidr_blocks": None}, {"id": True, "security_group_id": True},
+             {"security_group_id": ["aws_security_group.app.id", "aws_security_group.app"]})
+    plan.add(module, "aws_vpc_security_group_ingress_rule", "metrics", None,
+             {"ip_protocol": "tcp", "from_port": 9090, "to_port": 9090,
+              "cidr_ipv4": "10.0.0.0/8", "cidr_ipv6": None}, {"id": True,
+              "security_group_id": True}, {"security_group_id": ["aws_security_group.app.id"]})
+    itype = rng.choice(INSTANCE_TYPES)
+    plan.add(module, "aws_instance", "train", None, {"ami": "ami-0abcdef1234567890",
+             "instance_type": itype, "associate_public_ip_address": rng.random() < 0.05,
+             "metadata_options": [{"http_tokens": rng.choice(["required", "optional"]),
+                                   "http_endpoint": "enabled"}],
+             "root_block_device": [{"encrypted": True, "volume_size": 200}],
+             "tags": tags, "tags_all": tags},
+             {"id": True, "arn": True, "subnet_id": True, "public_ip": True},
+             {"subnet_id": ["aws_subnet.private[0].id", "aws_subnet.private"]})
+    plan.add(module, "aws_ebs_volume", "scratch", None, {"availability_zone": "eu-west-1a",
+             "size": 500, "type": "gp3", "encrypted": rng.random() > 0.15, "tags": tags,
+             "tags_all": tags}, {"id": True, "arn": True, "kms_key_id": True})
+    plan.add(module, "aws_kms_key", "data", None, {"description": f"{team} data key",
+             "enable_key_rotation": True, "key_usage": "ENCRYPT_DECRYPT",
+             "multi_region": False, "tags": tags, "tags_all": tags},
+             {"id": True, "arn": True, "key_id": True})
+    for key in ("raw", "features", "models"):
+        plan.add(module, "aws_s3_bucket", "data", key, {"bucket_prefix": f"{team}-{key}-",
+                 "force_destroy": False, "tags": tags, "tags_all": tags},
+                 {"id": True, "arn": True, "bucket": True,
+                  "server_side_encryption_configuration": True, "versioning": True})
+        ref = ["aws_s3_bucket.data[each.key].id", "aws_s3_bucket.data[each.key]",
+               "aws_s3_bucket.data", "each.key"]
+        if rng.random() > 0.2:
+            algo = rng.choice(["aws:kms", "AES256"])
+            plan.add(module, "aws_s3_bucket_server_side_encryption_configuration", "data",
+                     key, {"expected_bucket_owner": "", "rule": [
+                         {"apply_server_side_encryption_by_default": [
+                             {"sse_algorithm": algo, "kms_master_key_id": ""}],
+                          "bucket_key_enabled": True}]},
+                     {"id": True, "bucket": True}, {"bucket": ref})
+        else:
+            plan.add(module, "aws_s3_bucket_public_access_block", "data", key, {
+                "block_public_acls": True, "block_public_policy": True,
+                "ignore_public_acls": True, "restrict_public_buckets": True},
+                {"id": True, "bucket": True}, {"bucket": ref})
+        plan.add(module, "aws_s3_bucket_versioning", "data", key, {
+            "versioning_configuration": [{"status": "Enabled", "mfa_delete": ""}]},
+            {"id": True, "bucket": True}, {"bucket": ref})
+    plan.add(module, "aws_db_instance", "meta", None, {"identifier": f"{team}-meta",
+                 "engine": "postgres", "instance_class": "db.r6g.large",
+                 "allocated_storage": 100, "storage_encrypted": rng.random() > 0.2,
+                 "publicly_accessible": False, "multi_az": True,
+                 "username": "mlflow", "password": "generated-secret-password",
+                 "tags": tags, "tags_all": tags},
+                 {"id": True, "arn": True, "kms_key_id": True, "endpoint": True},
+                 sensitive={"password": True})
+    plan.add(module, "aws_ecr_repository", "models", None, {"name": f"{team}/models",
+             "image_tag_mutability": rng.choice(["MUTABLE", "IMMUTABLE"]),
+             "image_scanning_configuration": [{"scan_on_push": rng.random() > 0.3}],
+             "encryption_configuration": [{"encryption_type": "AES256", "kms_key": ""}],
+             "tags": tags, "tags_all": tags}, {"id": True, "arn": True,
+                                               "repository_url": True})
+
+
+def generate(n: int, seed: int) -> tuple[dict[str, Any], dict[str, int]]:
+    rng = random.Random(seed)
+    plan = Plan(rng, n)
+    team = 0
+    while plan.budget > 0:
+        team += 1
+        name = f"team{team:04d}"
+        # Teams live in nested modules, instanced by for_each keys and counts.
+        if team % 3 == 0:
+            module = [("platform", ""), ("team", f'["{name}"]')]
+        elif team % 3 == 1:
+            module = [("teams", f'["{name}"]'), ("stack", "[0]")]
+        else:
+            module = [(f"stack_{name}", "")]
+        _team(plan, module, name)
+    plan.add([], "aws_instance", "legacy", None, {"instance_type": "m4.large"},
+             actions=("delete",))
+    plan.add([], "aws_ami", "base", None, {"most_recent": True}, mode="data",
+             actions=("read",))
+    counts = {"managed": n, "deleted": 1, "data_sources": 1}
+    return plan.document(), counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resources", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    doc, counts = generate(args.resources, args.seed)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh)
+    print(f"{args.out}: {counts['managed']} managed resources, {counts['deleted']} deleted, "
+          f"{counts['data_sources']} data sources")
+
+
+if __name__ == "__main__":
+    main()
