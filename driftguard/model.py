@@ -116,31 +116,6 @@ class Finding(BaseModel):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-class SourceSummary(BaseModel):
-    path: str
-    kind: str  # plan, state
-    resources: int
-
-
-class CheckResult(BaseModel):
-    """The outcome of `driftguard check`: findings over declared resources."""
-
-    sources: list[SourceSummary]
-    resources: int
-    rules: list[Rule]
-    findings: list[Finding]
-    fail_on: Severity
-    stale_waivers: list[WaiverRef] = Field(default_factory=list)
-    timings: dict[str, float] = Field(default_factory=dict)
-
-    def failing(self) -> list[Finding]:
-        """Deny findings at or above the threshold, not waived: these fail the gate."""
-        return [
-            f for f in self.findings
-            if f.level == "deny" and f.severity >= self.fail_on and not f.waived
-        ]
-
-
 DriftKind = Literal["unmanaged", "missing", "changed"]
 
 
@@ -195,3 +170,39 @@ class Coverage(BaseModel):
     def ratio(self) -> float | None:
         total = self.managed + self.unmanaged
         return self.managed / total if total else None
+
+
+class SourceSummary(BaseModel):
+    path: str
+    kind: str  # plan, state
+    resources: int
+
+
+class CheckResult(BaseModel):
+    """The outcome of `driftguard check` (policies on declared resources) or of
+    `driftguard scan` (drift between declared and live, and policies on live resources;
+    drift is also in `findings`, as DG-DRIFT-* rules, so every report format shows it)."""
+
+    kind: Literal["check", "scan"] = "check"
+    sources: list[SourceSummary]
+    resources: int
+    rules: list[Rule]
+    findings: list[Finding]
+    fail_on: Severity
+    stale_waivers: list[WaiverRef] = Field(default_factory=list)
+    drifts: list[Drift] = Field(default_factory=list)
+    coverage: list[Coverage] = Field(default_factory=list)
+    not_checked: list[NotChecked] = Field(default_factory=list)
+    api_calls: dict[str, int] = Field(default_factory=dict)  # "service:Operation" -> count
+    timings: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.not_checked)
+
+    def failing(self) -> list[Finding]:
+        """Deny findings at or above the threshold, not waived: these fail the gate."""
+        return [
+            f for f in self.findings
+            if f.level == "deny" and f.severity >= self.fail_on and not f.waived
+        ]

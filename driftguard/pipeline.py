@@ -1,15 +1,17 @@
-"""Wires the stages: declared sources -> policies -> result."""
+"""Wires the stages: declared sources, live inventory -> drift, policies -> result."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from driftguard.config import Config
 from driftguard.declared.sources import load_all
-from driftguard.model import CheckResult
+from driftguard.model import CheckResult, Finding, Resource
 from driftguard.policy import evaluate as policy
 from driftguard.policy.embedded import EmbeddedEngine
 from driftguard.waivers import apply_waivers, load_waivers
@@ -20,25 +22,38 @@ def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:
     return [*builtin, *config.policy_dirs, *extra]
 
 
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def _evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[Resource],
+              timer: _Timer) -> tuple[policy.Policies, list[Finding]]:
+    with timer("policy_load"):
+        policies = policy.load(policy_dirs(config, extra_policy_dirs))
+        engine = EmbeddedEngine(policies.files, policy.policy_data(config.policy.model_dump()))
+    with timer("evaluate"):
+        findings = policy.evaluate(engine, policies, resources)
+    return policies, findings
+
+
 def check(
     paths: Sequence[Path],
     config: Config,
     extra_policy_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
 ) -> CheckResult:
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    resources, sources = load_all([str(p) for p in paths])
-    timings["load"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    policies = policy.load(policy_dirs(config, extra_policy_dirs))
-    engine = EmbeddedEngine(policies.files, policy.policy_data(config.policy.model_dump()))
-    timings["policy_load"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    findings = policy.evaluate(engine, policies, resources)
-    timings["evaluate"] = time.perf_counter() - start
+    """Policies over what the code declares (plans, state)."""
+    timer = _Timer()
+    with timer("load"):
+        resources, sources = load_all([str(p) for p in paths])
+    policies, findings = _evaluate(config, extra_policy_dirs, resources, timer)
     waivers = load_waivers(config.waivers) if config.waivers else []
     stale = apply_waivers(findings, waivers, today or dt.date.today())
     return CheckResult(
@@ -48,5 +63,82 @@ def check(
         findings=findings,
         fail_on=config.fail_on,
         stale_waivers=stale,
-        timings=timings,
+        timings=timer.timings,
     )
+
+
+def scan(
+    config: Config,
+    extra_policy_dirs: Sequence[Path] = (),
+    clients: Any = None,
+    progress: Callable[[str, str | None, int], None] | None = None,
+    today: dt.date | None = None,
+) -> CheckResult:
+    """Declared sources against the live account: drift, and policies on live resources.
+
+    `clients` is a collect.clients.ClientFactory (made from config.aws when None).
+    """
+    from driftguard.catalog import spec_for
+    from driftguard.collect.account import caller_account
+    from driftguard.collect.clients import ClientFactory
+    from driftguard.collect.engine import Collector
+    from driftguard.drift.diff import diff
+    from driftguard.drift.findings import drift_findings, drift_rules
+    from driftguard.drift.ignore import Ignore, load_rules
+
+    aws, settings = config.aws, config.scan
+    clients = clients or ClientFactory(
+        retry_mode=aws.retry_mode, max_attempts=aws.max_attempts, endpoint_url=aws.endpoint_url,
+        role_arn=aws.role_arn, external_id=aws.external_id,
+        default_region=aws.regions[0] if aws.regions else None, timeout=aws.timeout)
+    regions = aws.regions or [clients.default_region]
+    timer = _Timer()
+    with timer("load"):
+        declared, sources = load_all([*settings.states, *settings.plans],
+                                     s3_client=lambda: clients.client("s3"))
+        ignore = Ignore(load_rules(settings.ignore_file) if settings.ignore_file else [])
+    with timer("collect"):
+        account, gap = caller_account(clients)
+        types = {r.type for r in declared if spec_for(r.type)} | set(settings.types)
+        inventory = Collector(clients, account=account, max_workers=aws.max_workers,
+                              rates=aws.rates, progress=progress).collect(types, regions)
+        if gap is not None:
+            inventory.not_checked.insert(0, gap)
+    with timer("drift"):
+        in_scope = [r for r in declared if _in_scope(r, account, regions)]
+        drifts, coverage = diff(in_scope, inventory.resources, inventory.not_checked, ignore,
+                                _is_aws_default, settings.strict)
+    policies, findings = _evaluate(config, extra_policy_dirs, inventory.resources, timer)
+    findings = drift_findings(drifts, settings.drift_severity) + findings
+    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
+    waivers = load_waivers(config.waivers) if config.waivers else []
+    stale = apply_waivers(findings, waivers, today or dt.date.today())
+    rules = drift_rules(settings.drift_severity) + list(policies.rules.values())
+    return CheckResult(
+        kind="scan",
+        sources=sources,
+        resources=len(inventory.resources),
+        rules=sorted(rules, key=lambda r: r.id),
+        findings=findings,
+        fail_on=config.fail_on,
+        stale_waivers=stale,
+        drifts=drifts,
+        coverage=coverage,
+        not_checked=inventory.not_checked,
+        api_calls={f"{svc}:{op}": n for (svc, op), n in sorted(clients.stats.calls.items())},
+        timings=timer.timings,
+    )
+
+
+def _in_scope(resource: Resource, account: str | None, regions: list[str]) -> bool:
+    """Declared resources of other accounts or regions are not this scan's business."""
+    if resource.account and account and resource.account != account:
+        return False
+    return resource.region is None or resource.region in regions
+
+
+def _is_aws_default(resource: Resource) -> bool:
+    from driftguard.catalog import spec_for
+
+    spec = spec_for(resource.type)
+    return bool(spec and spec.aws_default and spec.aws_default(resource.attributes))
