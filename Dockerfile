@@ -11,7 +11,7 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 COPY policies /opt/driftguard/policies
 COPY configs /opt/driftguard/configs
-ENV DRIFTGUARD_BUILTIN_POLICIES=/opt/driftguard/policies \
+ENV DRIFTGUARD_BUILTIN_POLICY_DIR=/opt/driftguard/policies \
     DRIFTGUARD_CONFIG=/opt/driftguard/configs/driftguard.yaml
 USER driftguard
 WORKDIR /home/driftguard

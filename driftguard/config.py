@@ -37,6 +37,44 @@ class PolicySettings(BaseModel):
     required_tags: list[str] = Field(default_factory=list)
 
 
+class AwsSettings(BaseModel):
+    """How the live scan reaches AWS."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regions: list[str] = Field(default_factory=list, description="default: $AWS_REGION")
+    endpoint_url: str | None = Field(default=None, description="default: $AWS_ENDPOINT_URL")
+    retry_mode: Literal["standard", "adaptive"] = "standard"
+    max_attempts: int = Field(default=5, ge=1)
+    role_arn: str | None = None
+    external_id: str | None = None
+    max_workers: int = Field(default=16, ge=1, description="concurrent detail calls")
+    rates: dict[str, float] = Field(default_factory=dict, description="calls/s per service")
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class ScanSettings(BaseModel):
+    """What `driftguard scan` compares."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    states: list[str] = Field(default_factory=list, description="paths, globs, s3:// URLs")
+    plans: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=list, description="collect these too")
+    ignore_file: Path | None = None
+    strict: bool = False
+    drift_severity: dict[Literal["missing", "changed", "unmanaged"], Severity] = Field(
+        default_factory=lambda: {"missing": Severity.high, "changed": Severity.medium,
+                                 "unmanaged": Severity.medium})
+
+    @field_validator("drift_severity", mode="before")
+    @classmethod
+    def _severities(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -46,6 +84,8 @@ class Config(BaseModel):
     builtin_policies: bool = True
     waivers: Path | None = Field(default=None, description="waiver file (YAML)")
     policy: PolicySettings = Field(default_factory=PolicySettings)
+    aws: AwsSettings = Field(default_factory=AwsSettings)
+    scan: ScanSettings = Field(default_factory=ScanSettings)
 
     @field_validator("fail_on", mode="before")
     @classmethod
@@ -76,6 +116,8 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         config.policy_dirs = [path.parent / d for d in config.policy_dirs]
         if config.waivers is not None:
             config.waivers = path.parent / config.waivers
+        if config.scan.ignore_file is not None:
+            config.scan.ignore_file = path.parent / config.scan.ignore_file
     return config
 
 

@@ -66,12 +66,19 @@ class Detail:
 
 @dataclass(frozen=True)
 class Collect:
-    """How the live collector lists the type."""
+    """How the live collector lists the type.
+
+    Most types are lists: `operation` is a paginated list/describe call, `items` selects
+    the resources in each page and `id_field` names each one's id. A few types are a single
+    setting per account and region instead (EBS encryption by default): `operation` is one
+    unpaginated get call, `items` is `[@]` (the whole response is the only item) and
+    `id_field` is None, because the resource's identity is the region, as in Terraform.
+    """
 
     service: str  # boto3 service name
     operation: str  # paginated list/describe method, e.g. describe_instances
     items: str  # JMESPath to the items in each page
-    id_field: str  # field of an item holding the id
+    id_field: str | None  # field of an item holding the id; None: the region is the id
     details: tuple[Detail, ...] = ()
     is_global: bool = False  # listed once per account, not per region
 
@@ -79,7 +86,9 @@ class Collect:
 @dataclass(frozen=True)
 class ResourceSpec:
     tf_type: str
-    cfn_type: str
+    # None when CloudFormation has no resource type for it (account settings such as
+    # EBS encryption by default): templates and stacks then never declare it.
+    cfn_type: str | None
     doc: str
     attrs: tuple[Attr, ...]
     collect: Collect

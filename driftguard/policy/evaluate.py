@@ -15,7 +15,7 @@ from driftguard.policy.metadata import read_rule
 
 def builtin_dir() -> Path:
     """The shipped policies: beside the package in a checkout, or where the env says."""
-    override = os.environ.get("DRIFTGUARD_BUILTIN_POLICIES")
+    override = os.environ.get("DRIFTGUARD_BUILTIN_POLICY_DIR")
     return Path(override) if override else Path(__file__).resolve().parents[2] / "policies"
 
 

@@ -33,7 +33,7 @@ deny contains lib.finding(r, msg) if {
 
 deny contains lib.unknown_finding(r, "instance_type") if {
 	some r in lib.resources["aws_instance"]
-	lib.is_unknown(r, "instance_type")
+	"instance_type" in r.unknown
 }
 
 # null delimiters: "*" also crosses ".", the same in regorus and OPA.

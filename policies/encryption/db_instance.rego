@@ -24,5 +24,5 @@ deny contains lib.finding(r, "RDS DB instance storage is not encrypted at rest")
 
 deny contains lib.unknown_finding(r, "encrypted") if {
 	some r in lib.resources["aws_db_instance"]
-	lib.is_unknown(r, "encrypted")
+	"encrypted" in r.unknown
 }

@@ -25,5 +25,5 @@ deny contains lib.finding(r, "EBS volume is not encrypted at rest") if {
 
 deny contains lib.unknown_finding(r, "encrypted") if {
 	some r in lib.resources["aws_ebs_volume"]
-	lib.is_unknown(r, "encrypted")
+	"encrypted" in r.unknown
 }

@@ -24,5 +24,5 @@ deny contains lib.finding(r, "S3 bucket is not encrypted at rest") if {
 
 deny contains lib.unknown_finding(r, "encrypted") if {
 	some r in lib.resources["aws_s3_bucket"]
-	lib.is_unknown(r, "encrypted")
+	"encrypted" in r.unknown
 }

@@ -54,3 +54,15 @@ test_is_unset if {
 	not is_unset(_r, "bucket")
 	not is_unset(_r, "encrypted")
 }
+
+test_anywhere_cidrs if {
+	"0.0.0.0/0" in anywhere_cidrs
+	"::/0" in anywhere_cidrs
+	not "10.0.0.0/8" in anywhere_cidrs
+}
+
+test_all_ports_described if {
+	all_ports_described("-1") == "all protocols"
+	all_ports_described("tcp") == "tcp 0-65535"
+	all_ports_described("udp") == "udp 0-65535"
+}

@@ -33,13 +33,13 @@ deny contains lib.finding(r, msg) if {
 
 deny contains lib.unknown_finding(r, "associate_public_ip_address") if {
 	some r in lib.resources["aws_instance"]
-	lib.is_unknown(r, "associate_public_ip_address")
+	"associate_public_ip_address" in r.unknown
 }
 
 # The subnet decides only when associate_public_ip_address is not set (or not yet known).
 deny contains lib.unknown_finding(r, "subnet_map_public_ip_on_launch") if {
 	some r in lib.resources["aws_instance"]
-	lib.is_unknown(r, "subnet_map_public_ip_on_launch")
+	"subnet_map_public_ip_on_launch" in r.unknown
 	_subnet_may_decide(r)
 }
 

@@ -17,37 +17,47 @@ package driftguard.rules.network.sg_admin_ports
 import data.driftguard.lib
 import rego.v1
 
+# Cheap tests first, the message last: this runs for every rule of every group.
 deny contains lib.finding(r, msg) if {
 	admin_ports := data.driftguard.config.admin_ports
 	some r in lib.resources["aws_security_group"]
 	ingress := r.attributes.ingress
 	is_array(ingress)
 	some rule in ingress
-	cidrs := rule.cidrs
-	is_array(cidrs)
-	some cidr in cidrs
-	cidr in {"0.0.0.0/0", "::/0"}
-	[from, to, described] := _ports(rule)
+	rule.protocol == "tcp"
+	from := rule.from_port
+	to := rule.to_port
+	is_number(from)
+	is_number(to)
 	some port in admin_ports
 	from <= port
 	port <= to
-	msg := sprintf("admin port %v is open to %s (ingress %s)", [port, cidr, described])
+	cidrs := rule.cidrs
+	is_array(cidrs)
+	some cidr in cidrs
+	cidr in lib.anywhere_cidrs
+	msg := sprintf("admin port %v is open to %s (ingress %s)", [port, cidr, _tcp_ports(from, to)])
+}
+
+# "-1" is every protocol and port, whatever from_port/to_port say.
+deny contains lib.finding(r, msg) if {
+	admin_ports := data.driftguard.config.admin_ports
+	some r in lib.resources["aws_security_group"]
+	ingress := r.attributes.ingress
+	is_array(ingress)
+	some rule in ingress
+	rule.protocol == "-1"
+	cidrs := rule.cidrs
+	is_array(cidrs)
+	some cidr in cidrs
+	cidr in lib.anywhere_cidrs
+	some port in admin_ports
+	msg := sprintf("admin port %v is open to %s (ingress all protocols)", [port, cidr])
 }
 
 deny contains lib.unknown_finding(r, "ingress") if {
 	some r in lib.resources["aws_security_group"]
-	lib.is_unknown(r, "ingress")
-}
-
-# [from, to, description] of the ports a rule opens, for tcp and all-protocol rules.
-# "-1" is every protocol and port, whatever from_port/to_port say.
-_ports(rule) := [0, 65535, "all protocols"] if rule.protocol == "-1"
-
-_ports(rule) := [rule.from_port, rule.to_port, described] if {
-	rule.protocol == "tcp"
-	is_number(rule.from_port)
-	is_number(rule.to_port)
-	described := _tcp_ports(rule.from_port, rule.to_port)
+	"ingress" in r.unknown
 }
 
 _tcp_ports(from, to) := sprintf("tcp %v", [from]) if from == to

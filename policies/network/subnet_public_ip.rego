@@ -27,5 +27,5 @@ warn contains lib.finding(r, msg) if {
 
 warn contains lib.unknown_finding(r, "map_public_ip_on_launch") if {
 	some r in lib.resources["aws_subnet"]
-	lib.is_unknown(r, "map_public_ip_on_launch")
+	"map_public_ip_on_launch" in r.unknown
 }

@@ -1,0 +1,19 @@
+from driftguard.catalog.spec import Attr, Collect, ResourceSpec
+
+SPEC = ResourceSpec(
+    tf_type="aws_ebs_encryption_by_default",
+    # CloudFormation has no resource for this account setting.
+    cfn_type=None,
+    doc="The account's EBS encryption-by-default setting in one region (one per region).",
+    attrs=(
+        # Terraform's `enabled` defaults to true.
+        Attr("enabled", "bool", "new EBS volumes and snapshot copies are encrypted",
+             tf=("enabled",), default=True),
+    ),
+    # A single account-level setting per region, not a list: one unpaginated call whose
+    # whole response ({EbsEncryptionByDefault, SseType}) is the only item. It has no id
+    # field: the id is the region, as Terraform's `id` is.
+    collect=Collect(service="ec2", operation="get_ebs_encryption_by_default", items="[@]",
+                    id_field=None),
+    iam_permissions=("ec2:GetEbsEncryptionByDefault",),
+)
