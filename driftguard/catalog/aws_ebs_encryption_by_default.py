@@ -8,7 +8,7 @@ SPEC = ResourceSpec(
     attrs=(
         # Terraform's `enabled` defaults to true.
         Attr("enabled", "bool", "new EBS volumes and snapshot copies are encrypted",
-             tf=("enabled",), default=True),
+             tf=("enabled",), default=True, live=("EbsEncryptionByDefault",)),
     ),
     # A single account-level setting per region, not a list: one unpaginated call whose
     # whole response ({EbsEncryptionByDefault, SseType}) is the only item. It has no id

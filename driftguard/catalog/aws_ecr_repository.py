@@ -1,5 +1,5 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, Collect, ResourceSpec
+from driftguard.catalog.spec import Attr, Collect, Detail, ResourceSpec
 
 SPEC = ResourceSpec(
     tf_type="aws_ecr_repository",
@@ -7,18 +7,25 @@ SPEC = ResourceSpec(
     doc="An ECR container image repository (a model registry, often).",
     tf_id="name",
     attrs=(
-        Attr("name", "str", "repository name", tf=("name",)),
+        Attr("name", "str", "repository name", tf=("name",), live=("repositoryName",)),
         Attr("image_tag_mutability", "str", "MUTABLE or IMMUTABLE",
-             tf=("image_tag_mutability",), default="MUTABLE"),
+             tf=("image_tag_mutability",), default="MUTABLE", live=("imageTagMutability",)),
         Attr("scan_on_push", "bool", "images scanned on push",
-             tf=("image_scanning_configuration.0.scan_on_push",), convert=c.truthy),
+             tf=("image_scanning_configuration.0.scan_on_push",), convert=c.truthy,
+             live=("imageScanningConfiguration.scanOnPush",), live_convert=c.truthy),
         Attr("encryption_type", "str", "AES256 or KMS",
-             tf=("encryption_configuration.0.encryption_type",), default="AES256"),
+             tf=("encryption_configuration.0.encryption_type",), default="AES256",
+             live=("encryptionConfiguration.encryptionType",)),
         Attr("kms_key", "str|null", "KMS key", tf=("encryption_configuration.0.kms_key",),
-             convert=c.non_empty),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+             convert=c.non_empty, live=("encryptionConfiguration.kmsKey",),
+             live_convert=c.non_empty),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
+             live=("list_tags_for_resource.tags",), live_convert=c.tag_map),
     ),
-    collect=Collect(service="ecr", operation="describe_repositories", items="repositories",
-                    id_field="repositoryName"),
+    collect=Collect(
+        service="ecr", operation="describe_repositories", items="repositories",
+        id_field="repositoryName", arn_field="repositoryArn",
+        details=(Detail("list_tags_for_resource", "resourceArn", source_field="repositoryArn"),),
+    ),
     iam_permissions=("ecr:DescribeRepositories", "ecr:ListTagsForResource"),
 )

@@ -3,6 +3,8 @@ from driftguard.catalog.spec import Attr, Collect, Detail, Fold, ResourceSpec
 
 SSE_DEFAULT = "rule.0.apply_server_side_encryption_by_default.0"
 INLINE_SSE = f"server_side_encryption_configuration.0.{SSE_DEFAULT}"
+LIVE_SSE = ("get_bucket_encryption.ServerSideEncryptionConfiguration.Rules.0."
+            "ApplyServerSideEncryptionByDefault")
 
 SPEC = ResourceSpec(
     tf_type="aws_s3_bucket",
@@ -10,19 +12,26 @@ SPEC = ResourceSpec(
     doc="An S3 bucket, with the settings that provider v4+ splits into their own resources.",
     tf_id="bucket",
     attrs=(
-        Attr("bucket", "str", "bucket name", tf=("bucket",)),
+        Attr("bucket", "str", "bucket name", tf=("bucket",), live=("Name",)),
         Attr("encrypted", "bool", "default server-side encryption configured",
-             tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.truthy),
+             tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.truthy,
+             live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.truthy),
         Attr("sse_algorithm", "str|null", "AES256, aws:kms or aws:kms:dsse",
-             tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.non_empty),
+             tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.non_empty,
+             live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.non_empty),
         Attr("kms_key_id", "str|null", "KMS key of the default encryption",
-             tf=(f"{INLINE_SSE}.kms_master_key_id",), convert=c.non_empty),
+             tf=(f"{INLINE_SSE}.kms_master_key_id",), convert=c.non_empty,
+             live=(f"{LIVE_SSE}.KMSMasterKeyID",), live_convert=c.non_empty),
         Attr("versioning", "bool", "versioning enabled",
-             tf=("versioning.0.enabled",), convert=c.truthy),
+             tf=("versioning.0.enabled",), convert=c.truthy,
+             live=("get_bucket_versioning.Status",), live_convert=c.enabled),
         Attr("public_access_block", "object|null",
-             "the four public access block flags, null when no block is attached"),
+             "the four public access block flags, null when no block is attached",
+             live=("get_public_access_block.PublicAccessBlockConfiguration",),
+             live_convert=c.live_public_access_block),
         Attr("acl", "str|null", "canned ACL", tf=("acl",), convert=c.non_empty),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
+             live=("get_bucket_tagging.TagSet",), live_convert=c.tag_map),
     ),
     folds=(
         Fold("aws_s3_bucket_server_side_encryption_configuration", parent_ref="bucket", attrs=(

@@ -10,14 +10,17 @@ SPEC = ResourceSpec(
     cfn_type="AWS::EC2::SecurityGroup",
     doc="A VPC security group, with its inline and standalone rules folded in.",
     attrs=(
-        Attr("name", "str", "group name", tf=("name",)),
-        Attr("vpc_id", "str", "VPC id", tf=("vpc_id",)),
-        Attr("description", "str", "description", tf=("description",)),
+        Attr("name", "str", "group name", tf=("name",), live=("GroupName",)),
+        Attr("vpc_id", "str", "VPC id", tf=("vpc_id",), live=("VpcId",)),
+        Attr("description", "str", "description", tf=("description",),
+             live=("Description",)),
         Attr("ingress", "list[rule]", f"ingress {RULES_DOC}", tf=("ingress",),
-             convert=c.inline_rules),
+             convert=c.inline_rules, live=("IpPermissions",), live_convert=c.live_rules),
         Attr("egress", "list[rule]", f"egress {RULES_DOC}", tf=("egress",),
-             convert=c.inline_rules),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+             convert=c.inline_rules, live=("IpPermissionsEgress",),
+             live_convert=c.live_rules),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
+             live=("Tags",), live_convert=c.tag_map),
     ),
     folds=(
         Fold("aws_security_group_rule", parent_ref="security_group_id", extend=True, attrs=(
@@ -36,6 +39,7 @@ SPEC = ResourceSpec(
              )),
     ),
     collect=Collect(service="ec2", operation="describe_security_groups",
-                    items="SecurityGroups", id_field="GroupId"),
+                    items="SecurityGroups", id_field="GroupId", arn_field="SecurityGroupArn"),
+    aws_default=lambda a: a.get("name") == "default",
     iam_permissions=("ec2:DescribeSecurityGroups",),
 )

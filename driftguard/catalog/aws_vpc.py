@@ -1,18 +1,30 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, Collect, ResourceSpec
+from driftguard.catalog.spec import Attr, Collect, Detail, ResourceSpec
 
 SPEC = ResourceSpec(
     tf_type="aws_vpc",
     cfn_type="AWS::EC2::VPC",
     doc="A VPC.",
     attrs=(
-        Attr("cidr_block", "str", "IPv4 range", tf=("cidr_block",)),
-        Attr("enable_dns_support", "bool", "DNS resolution", tf=("enable_dns_support",)),
-        Attr("enable_dns_hostnames", "bool", "DNS hostnames", tf=("enable_dns_hostnames",)),
+        Attr("cidr_block", "str", "IPv4 range", tf=("cidr_block",), live=("CidrBlock",)),
+        Attr("enable_dns_support", "bool", "DNS resolution", tf=("enable_dns_support",),
+             live=("dns_support.EnableDnsSupport",), live_convert=c.boolean_value),
+        Attr("enable_dns_hostnames", "bool", "DNS hostnames", tf=("enable_dns_hostnames",),
+             live=("dns_hostnames.EnableDnsHostnames",), live_convert=c.boolean_value),
         Attr("is_default", "bool", "the region's default VPC", tf=("is_default",),
-             convert=c.truthy, drift=False),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={}),
+             convert=c.truthy, live=("IsDefault",), live_convert=c.truthy, drift=False),
+        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
+             live=("Tags",), live_convert=c.tag_map),
     ),
-    collect=Collect(service="ec2", operation="describe_vpcs", items="Vpcs", id_field="VpcId"),
+    collect=Collect(
+        service="ec2", operation="describe_vpcs", items="Vpcs", id_field="VpcId",
+        details=(
+            Detail("describe_vpc_attribute", "VpcId", args=(("Attribute", "enableDnsSupport"),),
+                   key="dns_support"),
+            Detail("describe_vpc_attribute", "VpcId",
+                   args=(("Attribute", "enableDnsHostnames"),), key="dns_hostnames"),
+        ),
+    ),
+    aws_default=lambda a: bool(a.get("is_default")),
     iam_permissions=("ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"),
 )

@@ -26,10 +26,17 @@ def rule(proto: Any, from_port: Any, to_port: Any, cidrs: list[str]) -> dict[str
 
 
 def sort_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    def order(r: dict[str, Any]) -> tuple[Any, ...]:
-        return (r["protocol"], r["from_port"] or 0, r["to_port"] or 0, r["cidrs"])
+    """Rules merged by (protocol, ports) and sorted: AWS keeps one permission per
+    protocol and port range whatever number of rules or resources declared it."""
+    merged: dict[tuple[Any, ...], set[str]] = {}
+    for r in rules:
+        merged.setdefault((r["protocol"], r["from_port"], r["to_port"]), set()).update(r["cidrs"])
 
-    return sorted(rules, key=order)
+    def order(key: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (key[0], key[1] if key[1] is not None else -1, key[2] if key[2] is not None else -1)
+
+    return [{"protocol": p, "from_port": f, "to_port": t, "cidrs": sorted(merged[(p, f, t)])}
+            for p, f, t in sorted(merged, key=order)]
 
 
 def inline_rules(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -82,3 +89,44 @@ def public_access_block(acls: Any, policy: Any, ignore: Any, restrict: Any) -> d
         "ignore_public_acls": bool(ignore),
         "restrict_public_buckets": bool(restrict),
     }
+
+
+def tag_map(tags: Any) -> dict[str, str]:
+    """AWS tag lists ([{Key, Value}], KMS's [{TagKey, TagValue}]) as a map."""
+    out: dict[str, str] = {}
+    for tag in tags or []:
+        key = tag.get("Key", tag.get("TagKey"))
+        if key is not None:
+            out[key] = tag.get("Value", tag.get("TagValue", ""))
+    return out
+
+
+def live_rules(permissions: Any) -> list[dict[str, Any]]:
+    """EC2 IpPermissions as canonical rules: one per permission, IPv4 and IPv6 together."""
+    return sort_rules([
+        rule(p.get("IpProtocol"), p.get("FromPort"), p.get("ToPort"),
+             [r.get("CidrIp") for r in p.get("IpRanges") or []]
+             + [r.get("CidrIpv6") for r in p.get("Ipv6Ranges") or []])
+        for p in permissions or []
+    ])
+
+
+def live_public_access_block(config: Any) -> dict[str, bool] | None:
+    if not config:
+        return None
+    return public_access_block(config.get("BlockPublicAcls"), config.get("BlockPublicPolicy"),
+                               config.get("IgnorePublicAcls"),
+                               config.get("RestrictPublicBuckets"))
+
+
+def group_ids(groups: Any) -> list[str]:
+    return sorted(g["GroupId"] for g in groups or [] if "GroupId" in g)
+
+
+def has_value(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def boolean_value(attribute: Any) -> bool | None:
+    """describe_vpc_attribute's {"Value": bool} wrappers."""
+    return attribute.get("Value") if isinstance(attribute, dict) else None

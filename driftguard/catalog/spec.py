@@ -15,6 +15,10 @@ class Attr:
     Without `convert` they are alternatives: the first one that is set wins. With `convert`,
     the value is `convert(*values_of_all_paths)`. A value unknown until apply in any path
     that is read makes the canonical attribute unknown.
+
+    `live` and `live_convert` do the same over the live document: the list item's fields,
+    plus each detail call's response under the detail's key. An attribute without `live`
+    paths is not read live, so drift never compares it.
     """
 
     name: str
@@ -22,6 +26,8 @@ class Attr:
     doc: str
     tf: tuple[str, ...] = ()
     convert: Callable[..., Any] | None = None
+    live: tuple[str, ...] = ()
+    live_convert: Callable[..., Any] | None = None
     default: Any = None
     drift: bool = True
     # Fold attributes only: applies when the child's value at this path equals the given one.
@@ -62,6 +68,13 @@ class Detail:
     operation: str  # boto3 method name, e.g. get_bucket_encryption
     param: str  # request parameter that takes the resource id, e.g. Bucket
     missing_ok: tuple[str, ...] = ()  # error codes that mean "not configured"
+    source_field: str | None = None  # item field passed as `param` (default: the id)
+    args: tuple[tuple[str, Any], ...] = ()  # fixed extra parameters
+    key: str | None = None  # where the response goes in the live document (default: operation)
+
+    @property
+    def doc_key(self) -> str:
+        return self.key or self.operation
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,8 @@ class Collect:
     id_field: str | None  # field of an item holding the id; None: the region is the id
     details: tuple[Detail, ...] = ()
     is_global: bool = False  # listed once per account, not per region
+    arn_field: str | None = None  # item field with the ARN (the live address)
+    skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
 
 
 @dataclass(frozen=True)
@@ -99,6 +114,9 @@ class ResourceSpec:
     tf_id: str = "id"
     # Terraform attributes never shown anywhere, on top of what state/plan mark sensitive.
     sensitive: tuple[str, ...] = ()
+    # Live resources AWS creates by itself (default VPC, ...), by canonical attributes:
+    # not reported as unmanaged unless the scan is strict.
+    aws_default: Callable[[dict[str, Any]], bool] | None = None
 
     @property
     def attr_names(self) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ class Record:
 
 
 def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any,
-              masked: bool = False) -> tuple[dict[str, Any], list[str]]:
+              masked: bool = False, live: bool = False) -> tuple[dict[str, Any], list[str]]:
     """Canonical attributes from Terraform values; names of those unknown until apply.
 
     A value the source marks sensitive is hidden from policies the same way: unknown.
@@ -46,14 +46,17 @@ def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any,
     for attr in attrs:
         if attr.when and lookup(values, unknown, attr.when[0]) != attr.when[1]:
             continue
-        found = [lookup(values, unknown, path) for path in attr.tf]
+        paths, convert = (attr.live, attr.live_convert) if live else (attr.tf, attr.convert)
+        if live and not paths:
+            continue  # not read live
+        found = [lookup(values, unknown, path) for path in paths]
         if masked:
             found = [UNKNOWN if contains_mask(v) else v for v in found]
-        if attr.convert is not None:
+        if convert is not None:
             if any(v is UNKNOWN for v in found):
                 unknown_names.append(attr.name)
             else:
-                out[attr.name] = attr.convert(*found)
+                out[attr.name] = convert(*found)
             continue
         value = next((v for v in found if v is not None), None)
         if value is UNKNOWN:

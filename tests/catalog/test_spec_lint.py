@@ -211,7 +211,8 @@ def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> 
             f"{model.name} has no input member {detail.param!r} (has: {sorted(members)})")
         # The collector passes only the id: any other required parameter makes the call fail.
         required = set(model.input_shape.required_members) if model.input_shape else set()
-        assert required <= {detail.param}, f"{model.name} also requires {required - {detail.param}}"
+        given = {detail.param, *(name for name, _ in detail.args)}
+        assert required <= given, f"{model.name} also requires {required - given}"
 
 
 def test_items_jmespath_compiles(spec: ResourceSpec) -> None:
@@ -319,3 +320,37 @@ def test_links_point_at_canonical_attrs(spec: ResourceSpec) -> None:
         assert target is not None, f"link {link.name}: {link.target_type} is not in the catalog"
         assert link.target_attr in {a.name for a in target.attrs}, (
             f"link {link.name}: {link.target_type} has no attribute {link.target_attr!r}")
+
+
+def _shape_at(shape: Any, path: list[str]) -> Any:
+    """Walk a botocore shape along a live path (digits index lists); None if it leaves."""
+    for step in path:
+        if shape.type_name == "list" and step.isdigit():
+            shape = shape.member
+        elif shape.type_name == "structure" and step in shape.members:
+            shape = shape.members[step]
+        else:
+            return None
+    return shape
+
+
+def test_live_paths_exist_in_the_api_shapes(spec: ResourceSpec) -> None:
+    """Every live path names a field the list item or a detail response really has."""
+    collect = spec.collect
+    output = operation_model(collect.service, collect.operation).output_shape
+    item = result_shape(jmespath.compile(collect.items).parsed, output).member
+    details = {d.doc_key: operation_model(collect.service, d.operation).output_shape
+               for d in collect.details}
+    for attr in spec.attrs:
+        for path in attr.live:
+            head, *rest = path.split(".")
+            found = (_shape_at(details[head], rest) if head in details
+                     else _shape_at(item, [head, *rest]))
+            assert found is not None, f"{spec.tf_type}.{attr.name}: live path {path!r} not in API"
+
+
+def test_live_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
+    for attr in spec.attrs:
+        if attr.live_convert is not None:
+            params = inspect.signature(attr.live_convert).parameters
+            assert len(params) == len(attr.live), f"{spec.tf_type}.{attr.name}"

@@ -1,0 +1,171 @@
+"""The generic collector: list each type with its paginated call, complete it with the
+spec's per-resource detail calls (concurrent, rate-limited), map it to canonical form.
+
+Failure is data: a call that fails (access denied, throttled past retries, region
+disabled, timeout) makes its type "not checked" for that region, with the reason and
+the call. Its resources are then left out entirely, so nothing turns into "missing".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import jmespath
+from botocore.exceptions import BotoCoreError, ClientError
+
+from driftguard.catalog import spec_for
+from driftguard.catalog.spec import Detail, ResourceSpec
+from driftguard.collect.clients import THROTTLING_CODES, ClientFactory
+from driftguard.collect.ratelimit import TokenBucket
+from driftguard.declared.build import map_attrs
+from driftguard.model import NotChecked, Resource
+
+# Sustained request rates that stay below AWS's documented or observed throttling limits.
+DEFAULT_RATES = {"s3": 100.0, "ec2": 50.0, "rds": 20.0, "ecr": 20.0, "kms": 50.0}
+ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
+                 "AuthFailure", "UnrecognizedClientException", "InvalidClientTokenId"}
+REGION_DISABLED = {"OptInRequired", "InvalidRegion"}
+GONE = {"NoSuchBucket", "NotFoundException", "InvalidVolume.NotFound",
+        "InvalidInstanceID.NotFound", "DBInstanceNotFound", "RepositoryNotFoundException"}
+
+Progress = Callable[[str, str | None, int], None]  # (type, region, resources found)
+
+
+class _Gap(Exception):
+    def __init__(self, operation: str, reason: str) -> None:
+        super().__init__(reason)
+        self.operation, self.reason = operation, reason
+
+
+@dataclass
+class Inventory:
+    resources: list[Resource] = field(default_factory=list)
+    not_checked: list[NotChecked] = field(default_factory=list)
+
+
+class Collector:
+    def __init__(self, clients: ClientFactory, *, account: str | None, max_workers: int = 16,
+                 rates: dict[str, float] | None = None, progress: Progress | None = None) -> None:
+        self.clients = clients
+        self.account = account
+        self.max_workers = max_workers
+        self._buckets = {svc: TokenBucket(rate) for svc, rate in
+                         {**DEFAULT_RATES, **(rates or {})}.items()}
+        self._progress = progress
+        self._lock = threading.Lock()
+
+    def collect(self, types: Iterable[str], regions: list[str]) -> Inventory:
+        """Every (type, region) unit; a global type once, whatever the regions."""
+        specs = [s for s in (spec_for(t) for t in sorted(set(types))) if s is not None]
+        units = [(s, None if s.collect.is_global else r) for s in specs
+                 for r in ([regions[0]] if s.collect.is_global else regions)]
+        inventory = Inventory()
+        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="detail") as details, \
+                ThreadPoolExecutor(min(8, max(1, len(units))), thread_name_prefix="list") as lists:
+            futures = [lists.submit(self._unit, spec, region, details) for spec, region in units]
+            for (spec, region), future in zip(units, futures, strict=True):
+                try:
+                    inventory.resources.extend(future.result())
+                except _Gap as gap:
+                    inventory.not_checked.append(NotChecked(
+                        type=spec.tf_type, account=self.account, region=region,
+                        operation=gap.operation, reason=gap.reason))
+        return inventory
+
+    def _unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor
+              ) -> list[Resource]:
+        client = self.clients.client(spec.collect.service, region)
+        items = [i for i in self._list(client, spec) if not _skipped(spec, i)]
+        pending: list[tuple[dict[str, Any], list[Future[Any]]]] = [
+            (item, [pool.submit(self._detail, client, spec, d, item) for d in
+                    spec.collect.details]) for item in items]
+        resources = []
+        for item, futures in pending:
+            doc = dict(item)
+            gone = False
+            for detail, future in zip(spec.collect.details, futures, strict=True):
+                result = future.result()  # raises _Gap
+                if result is _GONE:
+                    gone = True
+                doc[detail.doc_key] = None if result is _GONE else result
+            if not gone:
+                resources.append(self._resource(spec, region or self.clients.default_region,
+                                                doc))
+        if self._progress:
+            self._progress(spec.tf_type, region, len(resources))
+        return resources
+
+    def _list(self, client: Any, spec: ResourceSpec) -> list[dict[str, Any]]:
+        op = spec.collect.operation
+        expression = jmespath.compile(spec.collect.items)
+        items: list[dict[str, Any]] = []
+        try:
+            if client.can_paginate(op):
+                for page in client.get_paginator(op).paginate():
+                    items.extend(expression.search(page) or [])
+            else:
+                items.extend(expression.search(getattr(client, op)()) or [])
+        except (ClientError, BotoCoreError) as exc:
+            raise _Gap(op, _reason(exc)) from None
+        return items
+
+    def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any]
+                ) -> Any:
+        bucket = self._buckets.get(spec.collect.service)
+        if bucket:
+            bucket.acquire()
+        key = item.get(detail.source_field or spec.collect.id_field or "")
+        try:
+            response = getattr(client, detail.operation)(**{detail.param: key}, **dict(detail.args))
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in detail.missing_ok:
+                return None
+            if code in GONE:
+                return _GONE  # deleted between the list and this call
+            raise _Gap(detail.operation, _reason(exc)) from None
+        except BotoCoreError as exc:
+            raise _Gap(detail.operation, _reason(exc)) from None
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def _resource(self, spec: ResourceSpec, region: str, doc: dict[str, Any]) -> Resource:
+        attributes, _ = map_attrs(spec.attrs, doc, None, live=True)
+        ident = doc.get(spec.collect.id_field) if spec.collect.id_field else region
+        address = doc.get(spec.collect.arn_field) if spec.collect.arn_field else None
+        return Resource(
+            type=spec.tf_type, id=str(ident), address=address or str(ident), source="live",
+            origin="live", account=self.account,
+            region=None if spec.collect.is_global else region,
+            attributes=attributes, raw=doc,
+        )
+
+
+_GONE = object()
+
+
+def _skipped(spec: ResourceSpec, item: dict[str, Any]) -> bool:
+    if spec.collect.skip is None:
+        return False
+    path, values = spec.collect.skip
+    return jmespath.search(path, item) in values
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "")
+        if code in ACCESS_DENIED:
+            kind = "access denied"
+        elif code in THROTTLING_CODES:
+            kind = "throttled past retries"
+        elif code in REGION_DISABLED:
+            kind = "region disabled"
+        else:
+            kind = "AWS error"
+        return f"{kind}: {code}: {error.get('Message', '')}".strip()
+    return f"unreachable: {type(exc).__name__}: {exc}"
