@@ -8,9 +8,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from driftguard import __version__
 from driftguard.errors import DriftguardError
+
+if TYPE_CHECKING:
+    from driftguard.config import Config
+    from driftguard.model import CheckResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 LIST_FORMATS = ("text", "json")
@@ -31,6 +36,24 @@ class _Reports(argparse.Action):
         setattr(namespace, self.dest, reports)
 
 
+def _report_options(cmd: argparse.ArgumentParser) -> None:
+    """Options check and scan share: reports, threshold, config, policies, waivers."""
+    from driftguard.report import FORMATS
+
+    cmd.add_argument("--format", "-f", dest="reports", action=_Reports,
+                     choices=sorted(FORMATS), help="report format (repeatable; default text)")
+    cmd.add_argument("--output", "-o", dest="reports", action=_Reports, metavar="FILE",
+                     help="write the preceding --format's report to FILE, not stdout")
+    cmd.add_argument("--fail-on", metavar="SEVERITY",
+                     help="lowest severity that fails: info, low, medium, high, critical")
+    cmd.add_argument("--config", "-c", type=Path, help="config file (YAML)")
+    cmd.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR",
+                     help="extra Rego policy directory (repeatable)")
+    cmd.add_argument("--waivers", type=Path, metavar="FILE",
+                     help="reviewed exceptions (YAML): rule, resource, reason, owner, expires")
+    cmd.add_argument("--timings", action="store_true", help="print stage timings to stderr")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="driftguard", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"driftguard {__version__}")
@@ -39,21 +62,24 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check Terraform plans and state against the policies")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE",
                        help="`terraform show -json` plan, or Terraform state")
-    from driftguard.report import FORMATS
-
-    check.add_argument("--format", "-f", dest="reports", action=_Reports,
-                       choices=sorted(FORMATS), help="report format (repeatable; default text)")
-    check.add_argument("--output", "-o", dest="reports", action=_Reports, metavar="FILE",
-                       help="write the preceding --format's report to FILE, not stdout")
-    check.add_argument("--fail-on", metavar="SEVERITY",
-                       help="lowest severity that fails: info, low, medium, high, critical")
-    check.add_argument("--config", "-c", type=Path, help="config file (YAML)")
-    check.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR",
-                       help="extra Rego policy directory (repeatable)")
-    check.add_argument("--waivers", type=Path, metavar="FILE",
-                       help="reviewed exceptions (YAML): rule, resource, reason, owner, expires")
-    check.add_argument("--timings", action="store_true", help="print stage timings to stderr")
+    _report_options(check)
     check.set_defaults(run=_run_check)
+
+    scan = sub.add_parser("scan", help="compare declared sources with the live AWS account")
+    scan.add_argument("--state", action="append", default=[], metavar="SRC",
+                      help="Terraform state: path, glob or s3://bucket/key (repeatable)")
+    scan.add_argument("--plan", action="append", default=[], metavar="FILE",
+                      help="`terraform show -json` plan, as declared intent (repeatable)")
+    scan.add_argument("--region", action="append", default=[], help="region (repeatable)")
+    scan.add_argument("--endpoint-url", help="AWS endpoint (a local moto server, ...)")
+    scan.add_argument("--type", action="append", default=[], metavar="TYPE",
+                      help="also collect this resource type (repeatable)")
+    scan.add_argument("--ignore", type=Path, metavar="FILE", help=".driftignore-style rules")
+    scan.add_argument("--strict", action="store_true",
+                      help="also report resources AWS created by itself (default VPC, ...)")
+    scan.add_argument("--no-progress", action="store_true", help="no progress on stderr")
+    _report_options(scan)
+    scan.set_defaults(run=_run_scan)
 
     rules = sub.add_parser("rules", help="list the rules the gate enforces")
     rules.add_argument("--format", choices=LIST_FORMATS, default="text")
@@ -70,11 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_check(args: argparse.Namespace) -> int:
-    from driftguard import pipeline
+def _load_config(args: argparse.Namespace) -> Config:
     from driftguard.config import load_config
     from driftguard.model import Severity
-    from driftguard.report import FORMATS as RENDERERS
 
     config = load_config(args.config)
     if args.fail_on:
@@ -84,7 +108,50 @@ def _run_check(args: argparse.Namespace) -> int:
             raise DriftguardError(f"--fail-on: {exc}") from None
     if args.waivers:
         config.waivers = args.waivers
-    result = pipeline.check(args.files, config, args.policy)
+    return config
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from driftguard import pipeline
+
+    result = pipeline.check(args.files, _load_config(args), args.policy)
+    _write_reports(args, result)
+    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    from driftguard import pipeline
+
+    config = _load_config(args)
+    scan = config.scan
+    scan.states += args.state
+    scan.plans += args.plan
+    scan.types += args.type
+    scan.strict = scan.strict or args.strict
+    if args.ignore:
+        scan.ignore_file = args.ignore
+    if args.region:
+        config.aws.regions = args.region
+    if args.endpoint_url:
+        config.aws.endpoint_url = args.endpoint_url
+    if not scan.states and not scan.plans and not scan.types:
+        raise DriftguardError("nothing to compare: give --state, --plan or --type "
+                              "(or scan.states in the config)")
+    show = not args.no_progress and sys.stderr.isatty()
+    result = pipeline.scan(config, args.policy, progress=_progress if show else None)
+    _write_reports(args, result)
+    if result.incomplete:
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _progress(resource_type: str, region: str | None, found: int) -> None:
+    print(f"  {resource_type:<32} {region or 'global':<14} {found:>6} found", file=sys.stderr)
+
+
+def _write_reports(args: argparse.Namespace, result: CheckResult) -> None:
+    from driftguard.report import FORMATS as RENDERERS
+
     reports = args.reports or [["text", None]]
     if sum(1 for _, output in reports if output is None) > 1:
         raise DriftguardError("only one report can go to stdout: give the others --output FILE")
@@ -92,7 +159,6 @@ def _run_check(args: argparse.Namespace) -> int:
         _emit(RENDERERS[fmt](result), output)
     if args.timings:
         print(" ".join(f"{k}={v:.3f}s" for k, v in result.timings.items()), file=sys.stderr)
-    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
 
 
 def _run_rules(args: argparse.Namespace) -> int:

@@ -10,12 +10,12 @@ from driftguard import __version__
 from driftguard.model import CheckResult, Finding
 from driftguard.report.summary import summarize
 
-SCHEMA = "driftguard.check/v1"
+SCHEMAS = {"check": "driftguard.check/v1", "scan": "driftguard.scan/v1"}
 
 
 def render(result: CheckResult) -> str:
     doc: dict[str, Any] = {
-        "schema": SCHEMA,
+        "schema": SCHEMAS[result.kind],
         "driftguard_version": __version__,
         "fail_on": result.fail_on.name,
         "summary": summarize(result),
@@ -27,6 +27,11 @@ def render(result: CheckResult) -> str:
         "findings": [_finding(f) for f in result.findings],
         "stale_waivers": [w.model_dump(mode="json") for w in result.stale_waivers],
     }
+    if result.kind == "scan":
+        doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]
+        doc["coverage"] = [{**c.model_dump(), "ratio": c.ratio} for c in result.coverage]
+        doc["not_checked"] = [g.model_dump() for g in result.not_checked]
+        doc["api_calls"] = result.api_calls
     return json.dumps(doc, indent=2) + "\n"
 
 

@@ -13,7 +13,7 @@ def summarize(result: CheckResult) -> dict[str, Any]:
     by_severity = Counter(
         f.severity.name for f in result.findings if f.level == "deny" and not f.waived)
     return {
-        "passed": not failing,
+        "passed": not failing and not result.incomplete,
         "resources": result.resources,
         "rules": len(result.rules),
         "findings": len(result.findings),
@@ -24,6 +24,21 @@ def summarize(result: CheckResult) -> dict[str, Any]:
         "waived": sum(1 for f in result.findings if f.waived),
         "expired_waivers": sum(1 for f in result.findings if f.waiver and f.waiver.expired),
         "stale_waivers": len(result.stale_waivers),
+        **(_scan_summary(result) if result.kind == "scan" else {}),
+    }
+
+
+def _scan_summary(result: CheckResult) -> dict[str, Any]:
+    drift = Counter(d.kind for d in result.drifts)
+    managed = sum(c.managed for c in result.coverage)
+    unmanaged = sum(c.unmanaged for c in result.coverage)
+    return {
+        "declared": sum(s.resources for s in result.sources),
+        "drift": {kind: drift.get(kind, 0) for kind in ("missing", "changed", "unmanaged")},
+        "coverage": managed / (managed + unmanaged) if managed + unmanaged else None,
+        "not_checked": len(result.not_checked),
+        "incomplete": result.incomplete,
+        "api_calls": sum(result.api_calls.values()),
     }
 
 
@@ -33,8 +48,14 @@ def headline(result: CheckResult) -> tuple[str, str]:
     in 1 file, 7 rules.`"""
     s = summarize(result)
     counts = ", ".join(f"{n} {name}" for name, n in s["denied_by_severity"].items() if n)
-    scope = (f"{_count(s['resources'], 'resource')} in {_count(len(result.sources), 'file')}, "
-             f"{_count(s['rules'], 'rule')}")
+    if result.kind == "scan":
+        coverage = "" if s["coverage"] is None else f", coverage {s['coverage']:.0%}"
+        scope = (f"{_count(s['resources'], 'live resource')}, {s['declared']} declared in "
+                 f"{_count(len(result.sources), 'source')}{coverage}, "
+                 f"{_count(s['rules'], 'rule')}")
+    else:
+        scope = (f"{_count(s['resources'], 'resource')} in "
+                 f"{_count(len(result.sources), 'file')}, {_count(s['rules'], 'rule')}")
     extras = [_count(s["warnings"], "warning")] if s["warnings"] else []
     if s["unknown_until_apply"]:
         extras.append(f"{s['unknown_until_apply']} unknown until apply")
@@ -44,11 +65,13 @@ def headline(result: CheckResult) -> tuple[str, str]:
         extras.append(f"{s['expired_waivers']} with an expired waiver")
     if s["stale_waivers"]:
         extras.append(_count(s["stale_waivers"], "stale waiver"))
+    if result.incomplete:
+        extras.append(f"{_count(len(result.not_checked), 'type')} not checked")
     tail = f"; {'; '.join(extras)}" if extras else ""
-    if s["passed"]:
+    if not s["failing"]:
         found = f"no violations at or above {result.fail_on.name}" + (
             f" ({counts} below)" if counts else "")
-        return "PASS", f"{found}{tail}. {scope}."
+        return "INCOMPLETE" if result.incomplete else "PASS", f"{found}{tail}. {scope}."
     return "FAIL", (f"{_count(s['failing'], 'violation')} at or above "
                     f"{result.fail_on.name} ({counts}){tail}. {scope}.")
 

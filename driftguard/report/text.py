@@ -37,6 +37,9 @@ def render(result: CheckResult) -> str:
         state = f"expired {w.expires}" if w.expired else f"expires {w.expires}"
         lines.append(f"stale waiver: {w.rule} {w.resource} ({w.owner}, {state}) "
                      "matches no finding; remove it")
+    for gap in result.not_checked:
+        where = "/".join(p for p in (gap.account, gap.region) if p) or "all regions"
+        lines.append(f"not checked: {gap.type} in {where} ({gap.operation}): {gap.reason}")
     verdict, sentence = headline(result)
     lines.append(f"{verdict}: {sentence}")
     return "\n".join(lines) + "\n"
