@@ -1,6 +1,12 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +46,59 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         root = find_corpus()
         names = sorted(p.name for p in (root / folder).iterdir() if p.is_file()) if root else []
         metafunc.parametrize(arg, names or [pytest.param(None, id="no-corpus")])
+
+
+# --- AWS: moto's server over real HTTP, one per test session, reset for every test ---
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _moto_call(endpoint: str, path: str, body: bytes = b"") -> bytes:
+    request = urllib.request.Request(f"{endpoint}{path}", data=body or None,
+                                     headers={"Content-Type": "text/plain"},
+                                     method="POST" if body else "GET")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return bytes(response.read())
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A moto server in its own process (its IAM switch and state stay out of ours)."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _moto_call(endpoint, "/moto-api/data.json")
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("moto server did not start")
+            time.sleep(0.1)
+    yield endpoint
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An empty simulated account (eu-west-1, account 123456789012); yields the endpoint.
+
+    boto3 clients made in the test reach it through AWS_ENDPOINT_URL.
+    """
+    _moto_call(moto_endpoint, "/moto-api/reset", b"{}")
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-1",
+                       "AWS_ENDPOINT_URL": moto_endpoint}.items():
+        monkeypatch.setenv(key, value)
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    yield moto_endpoint
+    _moto_call(moto_endpoint, "/moto-api/reset-auth", b"inf")  # IAM enforcement off again
