@@ -6,7 +6,9 @@
 Mixed AWS types over nested modules, count and for_each instances, the split S3 resources
 of provider v4+ whose bucket is unknown until apply (joined only through configuration
 references), standalone security group rules, sensitive database passwords, a few
-resources being deleted and a few data sources (neither counted in N). Stdlib only.
+resources being deleted and a few data sources (neither counted in N). By default 70% of
+the team stacks already exist: their changes are no-op with `before` and `prior_state`,
+as in the plans of a living estate. Stdlib only.
 """
 
 from __future__ import annotations
@@ -21,10 +23,58 @@ INSTANCE_TYPES = ["t3.large", "m6i.2xlarge", "c6i.4xlarge", "g5.xlarge", "g5.12x
                   "p4d.24xlarge", "r6i.8xlarge", "x2iedn.32xlarge"]
 
 
+# Attributes the AWS provider (v5) stores beside the ones the code sets, so that generated
+# resources weigh about what real ones do (tens of MB for a plan of 10,000 resources).
+PROVIDER_ATTRIBUTES = {
+    "aws_instance": "availability_zone capacity_reservation_specification cpu_core_count "
+    "cpu_threads_per_core credit_specification disable_api_stop disable_api_termination "
+    "ebs_block_device ebs_optimized enclave_options ephemeral_block_device get_password_data "
+    "hibernation host_id host_resource_group_arn iam_instance_profile instance_initiated_"
+    "shutdown_behavior instance_lifecycle instance_market_options instance_state ipv6_address_"
+    "count ipv6_addresses key_name launch_template maintenance_options monitoring "
+    "network_interface outpost_arn password_data placement_group placement_partition_number "
+    "primary_network_interface_id private_dns private_dns_name_options private_ip public_dns "
+    "public_ip secondary_private_ips security_groups source_dest_check spot_instance_request_id "
+    "tenancy timeouts user_data user_data_base64 user_data_replace_on_change volume_tags",
+    "aws_s3_bucket": "acceleration_status acl arn bucket_domain_name bucket_regional_domain_name "
+    "cors_rule grant hosted_zone_id lifecycle_rule logging object_lock_configuration "
+    "object_lock_enabled policy region replication_configuration request_payer timeouts "
+    "website website_domain website_endpoint",
+    "aws_db_instance": "address allow_major_version_upgrade apply_immediately "
+    "auto_minor_version_upgrade availability_zone backup_retention_period backup_target "
+    "backup_window ca_cert_identifier character_set_name copy_tags_to_snapshot "
+    "db_subnet_group_name delete_automated_backups deletion_protection domain "
+    "enabled_cloudwatch_logs_exports endpoint engine_lifecycle_support final_snapshot_identifier "
+    "hosted_zone_id iam_database_authentication_enabled iops latest_restorable_time "
+    "license_model listener_endpoint maintenance_window master_user_secret max_allocated_storage "
+    "monitoring_interval monitoring_role_arn network_type option_group_name parameter_group_name "
+    "performance_insights_enabled port replicas resource_id skip_final_snapshot status "
+    "storage_throughput storage_type timeouts timezone vpc_security_group_ids",
+    "aws_security_group": "arn description name_prefix owner_id revoke_rules_on_delete timeouts",
+    "aws_subnet": "arn assign_ipv6_address_on_creation availability_zone_id customer_owned_ipv4_"
+    "pool enable_dns64 enable_lni_at_device_index enable_resource_name_dns_a_record_on_launch "
+    "enable_resource_name_dns_aaaa_record_on_launch ipv6_cidr_block ipv6_cidr_block_association_"
+    "id ipv6_native map_customer_owned_ip_on_launch outpost_arn owner_id "
+    "private_dns_hostname_type_on_launch timeouts",
+    "aws_vpc": "arn assign_generated_ipv6_cidr_block default_network_acl_id "
+    "default_route_table_id default_security_group_id dhcp_options_id "
+    "enable_network_address_usage_metrics instance_tenancy ipv4_ipam_pool_id ipv4_netmask_length "
+    "ipv6_association_id ipv6_cidr_block ipv6_cidr_block_network_border_group main_route_table_id "
+    "owner_id",
+    "aws_ebs_volume": "arn final_snapshot iops multi_attach_enabled outpost_arn snapshot_id "
+    "throughput timeouts",
+    "aws_kms_key": "arn bypass_policy_lockout_safety_check custom_key_store_id "
+    "customer_master_key_spec is_enabled key_id policy rotation_period_in_days xks_key_id",
+    "aws_ecr_repository": "arn force_delete registry_id repository_url timeouts",
+}
+
+
 class Plan:
     def __init__(self, rng: random.Random, budget: int) -> None:
         self.rng = rng
         self.budget = budget  # managed resources still to add (deletes and data excluded)
+        self.existing = False  # the current team stack is already applied (no-op changes)
+        self.prior: list[dict[str, Any]] = []  # prior_state resources of existing stacks
         self.changes: list[dict[str, Any]] = []
         self.modules: dict[tuple[str, ...], dict[str, Any]] = {}  # module instance -> values
         self.config: dict[str, Any] = {"resources": [], "module_calls": {}}
@@ -43,11 +93,21 @@ class Plan:
                                         else f"[{json.dumps(index)}]")
         head = "data." if mode == "data" else ""
         address = f"{prefix + '.' if prefix else ''}{head}{rtype}.{name}{idx}"
+        for attr in PROVIDER_ATTRIBUTES.get(rtype, "").split():
+            after.setdefault(attr, None)
+        if self.existing and actions == ("create",):
+            # Applied before: every computed value is known, before == after, no-op.
+            after = {**{k: f"{rtype}-{len(self.changes)}-{k}" for k in unknown or {}}, **after}
+            unknown, actions, refs = {}, ("no-op",), {}
         change = {"before": None, "after": after, "after_unknown": unknown or {},
                   "before_sensitive": False, "after_sensitive": sensitive or {},
                   "actions": list(actions)}
         if actions == ("delete",):
             change.update(before=after, after=None, after_unknown={}, after_sensitive=False)
+        if actions in (("no-op",), ("delete",)):
+            change["before"] = json.loads(json.dumps(after))
+            self.prior.append({"address": address, "mode": mode, "type": rtype, "name": name,
+                               "values": change["before"]})
         rc = {"address": address, "mode": mode, "type": rtype, "name": name,
               "provider_name": "registry.terraform.io/hashicorp/aws", "change": change}
         if prefix:
@@ -101,6 +161,8 @@ class Plan:
         return {
             "format_version": "1.2", "terraform_version": "1.9.5",
             "planned_values": {"root_module": root},
+            "prior_state": {"format_version": "1.0", "terraform_version": "1.9.5",
+                            "values": {"root_module": {"resources": self.prior}}},
             "resource_changes": self.changes,
             "configuration": {"provider_config": {"aws": {"name": "aws"}},
                               "root_module": self.config},
@@ -192,12 +254,13 @@ def _team(plan: Plan, module: list[tuple[str, str]], team: str) -> None:
                                                "repository_url": True})
 
 
-def generate(n: int, seed: int) -> tuple[dict[str, Any], dict[str, int]]:
+def generate(n: int, seed: int, existing: float) -> tuple[dict[str, Any], dict[str, int]]:
     rng = random.Random(seed)
     plan = Plan(rng, n)
     team = 0
     while plan.budget > 0:
         team += 1
+        plan.existing = rng.random() < existing
         name = f"team{team:04d}"
         # Teams live in nested modules, instanced by for_each keys and counts.
         if team % 3 == 0:
@@ -207,6 +270,7 @@ def generate(n: int, seed: int) -> tuple[dict[str, Any], dict[str, int]]:
         else:
             module = [(f"stack_{name}", "")]
         _team(plan, module, name)
+    plan.existing = False
     plan.add([], "aws_instance", "legacy", None, {"instance_type": "m4.large"},
              actions=("delete",))
     plan.add([], "aws_ami", "base", None, {"most_recent": True}, mode="data",
@@ -219,9 +283,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--existing", type=float, default=0.7,
+                        help="share of team stacks already applied (no-op, with prior state)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    doc, counts = generate(args.resources, args.seed)
+    doc, counts = generate(args.resources, args.seed, args.existing)
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(doc, fh)
     print(f"{args.out}: {counts['managed']} managed resources, {counts['deleted']} deleted, "

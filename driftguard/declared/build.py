@@ -31,6 +31,7 @@ class Record:
     values: dict[str, Any]
     unknown: Any = None  # after_unknown tree (plans only)
     sensitive: Any = None  # after_sensitive / sensitive_values / state paths as a tree
+    masked: bool = False  # some value was masked (set by build)
     refs: dict[str, list[str]] = field(default_factory=dict)  # attribute -> references
     action: str | None = None
 
@@ -70,13 +71,14 @@ def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
     resources: list[Resource] = []
     for rec in records:
         spec = spec_for(rec.type)
-        masked = any_true(rec.sensitive)
-        rec.values = mask_values(rec.values, rec.sensitive)
+        rec.masked = any_true(rec.sensitive)
+        if rec.masked:
+            rec.values = mask_values(rec.values, rec.sensitive)
         if spec is not None:
             for name in spec.sensitive:
                 if rec.values.get(name) is not None:
                     rec.values[name] = MASK
-            attributes, unknown = map_attrs(spec.attrs, rec.values, rec.unknown, masked)
+            attributes, unknown = map_attrs(spec.attrs, rec.values, rec.unknown, rec.masked)
             ident = lookup(rec.values, rec.unknown, spec.tf_id)
         else:
             attributes, unknown = {}, []
@@ -132,7 +134,7 @@ class _Joiner:
                 parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
                 if parent is not None:
                     values, unknown = map_attrs(fold.attrs, rec.values, rec.unknown,
-                                                any_true(rec.sensitive))
+                                                rec.masked)
                     _apply(parent, values, unknown, fold.extend)
         # Links read the targets' final attributes, so they run after every fold.
         for rec, res in self.pairs:
