@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,demo]'
 	touch $@
 
-# The gate on the example ML platform plan: prints violations (exit 1 means "found some").
+# A simulated ML account (local moto server) that drifted from its Terraform state: the
+# scan prints the drift and the violations (exit 1 means "found some", as intended here).
 demo: $(BIN)/.installed
-	$(BIN)/driftguard check configs/examples/ml-plan.json || [ $$? -eq 1 ]
+	$(BIN)/driftguard demo || [ $$? -eq 1 ]
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(scan)
     scan.set_defaults(run=_run_scan)
 
+    demo = sub.add_parser("demo", help="scan a simulated ML account (local moto server) "
+                                       "that drifted from its Terraform state")
+    demo.add_argument("--workdir", type=Path, help="keep the generated state here")
+    _report_options(demo)
+    demo.set_defaults(run=_run_demo)
+
     rules = sub.add_parser("rules", help="list the rules the gate enforces")
     rules.add_argument("--format", choices=LIST_FORMATS, default="text")
     rules.add_argument("--config", "-c", type=Path, help="config file (YAML)")
@@ -139,6 +145,19 @@ def _run_scan(args: argparse.Namespace) -> int:
                               "(or scan.states in the config)")
     show = not args.no_progress and sys.stderr.isatty()
     result = pipeline.scan(config, args.policy, progress=_progress if show else None)
+    _write_reports(args, result)
+    if result.incomplete:
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from driftguard import demo
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    result = demo.run(_load_config(args), args.workdir, say)
     _write_reports(args, result)
     if result.incomplete:
         return EXIT_INCOMPLETE

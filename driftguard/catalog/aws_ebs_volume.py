@@ -14,10 +14,15 @@ SPEC = ResourceSpec(
         Attr("volume_type", "str", "gp3, io2, ...", tf=("type",), live=("VolumeType",)),
         Attr("availability_zone", "str", "availability zone", tf=("availability_zone",),
              live=("AvailabilityZone",)),
+        Attr("created_with_instance", "bool",
+             "made by an instance's block device mapping (a root volume), not on its own",
+             live=("Attachments",), live_convert=c.created_with_instance, drift=False),
         Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
              live=("Tags",), live_convert=c.tag_map),
     ),
     collect=Collect(service="ec2", operation="describe_volumes", items="Volumes",
                     id_field="VolumeId"),
+    # Root volumes come with their instance: Terraform declares them inside aws_instance.
+    aws_default=lambda a: bool(a.get("created_with_instance")),
     iam_permissions=("ec2:DescribeVolumes",),
 )

@@ -130,3 +130,15 @@ def has_value(value: Any) -> bool:
 def boolean_value(attribute: Any) -> bool | None:
     """describe_vpc_attribute's {"Value": bool} wrappers."""
     return attribute.get("Value") if isinstance(attribute, dict) else None
+
+
+ROOT_DEVICES = ("/dev/xvda", "/dev/sda1")
+
+
+def created_with_instance(attachments: Any) -> bool:
+    """An EBS volume an instance's block device mapping made (and deletes with it).
+
+    AWS says so with DeleteOnTermination; where an endpoint leaves that out (moto), a
+    volume on a root device name is taken as the instance's own."""
+    return any(a.get("DeleteOnTermination", a.get("Device") in ROOT_DEVICES)
+               for a in attachments or [])

@@ -1,0 +1,35 @@
+"""`driftguard demo` as a whole process: the four changes made behind the code's back are
+exactly the drift it reports, and the database password never shows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_reports_exactly_the_drift_it_made(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "driftguard", "demo", "--workdir", str(tmp_path),
+         "--format", "json"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    drift = sorted((d["kind"], d["type"], d["address"].split(".")[-1] if d["kind"] != "unmanaged"
+                    else "") for d in report["drift"])
+    assert drift == [
+        ("changed", "aws_instance", "trainer"),
+        ("changed", "aws_s3_bucket", 'data["training-data"]'),
+        ("missing", "aws_ebs_volume", "datasets_cache"),
+        ("unmanaged", "aws_instance", ""),
+    ]
+    changed = {d["type"]: {c["attribute"] for c in d["changes"]}
+               for d in report["drift"] if d["kind"] == "changed"}
+    assert changed == {"aws_instance": {"instance_type"},
+                       "aws_s3_bucket": {"encrypted", "sse_algorithm", "kms_key_id"}}
+    assert report["not_checked"] == []
+    violations = {(f["rule_id"], f["resource"]["address"]) for f in report["findings"]}
+    assert ("DG-ENC-001", "acme-ml-raw-uploads") in violations  # the unencrypted bucket
+    state = (tmp_path / "terraform.tfstate").read_text()
+    assert "demo-password-never-shown" in state  # the state holds it, as Terraform's does
+    assert "demo-password-never-shown" not in proc.stdout + proc.stderr
