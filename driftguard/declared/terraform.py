@@ -170,8 +170,8 @@ def state_records(path: str, doc: dict[str, Any]) -> list[Record]:
         if _object(path, res, "a state resource").get("mode") != "managed":
             continue
         for inst in res.get("instances") or []:
-            if _object(path, inst, "a resource instance").get("deposed"):  # a replaced object awaiting destroy
-                continue
+            if _object(path, inst, "a resource instance").get("deposed"):
+                continue  # a replaced object awaiting destroy
             values = inst.get("attributes") if isinstance(inst.get("attributes"), dict) else {}
             sensitive = tree_from_paths(inst.get("sensitive_attributes") or [])
             records.append(Record(
