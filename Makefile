@@ -17,6 +17,7 @@ demo: $(BIN)/.installed
 	$(BIN)/driftguard demo || [ $$? -eq 1 ]
 
 test: $(BIN)/.installed
+	$(BIN)/ruff check driftguard tests bench
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
