@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
+
 
 def test_demo_reports_exactly_the_drift_it_made(tmp_path: Path) -> None:
     proc = subprocess.run(
@@ -15,6 +17,9 @@ def test_demo_reports_exactly_the_drift_it_made(tmp_path: Path) -> None:
          "--format", "json"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
+    schema = Path(__file__).parents[1] / "driftguard/report/schema/check-v1.json"
+    jsonschema.validate(report, json.loads(schema.read_text()))
+    assert report["schema"] == "driftguard.scan/v1"
     drift = sorted((d["kind"], d["type"], d["address"].split(".")[-1] if d["kind"] != "unmanaged"
                     else "") for d in report["drift"])
     assert drift == [
