@@ -19,8 +19,7 @@ SPEC = ResourceSpec(
         Attr("kms_key", "str|null", "KMS key", tf=("encryption_configuration.0.kms_key",),
              convert=c.non_empty, live=("encryptionConfiguration.kmsKey",),
              live_convert=c.non_empty),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-             live=("list_tags_for_resource.tags",), live_convert=c.tag_map),
+        c.tags(live="list_tags_for_resource.tags"),
     ),
     collect=Collect(
         service="ecr", operation="describe_repositories", items="repositories",

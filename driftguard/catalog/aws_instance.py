@@ -25,8 +25,7 @@ SPEC = ResourceSpec(
              live=("MetadataOptions.HttpEndpoint",)),
         Attr("root_volume_encrypted", "bool|null", "root EBS volume encrypted",
              tf=("root_block_device.0.encrypted",)),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-             live=("Tags",), live_convert=c.tag_map),
+        c.tags(live="Tags"),
     ),
     links=(
         Link("subnet_map_public_ip_on_launch",

@@ -18,8 +18,7 @@ SPEC = ResourceSpec(
              live_convert=c.truthy),
         Attr("key_manager", "str", "CUSTOMER, or AWS for keys AWS services made",
              default="CUSTOMER", live=("describe_key.KeyMetadata.KeyManager",), drift=False),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-             live=("list_resource_tags.Tags",), live_convert=c.tag_map),
+        c.tags(live="list_resource_tags.Tags"),
     ),
     collect=Collect(
         service="kms", operation="list_keys", items="Keys", id_field="KeyId",

@@ -30,8 +30,7 @@ SPEC = ResourceSpec(
              live=("get_public_access_block.PublicAccessBlockConfiguration",),
              live_convert=c.live_public_access_block),
         Attr("acl", "str|null", "canned ACL", tf=("acl",), convert=c.non_empty),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-             live=("get_bucket_tagging.TagSet",), live_convert=c.tag_map),
+        c.tags(live="get_bucket_tagging.TagSet"),
     ),
     folds=(
         Fold("aws_s3_bucket_server_side_encryption_configuration", parent_ref="bucket", attrs=(

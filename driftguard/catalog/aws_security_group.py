@@ -19,8 +19,7 @@ SPEC = ResourceSpec(
         Attr("egress", "list[rule]", f"egress {RULES_DOC}", tf=("egress",),
              convert=c.inline_rules, live=("IpPermissionsEgress",),
              live_convert=c.live_rules),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-             live=("Tags",), live_convert=c.tag_map),
+        c.tags(live="Tags"),
     ),
     folds=(
         Fold("aws_security_group_rule", parent_ref="security_group_id", extend=True, attrs=(

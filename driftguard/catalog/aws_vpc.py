@@ -13,8 +13,7 @@ SPEC = ResourceSpec(
              live=("dns_hostnames.EnableDnsHostnames",), live_convert=c.boolean_value),
         Attr("is_default", "bool", "the region's default VPC", tf=("is_default",),
              convert=c.truthy, live=("IsDefault",), live_convert=c.truthy, drift=False),
-        Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-             live=("Tags",), live_convert=c.tag_map),
+        c.tags(live="Tags"),
     ),
     collect=Collect(
         service="ec2", operation="describe_vpcs", items="Vpcs", id_field="VpcId",

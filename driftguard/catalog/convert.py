@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from driftguard.catalog.spec import Attr
+
 _PROTOCOLS = {"-1": "-1", "all": "-1", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 
@@ -142,3 +144,10 @@ def created_with_instance(attachments: Any) -> bool:
     volume on a root device name is taken as the instance's own."""
     return any(a.get("DeleteOnTermination", a.get("Device") in ROOT_DEVICES)
                for a in attachments or [])
+
+
+def tags(live: str) -> Attr:
+    """The `tags` attribute every taggable type has: the effective tags (`tags_all` when
+    the provider's default_tags apply), and AWS's tag list at `live`."""
+    return Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
+                live=(live,), live_convert=tag_map)
