@@ -227,6 +227,8 @@ def run(config: Config, workdir: Path | None = None, say: Any = print) -> CheckR
     from driftguard import pipeline
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log on the terminal
+    if not ESTATE.is_file():
+        raise DriftguardError(f"{ESTATE}: the demo runs from a checkout of driftguard")
     spec = yaml.safe_load(ESTATE.read_text(encoding="utf-8"))
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

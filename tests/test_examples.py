@@ -39,3 +39,13 @@ def test_example_plan_violations_as_a_whole_process(tmp_path: Path) -> None:
 def test_shipped_config_matches_the_defaults() -> None:
     shipped = yaml.safe_load((REPO / "configs/driftguard.yaml").read_text())
     assert Config.model_validate(shipped) == Config()
+
+
+def test_every_policy_family_is_packaged() -> None:
+    """Wheels carry policies/ through data-files, one entry per family folder."""
+    import tomllib
+
+    data_files = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "data-files"]
+    families = sorted(p.name for p in (REPO / "policies").iterdir() if p.is_dir())
+    assert sorted(data_files) == [f"share/driftguard/policies/{f}" for f in families]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,13 @@ from driftguard.policy.metadata import read_rule
 
 
 def builtin_dir() -> Path:
-    """The shipped policies: beside the package in a checkout, or where the env says."""
+    """The built-in policies: where $DRIFTGUARD_BUILTIN_POLICY_DIR says, else beside the
+    package in a checkout (editable install), else in the install's share/ folder."""
     override = os.environ.get("DRIFTGUARD_BUILTIN_POLICY_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "policies"
+    if override:
+        return Path(override)
+    checkout = Path(__file__).resolve().parents[2] / "policies"
+    return checkout if checkout.is_dir() else Path(sys.prefix) / "share/driftguard/policies"
 
 
 @dataclass(frozen=True)
