@@ -146,9 +146,15 @@ def scan(
 
 
 def _in_scope(resource: Resource, account: str | None, regions: list[str]) -> bool:
-    """Declared resources of other accounts or regions are not this scan's business."""
+    """Declared resources of other accounts or regions are not this scan's business
+    (global types, listed once for all regions, are)."""
+    from driftguard.catalog import spec_for
+
     if resource.account and account and resource.account != account:
         return False
+    spec = spec_for(resource.type)
+    if spec is not None and spec.collect.is_global:
+        return True
     return resource.region is None or resource.region in regions
 
 

@@ -15,5 +15,7 @@ SPEC = ResourceSpec(
     # field: the id is the region, as Terraform's `id` is.
     collect=Collect(service="ec2", operation="get_ebs_encryption_by_default", items="[@]",
                     id_field=None),
+    # Every region has the setting; off, as AWS ships it, it is AWS's own (not unmanaged).
+    aws_default=lambda a: not a.get("enabled"),
     iam_permissions=("ec2:GetEbsEncryptionByDefault",),
 )

@@ -13,7 +13,8 @@ SPEC = ResourceSpec(
         Attr("associate_public_ip_address", "bool|null",
              "public IP requested; null when not set (the subnet decides)",
              tf=("associate_public_ip_address",), live=("PublicIpAddress",),
-             live_convert=c.has_value),
+             # A stopped instance has no public IP: what it has now is not drift.
+             live_convert=c.has_value, drift=False),
         Attr("vpc_security_group_ids", "list[str]", "security group ids",
              tf=("vpc_security_group_ids",), convert=c.sorted_list,
              live=("SecurityGroups",), live_convert=c.group_ids),
