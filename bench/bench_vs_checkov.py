@@ -305,6 +305,14 @@ def inline_value(plan: PlanIndex, bucket: str, split: str) -> Any:
     return None
 
 
+def _direction(plan: PlanIndex, rule_address: str) -> str:
+    """ingress or egress, for a standalone security group rule."""
+    rc = plan.changes[rule_address]
+    if rc["type"].startswith("aws_vpc_security_group_"):
+        return rc["type"].split("_")[-2]
+    return str(plan.after(rule_address).get("type", ""))
+
+
 def explain(rule: str, address: str, side: str, plan: PlanIndex, ck_failed: list[str],
             ck_ids: list[str], dg_finding: dict[str, Any] | None,
             dg_other_rules: list[str]) -> tuple[str, str, str]:
@@ -359,7 +367,8 @@ def explain(rule: str, address: str, side: str, plan: PlanIndex, ck_failed: list
     if side == "driftguard" and kind_of_resource == "aws_security_group":
         passed = sorted((c for c in plan.children.get(address, [])
                          if not any(c in plan.checkov_failed.get(i, set()) for i in ck_ids)),
-                        key=lambda c: "/0" not in json.dumps(plan.after(c)))  # open first
+                        key=lambda c: (_direction(plan, c) not in msg,  # the finding's
+                                       "/0" not in json.dumps(plan.after(c))))  # open first
         if passed:
             c = passed[0]
             a = plan.after(c)

@@ -171,7 +171,6 @@ def test_github_workflow_commands_run(tmp_path: Path) -> None:
     doc = _github()
     workspace = tmp_path / "workspace"
     workspace.mkdir()
-    (workspace / ".driftguard").symlink_to(REPO)  # the checkout of driftguard's repository
     summary = tmp_path / "step-summary.md"
     github_env = tmp_path / "github-env"
     runs: list[tuple[dict[str, Any], Run]] = []
@@ -219,26 +218,17 @@ def test_github_workflow_commands_run(tmp_path: Path) -> None:
     assert summary.read_text().startswith("<!-- driftguard"), "job summary not written"
 
 
+# pip's form for a package from a git remote at a ref: needs the remote, so shape only.
+PIP_FROM_GIT = re.compile(r'^python -m pip install "git\+https://[^\s"@]+@[^\s"@]+"$')
+
+
 def test_github_workflow_installs_driftguard_from_its_repository() -> None:
-    steps = [s for job in _github()["jobs"].values() for s in job["steps"]]
-    checkout = [s for s in steps if s.get("uses", "").startswith("actions/checkout")
-                and s.get("with", {}).get("repository")]
-    assert checkout, "no checkout of driftguard's repository"
-    path = checkout[0]["with"]["path"]
-    install = "\n".join(s.get("run", "") for s in steps)
-    # Editable: the built-in rules are then the checkout's policies/
-    assert f"pip install -e ./{path}" in install
-    assert_editable_checkout_finds_its_rules()
-
-
-def assert_editable_checkout_finds_its_rules() -> None:
-    """This test run's driftguard is an editable install of REPO, like the CI examples'."""
-    import driftguard
-    from driftguard.policy.evaluate import builtin_dir
-
-    assert Path(driftguard.__file__).resolve().parents[1] == REPO
-    assert builtin_dir().resolve() == (REPO / "policies").resolve()
-    assert any((REPO / "policies").rglob("*.rego"))
+    doc = _github()
+    env = {k: str(v) for k, v in doc["env"].items()}
+    lines = [expand(ln, env) for job in doc["jobs"].values() for step in job["steps"]
+             for ln in shell_lines(step.get("run", "")) if "pip install" in ln]
+    assert lines == ['python -m pip install "git+https://github.com/your-org/driftguard@main"']
+    assert PIP_FROM_GIT.match(lines[0])
 
 
 # --------------------------------------------------------------------------- GitLab CI
@@ -275,21 +265,15 @@ def test_gitlab_ci_commands_run(tmp_path: Path) -> None:
                **{k: str(v) for k, v in job.get("variables", {}).items()},
                "CI_PROJECT_DIR": str(project)}
         cwd = project
-        clones: dict[str, str] = {}  # clone destination -> stands for this repository
         runs: list[Run] = []
         for line in shell_lines(job.get("before_script", []) + job["script"]):
             line = expand(line, env)
-            for dest, real in clones.items():
-                line = line.replace(dest, real)
-            m = re.match(r"git clone .*?(\S+)$", line)
-            if m:
-                clones[m.group(1)] = str(REPO)
             m = re.match(r"export (\w+)=(.*)$", line)
             if m:
                 env[m.group(1)] = shlex.split(m.group(2))[0]
-            if re.match(r"(python -m )?pip install", line):
-                assert "-e " in line, f"non-editable install lacks the built-in rules: {line}"
-                assert_editable_checkout_finds_its_rules()
+            if "pip install" in line:
+                assert PIP_FROM_GIT.match(line), line
+                continue
             m = re.match(r"cd (.+)$", line)
             if m:
                 cwd = cwd / shlex.split(m.group(1))[0]
