@@ -31,7 +31,7 @@ def test_demo_reports_exactly_the_drift_it_made(tmp_path: Path) -> None:
     changed = {d["type"]: {c["attribute"] for c in d["changes"]}
                for d in report["drift"] if d["kind"] == "changed"}
     assert changed == {"aws_instance": {"instance_type"},
-                       "aws_s3_bucket": {"encrypted", "sse_algorithm", "kms_key_id"}}
+                       "aws_s3_bucket": {"sse_algorithm", "kms_key_id"}}
     assert report["not_checked"] == []
     violations = {(f["rule_id"], f["resource"]["address"]) for f in report["findings"]}
     assert ("DG-ENC-001", "acme-ml-raw-uploads") in violations  # the unencrypted bucket

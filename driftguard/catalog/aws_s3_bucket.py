@@ -15,7 +15,10 @@ SPEC = ResourceSpec(
         Attr("bucket", "str", "bucket name", tf=("bucket",), live=("Name",)),
         Attr("encrypted", "bool", "default server-side encryption configured",
              tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.truthy,
-             live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.truthy),
+             live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.truthy,
+             # Code that configures nothing reads False here, while AWS encrypts every
+             # bucket with AES256 since 2023: drift compares sse_algorithm, set or not.
+             drift=False),
         Attr("sse_algorithm", "str|null", "AES256, aws:kms or aws:kms:dsse",
              tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.non_empty,
              live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.non_empty),

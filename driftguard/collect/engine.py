@@ -110,7 +110,7 @@ class Collector:
             else:
                 items.extend(expression.search(getattr(client, op)()) or [])
         except (ClientError, BotoCoreError) as exc:
-            raise _Gap(op, _reason(exc)) from None
+            raise _Gap(_api_name(client, op), _reason(exc)) from None
         return items
 
     def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any]
@@ -127,9 +127,9 @@ class Collector:
                 return None
             if code in GONE:
                 return _GONE  # deleted between the list and this call
-            raise _Gap(detail.operation, _reason(exc)) from None
+            raise _Gap(_api_name(client, detail.operation), _reason(exc)) from None
         except BotoCoreError as exc:
-            raise _Gap(detail.operation, _reason(exc)) from None
+            raise _Gap(_api_name(client, detail.operation), _reason(exc)) from None
         response.pop("ResponseMetadata", None)
         return response
 
@@ -146,6 +146,11 @@ class Collector:
 
 
 _GONE = object()
+
+
+def _api_name(client: Any, method: str) -> str:
+    """ListBuckets for list_buckets: the name IAM policies and CloudTrail use."""
+    return str(client.meta.method_to_api_mapping.get(method, method))
 
 
 def _skipped(spec: ResourceSpec, item: dict[str, Any]) -> bool:

@@ -1,6 +1,6 @@
 """Ignore rules in the spirit of driftctl's `.driftignore`.
 
-One rule per line: `TYPE.ID` ignores a resource, `TYPE.ID.ATTRIBUTE.PATH` ignores a
+One rule per line: `TYPE.ID` ignores a resource, `TYPE.ID.ATTRIBUTE` ignores one
 changed attribute; `*` and `?` are wildcards; `!` negates; `#` starts a comment; a dot
 inside an id is escaped as `\\.`. As in .gitignore, the last matching line decides.
 """
@@ -40,7 +40,10 @@ def parse_rules(text: str, origin: str = "ignore rules") -> list[IgnoreRule]:
         if len(parts) < 2 or not all(parts):
             raise InputError(origin, f"line {number}: expected TYPE.ID or TYPE.ID.ATTRIBUTE, "
                                      f"got {line!r}")
-        attribute = _glob(".".join(parts[2:])) if len(parts) > 2 else None
+        if len(parts) > 3:
+            raise InputError(origin, f"line {number}: attribute paths name one canonical "
+                                     f"attribute (TYPE.ID.ATTRIBUTE), got {line!r}")
+        attribute = _glob(parts[2]) if len(parts) > 2 else None
         rules.append(IgnoreRule(negated, _glob(parts[0]), _glob(parts[1]), attribute))
     return rules
 

@@ -139,3 +139,9 @@ def test_output_is_deterministic_whatever_the_input_order() -> None:
     first, _ = run(declared, found)
     second, _ = run(list(reversed(declared)), list(reversed(found)))
     assert [d.model_dump() for d in first] == [d.model_dump() for d in second]
+
+
+def test_paths_into_an_attribute_are_refused_not_ignored_silently() -> None:
+    with pytest.raises(InputError) as exc:
+        parse_rules("aws_vpc.vpc-1.tags.owner\n", ".driftignore")
+    assert "line 1" in str(exc.value) and "one canonical attribute" in str(exc.value)

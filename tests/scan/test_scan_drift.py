@@ -71,8 +71,7 @@ def expected_drift(estate: Estate, stray: str) -> list[tuple[Any, ...]]:
         ("changed", "aws_instance", ids["trainer"], "aws_instance.trainer",
          [("instance_type", "t3.large", "p4d.24xlarge")]),
         ("changed", "aws_s3_bucket", "acme-ml-data", "aws_s3_bucket.data",
-         [("encrypted", True, False), ("sse_algorithm", "aws:kms", None),
-          ("kms_key_id", ids["key_arn"], None)]),
+         [("sse_algorithm", "aws:kms", None), ("kms_key_id", ids["key_arn"], None)]),
         ("changed", "aws_vpc", ids["vpc"], "aws_vpc.main",
          [("tags", TAGS, {**TAGS, "owner": "someone"})]),
         ("unmanaged", "aws_instance", stray, stray, []),
@@ -180,5 +179,5 @@ def test_drift_behind_the_codes_back_and_ignore_rules(
         ("changed", "aws_instance", ids["trainer"], "aws_instance.trainer",
          [("instance_type", "t3.large", "p4d.24xlarge")]),
         ("changed", "aws_s3_bucket", "acme-ml-data", "aws_s3_bucket.data",
-         [("encrypted", True, False), ("kms_key_id", ids["key_arn"], None)]),
+         [("kms_key_id", ids["key_arn"], None)]),
     ]
