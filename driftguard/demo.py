@@ -19,11 +19,11 @@ import yaml
 
 from driftguard.collect.clients import ClientFactory
 from driftguard.config import Config
+from driftguard.declared.state_writer import TerraformState
 from driftguard.errors import DriftguardError
 from driftguard.model import CheckResult
 
 ESTATE = Path(__file__).resolve().parents[1] / "configs/examples/demo/estate.yaml"
-PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]'
 
 
 class Estate:
@@ -35,7 +35,7 @@ class Estate:
         self.tag_list = [{"Key": k, "Value": v} for k, v in self.tags.items()]
         self._clients: dict[str, Any] = {}
         self._session, self._endpoint = session, endpoint
-        self.resources: list[dict[str, Any]] = []  # Terraform state resources
+        self.tf = TerraformState(lineage="d3m0d3m0-0000-4000-8000-000000000001")
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
@@ -49,18 +49,7 @@ class Estate:
         if tagged:
             all_tags = {**self.tags, **(tags or {})}
             attributes = {**attributes, "tags": all_tags, "tags_all": all_tags}
-        instance: dict[str, Any] = {
-            "schema_version": 0, "attributes": attributes,
-            "sensitive_attributes": [[{"type": "get_attr", "value": s}] for s in sensitive],
-        }
-        if key is not None:
-            instance["index_key"] = key
-        for res in self.resources:
-            if (res["type"], res["name"]) == (rtype, name):
-                res["instances"].append(instance)
-                return
-        self.resources.append({"mode": "managed", "type": rtype, "name": name,
-                               "provider": PROVIDER, "instances": [instance]})
+        self.tf.add(rtype, name, attributes, index_key=key, sensitive=sensitive)
 
     def build(self) -> None:
         s = self.spec
@@ -185,9 +174,7 @@ class Estate:
             "type": "gp3", "encrypted": True, "kms_key_id": self.key_arn})
 
     def state(self) -> dict[str, Any]:
-        return {"version": 4, "terraform_version": "1.9.5", "serial": 1,
-                "lineage": "d3m0d3m0-0000-4000-8000-000000000001", "outputs": {},
-                "resources": self.resources, "check_results": None}
+        return self.tf.doc()
 
     def drift(self) -> list[str]:
         """Change the account behind the code's back; say what was done."""

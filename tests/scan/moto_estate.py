@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import boto3
 
+from driftguard.declared.state_writer import TerraformState
+
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
-PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]'
 AMI = "ami-03cf127a"  # one of the AMIs moto ships
 TAGS = {"team": "ml-platform", "env": "prod"}
 
@@ -21,36 +20,8 @@ def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
-class State:
-    """A Terraform state v4 document, resource by resource."""
+State = TerraformState
 
-    def __init__(self) -> None:
-        self.resources: list[dict[str, Any]] = []
-
-    def add(self, rtype: str, name: str, attributes: dict[str, Any], *, index_key: Any = None,
-            sensitive: tuple[str, ...] = (), schema_version: int = 0) -> None:
-        instance: dict[str, Any] = {
-            "schema_version": schema_version, "attributes": attributes,
-            "sensitive_attributes": [[{"type": "get_attr", "value": s}] for s in sensitive],
-            "private": "bnVsbA==",
-        }
-        if index_key is not None:
-            instance["index_key"] = index_key
-        for res in self.resources:
-            if (res["type"], res["name"]) == (rtype, name):
-                res["instances"].append(instance)
-                return
-        self.resources.append({"mode": "managed", "type": rtype, "name": name,
-                               "provider": PROVIDER, "instances": [instance]})
-
-    def doc(self) -> dict[str, Any]:
-        return {"version": 4, "terraform_version": "1.9.5", "serial": 3,
-                "lineage": "5c1e2d7a-0b9e-4c51-9d3a-6f0e1d2c3b4a", "outputs": {},
-                "resources": self.resources, "check_results": None}
-
-    def write(self, path: Path) -> Path:
-        path.write_text(json.dumps(self.doc(), indent=2), encoding="utf-8")
-        return path
 
 
 def tf_rule(protocol: str, from_port: int, to_port: int, cidrs: list[str],
