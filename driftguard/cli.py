@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(demo)
     demo.set_defaults(run=_run_demo)
 
+    serve = sub.add_parser("serve", help="run scheduled scans; serve /metrics, /healthz, "
+                                         "/readyz and /api/v1/findings")
+    serve.add_argument("--config", "-c", type=Path, help="config file (YAML)")
+    serve.add_argument("--listen", metavar="HOST:PORT", help="overrides serve.listen")
+    serve.set_defaults(run=_run_serve)
+
     rules = sub.add_parser("rules", help="list the rules the gate enforces")
     rules.add_argument("--format", choices=LIST_FORMATS, default="text")
     rules.add_argument("--config", "-c", type=Path, help="config file (YAML)")
@@ -140,7 +146,7 @@ def _run_scan(args: argparse.Namespace) -> int:
         config.aws.regions = args.region
     if args.endpoint_url:
         config.aws.endpoint_url = args.endpoint_url
-    if not scan.states and not scan.plans and not scan.types:
+    if scan.compares_nothing():
         raise DriftguardError("nothing to compare: give --state, --plan or --type "
                               "(or scan.states in the config)")
     show = not args.no_progress and sys.stderr.isatty()
@@ -162,6 +168,38 @@ def _run_demo(args: argparse.Namespace) -> int:
     if result.incomplete:
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from driftguard.config import load_config
+    from driftguard.daemon.http import start_http
+    from driftguard.daemon.service import Daemon, wait_for_signal
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per run is noise
+    config = load_config(args.config)
+    if args.listen:
+        config.serve.listen = args.listen
+    daemon = Daemon(config, where=str(args.config or "configuration"))
+    try:
+        server = start_http(daemon, config.serve.listen)
+    except OSError as exc:
+        raise DriftguardError(f"serve.listen {config.serve.listen}: {exc.strerror or exc}")\
+            from None
+    logging.getLogger("driftguard.serve").info(
+        "listening on %s:%d; jobs: %s", *server.server_address[:2], ", ".join(daemon.jobs))
+    daemon.start()
+    wait_for_signal()
+    clean = daemon.stop()
+    server.shutdown()
+    logging.shutdown()
+    if not clean:  # a scan thread is still in an AWS call: do not wait for it at exit
+        os._exit(EXIT_CLEAN)
+    daemon.history.close()
+    return EXIT_CLEAN
 
 
 def _progress(resource_type: str, region: str | None, found: int) -> None:

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from driftguard.errors import InputError
 from driftguard.model import Severity
@@ -67,12 +74,77 @@ class ScanSettings(BaseModel):
         default_factory=lambda: {"missing": Severity.high, "changed": Severity.medium,
                                  "unmanaged": Severity.medium})
 
+    def compares_nothing(self) -> bool:
+        return not (self.states or self.plans or self.types)
+
     @field_validator("drift_severity", mode="before")
     @classmethod
     def _severities(cls, value: Any) -> Any:
         if isinstance(value, dict):
             return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
         return value
+
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _seconds(value: Any) -> Any:
+    """'90s', '15m', '1h', '1d' or a number of seconds."""
+    if isinstance(value, str) and value[-1:] in _DURATION_UNITS:
+        try:
+            return float(value[:-1]) * _DURATION_UNITS[value[-1]]
+        except ValueError:
+            pass
+    return value
+
+
+class JobSettings(BaseModel):
+    """One scheduled scan: its own schedule and overrides of the aws and scan sections
+    (e.g. other regions, another role, another set of states)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    interval: float | None = Field(default=None, gt=0, description="'15m', '1h', seconds")
+    cron: str | None = Field(default=None, description="crontab line, e.g. '*/30 * * * *'")
+    jitter: float = Field(default=0, ge=0, description="seconds of random delay per run")
+    aws: dict[str, Any] = Field(default_factory=dict)
+    scan: dict[str, Any] = Field(default_factory=dict)
+
+    _interval = field_validator("interval", mode="before")(_seconds)
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> JobSettings:
+        if self.interval is not None and self.cron is not None:
+            raise ValueError("give interval or cron, not both")
+        if self.cron is not None:
+            from apscheduler.triggers.cron import CronTrigger
+
+            CronTrigger.from_crontab(self.cron)  # ValueError names the bad field
+        elif self.interval is None:
+            self.interval = DEFAULT_INTERVAL
+        return self
+
+
+DEFAULT_INTERVAL = 900.0
+
+
+class ServeSettings(BaseModel):
+    """`driftguard serve`: the daemon."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    listen: str = Field(default="127.0.0.1:9717", pattern=r"^\[?[^\s]*\]?:\d{1,5}$",
+                        description="HOST:PORT of /metrics, /healthz, /readyz, /api/v1")
+    history: Path = Field(default=Path("driftguard-history.sqlite"),
+                          description="SQLite finding history, created on first run")
+    api_token_env: str = Field(default="DRIFTGUARD_API_TOKEN",
+                               description="env var holding the token for POST /api/v1/scan")
+    shutdown_timeout: float = Field(default=30.0, ge=0, description="seconds")
+    jobs: list[JobSettings] = Field(default_factory=list,
+                                    description="empty: one job 'default' every 15m")
+
+    _timeout = field_validator("shutdown_timeout", mode="before")(_seconds)
 
 
 class Config(BaseModel):
@@ -86,6 +158,7 @@ class Config(BaseModel):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
     scan: ScanSettings = Field(default_factory=ScanSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
 
     @field_validator("fail_on", mode="before")
     @classmethod
@@ -118,6 +191,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
             config.waivers = path.parent / config.waivers
         if config.scan.ignore_file is not None:
             config.scan.ignore_file = path.parent / config.scan.ignore_file
+        config.serve.history = path.parent / config.serve.history
     return config
 
 

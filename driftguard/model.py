@@ -105,6 +105,8 @@ class Finding(BaseModel):
     unknown: bool = Field(default=False, description="the value is unknown until apply")
     remediation: str = ""
     waiver: WaiverRef | None = None
+    account: str | None = Field(default=None, description="live findings: where it is")
+    region: str | None = None
 
     @property
     def waived(self) -> bool:
@@ -194,6 +196,9 @@ class CheckResult(BaseModel):
     coverage: list[Coverage] = Field(default_factory=list)
     not_checked: list[NotChecked] = Field(default_factory=list)
     api_calls: dict[str, int] = Field(default_factory=dict)  # "service:Operation" -> count
+    api_throttles: dict[str, int] = Field(default_factory=dict)
+    account: str | None = Field(default=None, description="scan: the account scanned")
+    regions: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
 
     @property

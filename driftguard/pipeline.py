@@ -141,6 +141,10 @@ def scan(
         coverage=coverage,
         not_checked=inventory.not_checked,
         api_calls={f"{svc}:{op}": n for (svc, op), n in sorted(clients.stats.calls.items())},
+        api_throttles={f"{svc}:{op}": n
+                       for (svc, op), n in sorted(clients.stats.throttles.items())},
+        account=account,
+        regions=regions,
         timings=timer.timings,
     )
 

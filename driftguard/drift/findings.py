@@ -30,7 +30,7 @@ def drift_findings(drifts: list[Drift], severities: dict[DriftKind, Severity]) -
             rule_id=rule_id, title=title, severity=severities[d.kind], level="deny",
             message=_message(d), resource_address=d.address, resource_type=d.type,
             origin=d.origin or "live", source="live" if d.kind == "unmanaged" else "state",
-            remediation=remediation))
+            remediation=remediation, account=d.account, region=d.region))
     return out
 
 

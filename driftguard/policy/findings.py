@@ -48,4 +48,6 @@ def _finding(rule: Rule, level: str, item: Any, resources: dict[str, Resource]) 
         source=resource.source if resource else None,
         unknown=bool(item.get("unknown")),
         remediation=rule.remediation,
+        account=resource.account if resource else None,
+        region=resource.region if resource else None,
     )

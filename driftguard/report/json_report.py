@@ -24,7 +24,7 @@ def render(result: CheckResult) -> str:
             {**r.model_dump(exclude={"severity"}), "severity": r.severity.name}
             for r in result.rules
         ],
-        "findings": [_finding(f) for f in result.findings],
+        "findings": [finding_doc(f) for f in result.findings],
         "stale_waivers": [w.model_dump(mode="json") for w in result.stale_waivers],
     }
     if result.kind == "scan":
@@ -35,7 +35,7 @@ def render(result: CheckResult) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def finding_doc(f: Finding) -> dict[str, Any]:
     return {
         "fingerprint": f.fingerprint,
         "rule_id": f.rule_id,

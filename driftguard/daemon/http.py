@@ -1,0 +1,93 @@
+"""The daemon's HTTP endpoints: /metrics, /healthz, /readyz, /api/v1/findings, and a
+token-protected POST /api/v1/scan. Read-only unless the token is configured and sent."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from driftguard.daemon.service import Daemon
+from driftguard.report.json_report import finding_doc
+
+log = logging.getLogger("driftguard.serve")
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def start_http(daemon: Daemon, listen: str) -> ThreadingHTTPServer:
+    """Serve in a background thread; returns the server (its port is server_address[1])."""
+    server = ThreadingHTTPServer(parse_listen(listen), _handler(daemon))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="driftguard-http", daemon=True).start()
+    return server
+
+
+def _handler(daemon: Daemon) -> type[BaseHTTPRequestHandler]:
+    token = os.environ.get(daemon.config.serve.api_token_env) or None
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "driftguard"
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            url = urlsplit(self.path)
+            if url.path == "/metrics":
+                self._send(200, generate_latest(daemon.registry), CONTENT_TYPE_LATEST)
+            elif url.path == "/healthz":
+                self._json(200, {"status": "alive"})
+            elif url.path == "/readyz":
+                ready = daemon.ready()
+                self._json(200 if ready else 503, {"ready": ready, "jobs": daemon.status()})
+            elif url.path == "/api/v1/findings":
+                job = parse_qs(url.query).get("job", [None])[0]
+                now = time.time()
+                self._json(200, {"findings": [
+                    {**finding_doc(o.finding), "scan_job": o.scan_job,
+                     "first_seen": o.first_seen, "last_seen": o.last_seen,
+                     "age_seconds": round(now - o.first_seen, 1)}
+                    for o in daemon.history.open_findings(job)]})
+            else:
+                self._json(404, {"error": "not found"})
+
+        def do_POST(self) -> None:  # noqa: N802
+            url = urlsplit(self.path)
+            if url.path != "/api/v1/scan":
+                self._json(404, {"error": "not found"})
+            elif token is None:
+                self._json(403, {"error": "scan trigger disabled: no API token configured"})
+            elif not hmac.compare_digest(self.headers.get("Authorization", ""),
+                                         f"Bearer {token}"):
+                self._json(401, {"error": "missing or wrong bearer token"})
+            else:
+                job = parse_qs(url.query).get("job", [None])[0]
+                names = [job] if job else list(daemon.jobs)
+                if not all(daemon.trigger(n) for n in names):
+                    self._json(404, {"error": f"no job named {job}"})
+                else:
+                    self._json(202, {"triggered": names})
+
+        def _json(self, code: int, doc: Any) -> None:
+            self._send(code, json.dumps(doc).encode(), "application/json")
+
+        def _send(self, code: int, body: bytes, content_type: str) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            log.debug("http: " + format, *args)
+
+    return Handler

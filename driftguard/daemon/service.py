@@ -1,0 +1,173 @@
+"""`driftguard serve`: scheduled scans, metrics, history, HTTP endpoints.
+
+Each job runs in the scheduler's thread pool, never overlapping itself (max_instances=1,
+missed runs coalesced into one). A failing job is logged and counted; the others go on.
+On SIGTERM/SIGINT the scheduler stops taking runs, a scan in progress gets
+`serve.shutdown_timeout` seconds to finish, and is abandoned (not recorded) after that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from prometheus_client import CollectorRegistry
+
+from driftguard import pipeline
+from driftguard.config import Config
+from driftguard.daemon.jobs import ScanJob, build_jobs
+from driftguard.daemon.metrics import ScanMetrics
+from driftguard.drift.findings import drift_rules
+from driftguard.history import HistoryStore
+from driftguard.model import CheckResult
+from driftguard.policy import evaluate as policy
+
+log = logging.getLogger("driftguard.serve")
+
+ScanFunction = Callable[[Config], CheckResult]
+
+
+@dataclass
+class JobState:
+    attempts: int = 0
+    running: bool = False
+    failing: bool = False
+    last_error: str | None = None
+    last_finished: float | None = None
+
+
+class Daemon:
+    def __init__(self, config: Config, *, registry: CollectorRegistry | None = None,
+                 scan: ScanFunction | None = None, where: str = "configuration") -> None:
+        self.config = config
+        self.jobs = {job.name: job for job in build_jobs(config, where)}
+        self.registry = registry or CollectorRegistry()
+        self.metrics = ScanMetrics(self.registry)
+        self.history = HistoryStore(config.serve.history)
+        self.state = {name: JobState() for name in self.jobs}
+        self._scan = scan or pipeline.scan
+        self._stopping = threading.Event()
+        self._idle = threading.Condition()
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=len(self.jobs))},
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+            timezone=dt.UTC,
+        )
+        self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
+        rules = drift_rules(config.scan.drift_severity) + list(
+            policy.load(pipeline.policy_dirs(config)).rules.values())
+        for job in self.jobs.values():
+            self.metrics.prepare(job.name, rules, job.interval)
+            first_run = dt.datetime.now(dt.UTC)  # scan at start, then on schedule
+            self.scheduler.add_job(self.run_job, job.trigger, args=[job.name], id=job.name,
+                                   name=job.name, next_run_time=first_run)
+
+    # --- the scheduler's side ---
+
+    def run_job(self, name: str) -> None:
+        job, state = self.jobs[name], self.state[name]
+        if self._stopping.is_set():
+            return
+        with self._idle:
+            state.running = True
+        started = time.monotonic()
+        try:
+            result = self._scan(job.config)
+        except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the daemon
+            self._failed(job, state, exc, time.monotonic() - started)
+        else:
+            self._finished(job, state, result, time.monotonic() - started)
+        finally:
+            with self._idle:
+                state.running = False
+                state.attempts += 1
+                self._idle.notify_all()
+
+    def _finished(self, job: ScanJob, state: JobState, result: CheckResult,
+                  duration: float) -> None:
+        if self._stopping.is_set():
+            log.warning("job %s: scan finished during shutdown; not recorded", job.name)
+            return
+        now = time.time()
+        changes = self.history.record(
+            job.name, result.findings, now,
+            unchecked_types={g.type for g in result.not_checked},
+            status="incomplete" if result.incomplete else "ok")
+        open_findings = self.history.open_findings(job.name)
+        self.metrics.scan_finished(job.name, result, changes.new, changes.resolved,
+                                   open_findings, now, duration)
+        if state.failing:
+            log.info("job %s: recovered", job.name)
+        state.failing, state.last_error, state.last_finished = False, None, now
+        log.info("job %s: scan done in %.1fs: %d resources, %d findings (%d new, %d resolved)"
+                 "%s", job.name, duration, result.resources, len(result.findings),
+                 len(changes.new), len(changes.resolved),
+                 f", {len(result.not_checked)} not checked" if result.incomplete else "")
+
+    def _failed(self, job: ScanJob, state: JobState, exc: Exception, duration: float) -> None:
+        reason = type(exc).__name__  # a bounded label: the error class
+        message = str(exc).splitlines()[0] if str(exc) else reason
+        self.metrics.scan_failed(job.name, reason, time.time(), duration)
+        state.failing, state.last_error = True, message
+        log.error("job %s: scan failed: %s", job.name, message)
+
+    def _on_skipped(self, event: JobEvent) -> None:
+        self.metrics.skipped.labels(event.job_id).inc()
+        log.warning("job %s: run skipped, the previous one is still going", event.job_id)
+
+    # --- lifecycle ---
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def ready(self) -> bool:
+        """Every job has finished its first scan attempt and the scheduler runs."""
+        return self.scheduler.running and all(s.attempts for s in self.state.values())
+
+    def trigger(self, name: str) -> bool:
+        if name not in self.jobs:
+            return False
+        self.scheduler.modify_job(name, next_run_time=dt.datetime.now(dt.UTC))
+        return True
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Stop scheduling; wait up to `timeout` for running scans. True if none was
+        abandoned."""
+        timeout = self.config.serve.shutdown_timeout if timeout is None else timeout
+        self._stopping.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        with self._idle:
+            clean = self._idle.wait_for(
+                lambda: not any(s.running for s in self.state.values()), timeout)
+        if not clean:
+            log.warning("shutdown: abandoning the scan in progress after %.0fs", timeout)
+        return clean
+
+    def status(self) -> dict[str, Any]:
+        return {name: {"attempts": s.attempts, "running": s.running, "failing": s.failing,
+                       "last_error": s.last_error, "last_finished": s.last_finished}
+                for name, s in self.state.items()}
+
+
+def wait_for_signal() -> None:
+    """Block until SIGTERM or SIGINT."""
+    received = threading.Event()
+
+    def handler(signum: int, _frame: Any) -> None:
+        log.info("received %s, shutting down", signal.Signals(signum).name)
+        received.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, handler)
+    while not received.wait(1):
+        pass
