@@ -66,7 +66,7 @@ class Daemon:
         rules = drift_rules(config.scan.drift_severity) + list(
             policy.load(pipeline.policy_dirs(config)).rules.values())
         for job in self.jobs.values():
-            self.metrics.prepare(job.name, rules, job.interval)
+            self.metrics.prepare(job.name, rules, job.interval, time.time())
             first_run = dt.datetime.now(dt.UTC)  # scan at start, then on schedule
             self.scheduler.add_job(self.run_job, job.trigger, args=[job.name], id=job.name,
                                    name=job.name, next_run_time=first_run)
