@@ -3,6 +3,7 @@ driftguard metric they use is one the daemon exports."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -54,3 +55,36 @@ def test_rules_use_only_metrics_the_daemon_exports() -> None:
     text = (PROMETHEUS / "alerts.yml").read_text()
     used = set(re.findall(r"\bdriftguard_[a-z_]+", text))
     assert used and used <= exported | {n + "_total" for n in exported}, used - exported
+
+
+def test_the_shipped_prometheus_config_is_valid(tmp_path: Path) -> None:
+    """prometheus.yml as compose mounts it: the rules at /etc/prometheus/alerts.yml."""
+    (tmp_path / "alerts.yml").write_text((PROMETHEUS / "alerts.yml").read_text())
+    config = (PROMETHEUS / "prometheus.yml").read_text()
+    assert "/etc/prometheus/alerts.yml" in config and "driftguard:9717" in config
+    (tmp_path / "prometheus.yml").write_text(
+        config.replace("/etc/prometheus/alerts.yml", str(tmp_path / "alerts.yml")))
+    proc = promtool("check", "config", str(tmp_path / "prometheus.yml"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+DASHBOARD = PROMETHEUS.parent / "grafana/dashboards/driftguard.json"
+
+
+def dashboard_queries() -> list[str]:
+    """Every panel's PromQL, with the dashboard's $job variable set to all jobs."""
+    doc = json.loads(DASHBOARD.read_text())
+    return [t["expr"].replace("$job", ".*") for p in doc["panels"] for t in p["targets"]]
+
+
+def test_dashboard_panels_use_exported_metrics() -> None:
+    doc = json.loads(DASHBOARD.read_text())
+    ids = [p["id"] for p in doc["panels"]]
+    assert len(ids) == len(set(ids)) and doc["uid"] == "driftguard"
+    registry = CollectorRegistry()
+    ScanMetrics(registry)
+    exported = {s.name for m in registry.collect() for s in m.samples} | {
+        m.name for m in registry.collect()}
+    used = set(re.findall(r"\bdriftguard_[a-z_]+", " ".join(dashboard_queries())))
+    suffixes = ("_total", "_bucket", "_sum", "_count")
+    assert {u for u in used if u not in exported and not u.endswith(suffixes)} == set()

@@ -19,6 +19,7 @@ import pytest
 import yaml
 from daemon_helpers import REGION, TYPES, create_bucket, free_port, http, open_ssh_group
 from daemon_helpers import wait_until as wait
+from test_alert_rules import dashboard_queries
 
 ALERTS = Path(__file__).resolve().parents[2] / "configs/prometheus/alerts.yml"
 
@@ -103,6 +104,9 @@ def test_prometheus_scrapes_the_daemon_and_alerts_on_new_drift(
         assert alert["rule_id"] == "DG-DRIFT-003" and alert["scan_job"] == "ml-prod"
         drift = query(base, 'driftguard_drifted_resources{kind="unmanaged",type="aws_s3_bucket"}')
         assert [d["value"][1] for d in drift] == ["2"]
+        # Every Grafana panel's query is valid PromQL over what was scraped.
+        for promql in dashboard_queries():
+            query(base, promql)
     finally:
         code = stop(serve)
     log = (tmp_path / "serve.log").read_text()
