@@ -95,7 +95,7 @@ def scan(
     """
     from driftguard.catalog import spec_for
     from driftguard.collect.account import caller_account
-    from driftguard.collect.clients import ClientFactory
+    from driftguard.collect.clients import ClientFactory, RateBudget
     from driftguard.collect.engine import Collector
     from driftguard.drift.diff import diff
     from driftguard.drift.findings import drift_findings, drift_rules
@@ -105,7 +105,8 @@ def scan(
     clients = clients or ClientFactory(
         retry_mode=aws.retry_mode, max_attempts=aws.max_attempts, endpoint_url=aws.endpoint_url,
         role_arn=aws.role_arn, external_id=aws.external_id,
-        default_region=aws.regions[0] if aws.regions else None, timeout=aws.timeout)
+        default_region=aws.regions[0] if aws.regions else None, timeout=aws.timeout,
+        budget=RateBudget(aws.rates))
     regions = aws.regions or [clients.default_region]
     timer = _Timer()
     with timer("load"):
@@ -116,7 +117,7 @@ def scan(
         account, gap = caller_account(clients)
         types = {r.type for r in declared if spec_for(r.type)} | set(settings.types)
         inventory = Collector(clients, account=account, max_workers=aws.max_workers,
-                              rates=aws.rates, progress=progress).collect(types, regions)
+                              progress=progress).collect(types, regions)
         if gap is not None:
             inventory.not_checked.insert(0, gap)
     with timer("drift"):
