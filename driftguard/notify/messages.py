@@ -57,7 +57,8 @@ def scan_changes(job: str, result: CheckResult, new: list[Finding], resolved: li
     msg.section("\n".join(s for s in summary if s) + _link(report_url))
     line = _line_for(result, include_values)
     if new:
-        msg.groups(f":new: *{len(new)} new*", new, line, remediation=True)
+        msg.groups(f":new: *{len(new)} new*", new, line, remediation=True,
+                   share=0.75 if resolved else 1.0)
     if resolved:
         msg.groups(f":white_check_mark: *{len(resolved)} resolved*", resolved,
                    lambda f: f"• {_code(f.resource_address)}", remediation=False)
@@ -226,10 +227,11 @@ class _Message:
             {"type": "header", "text": {"type": "plain_text", "text": header}}]
         self.chars = len(header)
         self.left_out = 0
+        self.max_blocks, self.max_chars = MAX_BLOCKS, BLOCKS_CHARS
 
     def _fits(self, chars: int) -> bool:
-        return (len(self.blocks) + 2 <= MAX_BLOCKS  # one block stays free for the note
-                and self.chars + chars + _NOTE_ROOM <= BLOCKS_CHARS)
+        return (len(self.blocks) + 2 <= self.max_blocks  # one block stays free for the note
+                and self.chars + chars + _NOTE_ROOM <= self.max_chars)
 
     def section(self, text: str) -> bool:
         text = _clip(text, SECTION_CHARS)
@@ -240,8 +242,20 @@ class _Message:
         return True
 
     def groups(self, heading: str | None, findings: list[Finding], line: Line,
-               remediation: bool) -> None:
-        """One section per rule, most severe rule first; what does not fit is counted."""
+               remediation: bool, share: float = 1.0) -> None:
+        """One section per rule, most severe rule first; what does not fit is counted.
+        `share`: the part of the room left that these groups may take (the rest is for
+        what follows: resolved findings after new ones)."""
+        caps = self.max_blocks, self.max_chars
+        self.max_blocks = len(self.blocks) + int((MAX_BLOCKS - len(self.blocks)) * share)
+        self.max_chars = self.chars + int((BLOCKS_CHARS - self.chars) * share)
+        try:
+            self._groups(heading, findings, line, remediation)
+        finally:
+            self.max_blocks, self.max_chars = caps
+
+    def _groups(self, heading: str | None, findings: list[Finding], line: Line,
+                remediation: bool) -> None:
         by_rule: dict[str, list[Finding]] = {}
         for f in findings:
             by_rule.setdefault(f.rule_id, []).append(f)
@@ -260,7 +274,7 @@ class _Message:
                 f" ({len(group)})")
         fix = f"\n_Fix:_ {_escape(first.remediation)}" if remediation and first.remediation else ""
         fix = _clip(fix, 600)
-        room = min(SECTION_CHARS, BLOCKS_CHARS - self.chars - _NOTE_ROOM)
+        room = min(SECTION_CHARS, self.max_chars - self.chars - _NOTE_ROOM)
         room -= len(head) + len(fix) + 40  # the "and n more" line
         lines: list[str] = []
         for f in group:
