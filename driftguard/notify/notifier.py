@@ -53,6 +53,7 @@ class Notifier:
         self.enabled = settings.enabled
         self._lock = threading.Lock()
         self._not_before: dict[str, float] = {}  # destination -> monotonic time (429)
+        self.last_problem = ""  # the latest delivery failure, secrets redacted
         self.outbox = Outbox(outbox_path)
         self.routes: list[_Route] = []
         self.redact = Redactor([])
@@ -140,6 +141,7 @@ class Notifier:
                     log.warning("slack: dropped messages for %s: no longer configured", name)
                     continue
                 if self._not_before.get(name, 0.0) > time.monotonic():
+                    self.last_problem = f"{name}: rate limited by Slack"
                     continue  # Slack asked us to wait
                 self._drain(dest, deadline)
         return self.outbox.count()
@@ -159,7 +161,9 @@ class Notifier:
                                               include_values=self.settings.include_values,
                                               report_url=self.settings.report_url))
         left = self.flush()
-        return None if not left else f"{left} message{'s' if left > 1 else ''} not delivered"
+        if not left:
+            return None
+        return f"{left} message{'s' if left > 1 else ''} not delivered ({self.last_problem})"
 
     # --- inside ------------------------------------------------------------------
 
@@ -191,6 +195,7 @@ class Notifier:
                 continue
             self.outbox.mark_failed(message.id, outcome.detail,
                                     rejected=outcome.status == "rejected")
+            self.last_problem = f"{dest.name}: {outcome.detail}"
             if outcome.status == "rejected":
                 log.error("slack: %s refused message %d: %s", dest.name, message.id,
                           outcome.detail)
