@@ -22,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from driftguard.errors import InputError
 from driftguard.model import CheckResult, Finding, Severity
 from driftguard.notify import messages
 from driftguard.notify.delivery import Channel, Destination, Sender, Webhook, bot_client
-from driftguard.notify.outbox import Outbox
+from driftguard.notify.outbox import Outbox, Pending
 from driftguard.notify.secrets import Redactor, Secrets
 
 if TYPE_CHECKING:
@@ -54,37 +55,13 @@ class Notifier:
         self._lock = threading.Lock()
         self._not_before: dict[str, float] = {}  # destination -> monotonic time (429)
         self.last_problem = ""  # the latest delivery failure, secrets redacted
-        self.outbox = Outbox(outbox_path)
         self.routes: list[_Route] = []
         self.redact = Redactor([])
-        if not self.enabled:
-            return
-        secrets = Secrets(environ, settings.secrets_file)
-        values: list[str] = []
-        client: Any = None
-
-        def destination(channel: str | None, env_name: str | None) -> Destination:
-            nonlocal client
-            if settings.mode == "bot":
-                if client is None:
-                    values.append(secrets.get(settings.token_env))
-                    client = bot_client(values[-1], settings.api_base_url)
-                assert channel is not None
-                return Channel(channel, client)
-            assert env_name is not None
-            values.append(secrets.get(env_name))
-            return Webhook(env_name, values[-1])
-
-        if settings.mode == "bot" and not settings.channel:
-            from driftguard.errors import InputError
-
-            raise InputError("slack", "bot mode needs slack.channel (the default channel)")
-        self.default = _Route(destination(settings.channel, settings.webhook_url_env),
-                              frozenset(), settings.min_severity)
-        self.routes = [_Route(destination(r.channel, r.webhook_url_env), frozenset(r.accounts),
-                              r.min_severity) for r in settings.routes]
-        self.redact = Redactor(values)
-        self.sender = Sender(settings.timeout, self.redact)
+        if self.enabled:
+            self.default, self.routes, secret_values = _routes(settings, environ)
+            self.redact = Redactor(secret_values)
+            self.sender = Sender(settings.timeout, self.redact)
+        self.outbox = Outbox(outbox_path)
 
     # --- the interface the daemon calls -------------------------------------------
 
@@ -131,7 +108,11 @@ class Notifier:
             return self.outbox.count()
         deadline = time.monotonic() + self.settings.max_wait
         by_name = {r.destination.name: r.destination for r in [self.default, *self.routes]}
-        with self._lock:
+        # Another thread's flush is at it (and picks up what was just queued): no second
+        # sender, and no scan waits behind another one's Slack trouble.
+        if not self._lock.acquire(blocking=False):
+            return self.outbox.count()
+        try:
             for name in self.outbox.destinations():
                 dest = by_name.get(name)
                 if dest is None:
@@ -144,6 +125,8 @@ class Notifier:
                     self.last_problem = f"{name}: rate limited by Slack"
                     continue  # Slack asked us to wait
                 self._drain(dest, deadline)
+        finally:
+            self._lock.release()
         return self.outbox.count()
 
     # --- one-shot runs -------------------------------------------------------------
@@ -188,7 +171,13 @@ class Notifier:
                       self.redact(str(exc)))
 
     def _drain(self, dest: Destination, deadline: float) -> None:
-        for message in self.outbox.pending(dest.name):
+        while batch := self.outbox.pending(dest.name):  # again: others may queue meanwhile
+            if not self._send(dest, batch, deadline):
+                return
+
+    def _send(self, dest: Destination, batch: list[Pending], deadline: float) -> bool:
+        """Send in order; False at the first message that must wait (Slack is down)."""
+        for message in batch:
             outcome = self.sender.send(dest, message.payload, deadline)
             if outcome.status == "sent":
                 self.outbox.mark_sent(message.id)
@@ -204,7 +193,36 @@ class Notifier:
                 self._not_before[dest.name] = time.monotonic() + outcome.retry_after
             log.warning("slack: %s unavailable (%s); %d message(s) kept for later",
                         dest.name, outcome.detail, len(self.outbox.pending(dest.name)))
-            return  # keep the order: nothing newer goes before this one
+            return False  # keep the order: nothing newer goes before this one
+        return True
+
+
+def _routes(settings: SlackSettings, environ: Mapping[str, str]
+            ) -> tuple[_Route, list[_Route], list[str]]:
+    """The default route, the configured ones, and the secrets they hold (to redact)."""
+    if settings.mode == "bot" and not settings.channel:
+        raise InputError("slack", "bot mode needs slack.channel (the default channel)")
+    secrets = Secrets(environ, settings.secrets_file)
+    values: list[str] = []
+    client: Any = None
+
+    def destination(channel: str | None, env_name: str | None) -> Destination:
+        nonlocal client
+        if settings.mode == "bot":
+            if client is None:
+                values.append(secrets.get(settings.token_env))
+                client = bot_client(values[-1], settings.api_base_url)
+            assert channel is not None  # the config checks that routes name one
+            return Channel(channel, client)
+        assert env_name is not None
+        values.append(secrets.get(env_name))
+        return Webhook(env_name, values[-1])
+
+    default = _Route(destination(settings.channel, settings.webhook_url_env), frozenset(),
+                     settings.min_severity)
+    routes = [_Route(destination(r.channel, r.webhook_url_env), frozenset(r.accounts),
+                     r.min_severity) for r in settings.routes]
+    return default, routes, values
 
 
 def _account(result: CheckResult) -> str | None:

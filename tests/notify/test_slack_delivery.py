@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -201,3 +202,34 @@ def test_no_secret_in_logs_or_errors(receiver: SlackReceiver,
     assert "slack: webhook:DRIFTGUARD_SLACK_WEBHOOK_URL unavailable" in text  # it did log
     for secret in (url, WEBHOOK_PATH, TOKEN, "s3cr3tW3bh00kT0k3n"):
         assert secret not in text
+
+
+def test_concurrent_flushes_send_each_message_once_in_order(
+        receiver: SlackReceiver, tmp_path: Path) -> None:
+    receiver.down()
+    notifier = Notifier(settings(receiver, max_wait=0.2), tmp_path / "o.sqlite",
+                        environ(receiver))
+    for n in range(8):
+        notifier.scan_changes("prod", result(), [finding(address=f"aws_s3_bucket.b{n}")], [])
+    receiver.up()
+    threads = [threading.Thread(target=notifier.flush) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    notifier.flush()
+    assert [_addresses(b) for b in receiver.bodies()] == [
+        [f"aws_s3_bucket.b{n}"] for n in range(8)]
+
+
+def test_a_secret_written_in_the_config_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    from driftguard.config import load_config
+
+    url = "https://hooks.slack.com/services/T0/B0/notforthisfile"
+    config = tmp_path / "driftguard.yaml"
+    config.write_text(f"slack:\n  webhook_url_env: {url}\n")
+    with pytest.raises(InputError) as err:
+        load_config(config, {})
+    assert "slack.webhook_url_env: Value error, must name an environment variable" in str(
+        err.value)
+    assert "notforthisfile" not in str(err.value)
