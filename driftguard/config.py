@@ -61,28 +61,6 @@ class AwsSettings(BaseModel):
     timeout: float = Field(default=30.0, gt=0)
 
 
-class ScanSettings(BaseModel):
-    """What `driftguard scan` compares."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    states: list[str] = Field(default_factory=list, description="paths, globs, s3:// URLs")
-    plans: list[str] = Field(default_factory=list)
-    types: list[str] = Field(default_factory=list, description="collect these too")
-    ignore_file: Path | None = None
-    strict: bool = False
-    drift_severity: dict[Literal["missing", "changed", "unmanaged"], Severity] = Field(
-        default_factory=lambda: {"missing": Severity.high, "changed": Severity.medium,
-                                 "unmanaged": Severity.medium})
-
-    @field_validator("drift_severity", mode="before")
-    @classmethod
-    def _severities(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
-        return value
-
-
 def _severity_name(value: Any) -> Any:
     return Severity.parse(value) if isinstance(value, str) else value
 
@@ -154,6 +132,28 @@ class SlackSettings(BaseModel):
         return value
 
 
+class ScanSettings(BaseModel):
+    """What `driftguard scan` compares."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    states: list[str] = Field(default_factory=list, description="paths, globs, s3:// URLs")
+    plans: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=list, description="collect these too")
+    ignore_file: Path | None = None
+    strict: bool = False
+    drift_severity: dict[Literal["missing", "changed", "unmanaged"], Severity] = Field(
+        default_factory=lambda: {"missing": Severity.high, "changed": Severity.medium,
+                                 "unmanaged": Severity.medium})
+
+    @field_validator("drift_severity", mode="before")
+    @classmethod
+    def _severities(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -163,9 +163,9 @@ class Config(BaseModel):
     builtin_policies: bool = True
     waivers: Path | None = Field(default=None, description="waiver file (YAML)")
     policy: PolicySettings = Field(default_factory=PolicySettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
     scan: ScanSettings = Field(default_factory=ScanSettings)
-    slack: SlackSettings = Field(default_factory=SlackSettings)
 
     @field_validator("fail_on", mode="before")
     @classmethod
@@ -194,12 +194,12 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         raise InputError(where, f"{loc}: {err['msg']}") from None
     if path is not None:  # paths in the file are relative to the file
         config.policy_dirs = [path.parent / d for d in config.policy_dirs]
+        if config.slack.secrets_file is not None:
+            config.slack.secrets_file = path.parent / config.slack.secrets_file
         if config.waivers is not None:
             config.waivers = path.parent / config.waivers
         if config.scan.ignore_file is not None:
             config.scan.ignore_file = path.parent / config.scan.ignore_file
-        if config.slack.secrets_file is not None:
-            config.slack.secrets_file = path.parent / config.slack.secrets_file
     return config
 
 
