@@ -34,6 +34,7 @@ class Reply:
     status: int = 200
     error: str = ""  # Slack's error code, in the body
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (a hanging Slack)
 
 
 class SlackReceiver:
@@ -87,6 +88,7 @@ class SlackReceiver:
                 with receiver._lock:
                     receiver.requests.append(Request("POST", self.path, dict(self.headers), body))
                     reply = receiver.script.popleft() if receiver.script else Reply()
+                time.sleep(reply.delay)
                 api = self.path.startswith("/api/")
                 if api:
                     ok = reply.status == 200 and not reply.error

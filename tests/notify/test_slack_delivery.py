@@ -233,3 +233,12 @@ def test_a_secret_written_in_the_config_is_refused_without_echoing_it(tmp_path: 
     assert "slack.webhook_url_env: Value error, must name an environment variable" in str(
         err.value)
     assert "notforthisfile" not in str(err.value)
+
+
+def test_a_hanging_slack_costs_at_most_max_wait(receiver: SlackReceiver) -> None:
+    receiver.reply(Reply(delay=5.0), Reply(delay=5.0))
+    notifier = Notifier(settings(receiver, timeout=0.5, max_wait=1.2), None, environ(receiver))
+    start = time.monotonic()
+    notifier.job_status("prod", True, None)
+    assert time.monotonic() - start < 2.0
+    assert notifier.flush() == 0  # the next call gets through (Slack answers again)
