@@ -52,6 +52,8 @@ def _report_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--waivers", type=Path, metavar="FILE",
                      help="reviewed exceptions (YAML): rule, resource, reason, owner, expires")
     cmd.add_argument("--timings", action="store_true", help="print stage timings to stderr")
+    cmd.add_argument("--slack", action="store_true",
+                     help="also post a summary to Slack (the slack settings; docs/slack.md)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,8 +128,10 @@ def _load_config(args: argparse.Namespace) -> Config:
 def _run_check(args: argparse.Namespace) -> int:
     from driftguard import pipeline
 
-    result = pipeline.check(args.files, _load_config(args), args.policy)
+    config = _load_config(args)
+    result = pipeline.check(args.files, config, args.policy)
     _write_reports(args, result)
+    _post_to_slack(args, config, result)
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
 
 
@@ -152,6 +156,7 @@ def _run_scan(args: argparse.Namespace) -> int:
     show = not args.no_progress and sys.stderr.isatty()
     result = pipeline.scan(config, args.policy, progress=_progress if show else None)
     _write_reports(args, result)
+    _post_to_slack(args, config, result)
     if result.incomplete:
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
@@ -163,8 +168,10 @@ def _run_demo(args: argparse.Namespace) -> int:
     def say(line: str) -> None:
         print(line, file=sys.stderr)
 
-    result = demo.run(_load_config(args), args.workdir, say)
+    config = _load_config(args)
+    result = demo.run(config, args.workdir, say)
     _write_reports(args, result)
+    _post_to_slack(args, config, result)
     if result.incomplete:
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
@@ -216,6 +223,26 @@ def _write_reports(args: argparse.Namespace, result: CheckResult) -> None:
         _emit(RENDERERS[fmt](result), output)
     if args.timings:
         print(" ".join(f"{k}={v:.3f}s" for k, v in result.timings.items()), file=sys.stderr)
+
+
+def _post_to_slack(args: argparse.Namespace, config: Config, result: CheckResult) -> None:
+    """`--slack`: post the summary. Slack is not part of the gate: a failure is one
+    warning line on stderr, and the exit code stays the report's."""
+    if not args.slack:
+        return
+    import logging
+
+    from driftguard.notify import Notifier
+
+    # The warning below says it all: no second copy through logging's last resort.
+    logging.getLogger("driftguard.notify").addHandler(logging.NullHandler())
+    try:
+        notifier = Notifier(config.slack.model_copy(update={"enabled": True}), None)
+        problem = notifier.report(result)
+    except DriftguardError as exc:
+        problem = str(exc)
+    if problem:
+        print(f"driftguard: warning: Slack: {' '.join(problem.split())}", file=sys.stderr)
 
 
 def _run_rules(args: argparse.Namespace) -> int:

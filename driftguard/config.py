@@ -9,6 +9,7 @@ or `DRIFTGUARD_FAIL_ON=high`.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -60,6 +61,77 @@ class AwsSettings(BaseModel):
     timeout: float = Field(default=30.0, gt=0)
     max_units: int = Field(default=4, ge=1,
                            description="(account, region) units scanned at once")
+
+
+def _severity_name(value: Any) -> Any:
+    return Severity.parse(value) if isinstance(value, str) else value
+
+
+def _env_name(value: str | None) -> str | None:
+    """Secrets are named, never written here: refuse what looks like a URL or a token
+    (without echoing it)."""
+    if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise ValueError("must name an environment variable (the secret itself belongs in "
+                         "the environment or the secrets file)")
+    return value
+
+
+class SlackRoute(BaseModel):
+    """Findings that match go to this channel (bot mode) or webhook (webhook mode) instead
+    of the default one. Routes are tried in order; the first that matches wins."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str | None = Field(default=None, description="bot mode: channel name or id")
+    webhook_url_env: str | None = Field(default=None, description="webhook mode: env var "
+                                        "(or secrets-file key) holding this route's URL")
+    accounts: list[str] = Field(default_factory=list, description="empty: any account")
+    min_severity: Severity = Severity.low
+
+    _severity = field_validator("min_severity", mode="before")(_severity_name)
+    _env = field_validator("webhook_url_env")(_env_name)
+
+
+class SlackSettings(BaseModel):
+    """Slack reports (docs/slack.md). The webhook URL and the token are secrets: they come
+    from the environment or the secrets file, never from this file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=False, description="the daemon posts; --slack always does")
+    mode: Literal["webhook", "bot"] = "webhook"
+    webhook_url_env: str = "DRIFTGUARD_SLACK_WEBHOOK_URL"
+    token_env: str = "DRIFTGUARD_SLACK_TOKEN"
+    secrets_file: Path | None = Field(default=None, description="YAML: env var name -> value")
+    api_base_url: str = "https://slack.com/api/"
+    channel: str | None = Field(default=None, description="bot mode: the default channel")
+    min_severity: Severity = Severity.low
+    routes: list[SlackRoute] = Field(default_factory=list)
+    digest_cron: str | None = Field(default=None, description="crontab line, e.g. '0 9 * * 1-5'")
+    report_url: str | None = Field(default=None, description="link to the full report")
+    include_values: bool = Field(default=False, description="attribute values in messages")
+    timeout: float = Field(default=10.0, gt=0, description="seconds per HTTP request")
+    max_wait: float = Field(default=30.0, gt=0, description="seconds of retries per call")
+
+    _severity = field_validator("min_severity", mode="before")(_severity_name)
+    _env = field_validator("webhook_url_env", "token_env")(_env_name)
+
+    @model_validator(mode="after")
+    def _routes_name_their_target(self) -> SlackSettings:
+        need = "channel" if self.mode == "bot" else "webhook_url_env"
+        for n, route in enumerate(self.routes):
+            if getattr(route, need) is None:
+                raise ValueError(f"routes[{n}] needs {need} in {self.mode} mode")
+        return self
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            from apscheduler.triggers.cron import CronTrigger
+
+            CronTrigger.from_crontab(value)  # ValueError names the bad field
+        return value
 
 
 class ScanSettings(BaseModel):
@@ -192,6 +264,7 @@ class Config(BaseModel):
     builtin_policies: bool = True
     waivers: Path | None = Field(default=None, description="waiver file (YAML)")
     policy: PolicySettings = Field(default_factory=PolicySettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
     scan: ScanSettings = Field(default_factory=ScanSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
@@ -228,6 +301,8 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         raise InputError(where, f"{loc}: {err['msg']}") from None
     if path is not None:  # paths in the file are relative to the file
         config.policy_dirs = [path.parent / d for d in config.policy_dirs]
+        if config.slack.secrets_file is not None:
+            config.slack.secrets_file = path.parent / config.slack.secrets_file
         if config.waivers is not None:
             config.waivers = path.parent / config.waivers
         if config.scan.ignore_file is not None:
