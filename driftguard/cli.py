@@ -36,8 +36,8 @@ class _Reports(argparse.Action):
         setattr(namespace, self.dest, reports)
 
 
-def _report_options(cmd: argparse.ArgumentParser) -> None:
-    """Options check and scan share: reports, threshold, config, policies, waivers."""
+def _output_options(cmd: argparse.ArgumentParser) -> None:
+    """Options every command that writes reports shares: formats, outputs, threshold."""
     from driftguard.report import FORMATS
 
     cmd.add_argument("--format", "-f", dest="reports", action=_Reports,
@@ -46,6 +46,11 @@ def _report_options(cmd: argparse.ArgumentParser) -> None:
                      help="write the preceding --format's report to FILE, not stdout")
     cmd.add_argument("--fail-on", metavar="SEVERITY",
                      help="lowest severity that fails: info, low, medium, high, critical")
+
+
+def _report_options(cmd: argparse.ArgumentParser) -> None:
+    """Options check and scan share: reports, threshold, config, policies, waivers."""
+    _output_options(cmd)
     cmd.add_argument("--config", "-c", type=Path, help="config file (YAML)")
     cmd.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR",
                      help="extra Rego policy directory (repeatable)")
@@ -94,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", "-c", type=Path, help="config file (YAML)")
     serve.add_argument("--listen", metavar="HOST:PORT", help="overrides serve.listen")
     serve.set_defaults(run=_run_serve)
+
+    report = sub.add_parser("report", help="merge the JSON reports of several shards or runs "
+                                           "into one report")
+    report.add_argument("sources", nargs="+", metavar="SRC",
+                        help="JSON report: path, glob, s3://bucket/key or s3://bucket/prefix/")
+    report.add_argument("--endpoint-url", help="S3 endpoint (a local moto server, ...)")
+    _output_options(report)
+    report.add_argument("--timings", action="store_true",
+                        help="print the merged stage timings to stderr")
+    report.set_defaults(run=_run_report)
 
     rules = sub.add_parser("rules", help="list the rules the gate enforces")
     rules.add_argument("--format", choices=LIST_FORMATS, default="text")
@@ -207,6 +222,33 @@ def _run_serve(args: argparse.Namespace) -> int:
         os._exit(EXIT_CLEAN)
     daemon.history.close()
     return EXIT_CLEAN
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from driftguard.model import Severity
+    from driftguard.report.merge import merge
+    from driftguard.report.reader import read_reports
+
+    fail_on = None
+    if args.fail_on:
+        try:
+            fail_on = Severity.parse(args.fail_on)
+        except ValueError as exc:
+            raise DriftguardError(f"--fail-on: {exc}") from None
+
+    def s3_client() -> object:
+        from driftguard.collect.clients import ClientFactory
+
+        return ClientFactory(endpoint_url=args.endpoint_url).client("s3")
+
+    def warn(line: str) -> None:
+        print(f"driftguard: {line}", file=sys.stderr)
+
+    result = merge(read_reports(args.sources, s3_client), fail_on, warn)
+    _write_reports(args, result)
+    if result.incomplete:
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
 
 
 def _progress(resource_type: str, region: str | None, found: int) -> None:

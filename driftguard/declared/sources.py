@@ -48,10 +48,17 @@ def load_all(specs: list[str], s3_client: S3Client | None = None) -> tuple[
 
 def _load_s3(url: str, s3_client: S3Client | None) -> list[tuple[str, tuple[str, list[Resource]]]]:
     """One object, or every `.tfstate` under a prefix ending in `/`."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     if s3_client is None:
         raise InputError(url, "S3 state needs AWS access (run `driftguard scan`)")
+    return [(origin, terraform.load_bytes(origin, body))
+            for origin, body in read_s3(url, s3_client, ".tfstate", "state")]
+
+
+def read_s3(url: str, s3_client: S3Client, suffix: str, what: str) -> list[tuple[str, bytes]]:
+    """(`s3://bucket/key`, body) of one object, or of every object under a prefix ending in
+    `/` whose key ends in `suffix`, in key order; `what` names the content in errors."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
     bucket, _, key = url.removeprefix("s3://").partition("/")
     if not bucket or not key:
         raise InputError(url, "expected s3://BUCKET/KEY or s3://BUCKET/PREFIX/")
@@ -60,20 +67,16 @@ def _load_s3(url: str, s3_client: S3Client | None) -> list[tuple[str, tuple[str,
         if key.endswith("/"):
             pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key)
             keys = [o["Key"] for page in pages for o in page.get("Contents", [])
-                    if o["Key"].endswith(".tfstate")]
+                    if o["Key"].endswith(suffix)]
             if not keys:
-                raise InputError(url, "no .tfstate object under this prefix")
+                raise InputError(url, f"no {suffix} object under this prefix")
         else:
             keys = [key]
-        out = []
-        for k in keys:
-            origin = f"s3://{bucket}/{k}"
-            body = client.get_object(Bucket=bucket, Key=k)["Body"].read()
-            out.append((origin, terraform.load_bytes(origin, body)))
-        return out
+        return [(f"s3://{bucket}/{k}", client.get_object(Bucket=bucket, Key=k)["Body"].read())
+                for k in keys]
     except ClientError as exc:
         error = exc.response.get("Error", {})
-        raise InputError(url, f"cannot read state: {error.get('Code')}: "
+        raise InputError(url, f"cannot read {what}: {error.get('Code')}: "
                               f"{error.get('Message', '')}".rstrip(": ")) from None
     except BotoCoreError as exc:
-        raise InputError(url, f"cannot read state: {exc}") from None
+        raise InputError(url, f"cannot read {what}: {exc}") from None

@@ -24,7 +24,7 @@ def render(result: CheckResult) -> str:
             {**r.model_dump(exclude={"severity"}), "severity": r.severity.name}
             for r in result.rules
         ],
-        "findings": [finding_doc(f) for f in result.findings],
+        "findings": [finding_doc(f, where=result.kind == "scan") for f in result.findings],
         "stale_waivers": [w.model_dump(mode="json") for w in result.stale_waivers],
     }
     if result.kind == "scan":
@@ -32,11 +32,16 @@ def render(result: CheckResult) -> str:
         doc["coverage"] = [{**c.model_dump(), "ratio": c.ratio} for c in result.coverage]
         doc["not_checked"] = [g.model_dump() for g in result.not_checked]
         doc["api_calls"] = result.api_calls
+        doc["api_throttles"] = result.api_throttles
+        doc["account"] = result.account
+        doc["regions"] = result.regions
+        doc["timings"] = result.timings
     return json.dumps(doc, indent=2) + "\n"
 
 
-def finding_doc(f: Finding) -> dict[str, Any]:
-    return {
+def finding_doc(f: Finding, where: bool = False) -> dict[str, Any]:
+    """`where`: also the finding's account and region (scan reports)."""
+    doc: dict[str, Any] = {
         "fingerprint": f.fingerprint,
         "rule_id": f.rule_id,
         "title": f.title,
@@ -54,3 +59,6 @@ def finding_doc(f: Finding) -> dict[str, Any]:
         "waived": f.waived,
         "waiver": f.waiver.model_dump(mode="json") if f.waiver else None,
     }
+    if where:
+        doc["resource"].update(account=f.account, region=f.region)
+    return doc

@@ -1,0 +1,175 @@
+"""Merge the results of several shards or runs into one result (`driftguard report`).
+
+Findings and drift are de-duplicated by fingerprint: a unit that two shards both scanned
+counts once, and the merge says so. Gaps are kept, so an incomplete shard leaves the
+merged result incomplete.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
+
+from driftguard.drift.diff import KIND_ORDER
+from driftguard.errors import DriftguardError, InputError
+from driftguard.model import CheckResult, Coverage, Rule, Severity
+
+T = TypeVar("T")
+Named = tuple[str, CheckResult]  # (file or URL, its result)
+
+
+def merge(inputs: list[Named], fail_on: Severity | None = None,
+          warn: Callable[[str], None] = lambda line: None) -> CheckResult:
+    """One result from `inputs`; `fail_on` overrides the inputs' thresholds (else the
+    strictest, i.e. lowest, of them); `warn` receives one line per thing worth knowing."""
+    if not inputs:
+        raise DriftguardError("no reports to merge")
+    _same_kind(inputs)
+    inputs = _without_repeats(inputs, warn)
+    findings, dup_findings = _dedupe(inputs, lambda r: r.findings, lambda f: f.fingerprint)
+    drifts, dup_drifts = _dedupe(inputs, lambda r: r.drifts, lambda d: d.fingerprint)
+    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
+    drifts.sort(key=lambda d: (KIND_ORDER[d.kind], d.type, d.id or "", d.address))
+    if dup_findings or dup_drifts:
+        warn(_duplicates_line(dup_findings, dup_drifts))
+    results = [r for _, r in inputs]
+    # A waiver one shard found stale may cover a finding of another shard.
+    used = {f.waiver.model_dump_json() for f in findings if f.waiver is not None}
+    stale = [w for w in _unique(w for r in results for w in r.stale_waivers)
+             if w.model_dump_json() not in used]
+    accounts = {r.account for r in results}
+    return CheckResult(
+        kind=results[0].kind,
+        sources=_unique(s for r in results for s in r.sources),
+        resources=sum(r.resources for r in results),
+        rules=_rules(inputs),
+        findings=findings,
+        fail_on=fail_on if fail_on is not None else min(r.fail_on for r in results),
+        stale_waivers=stale,
+        drifts=drifts,
+        coverage=_coverage(results),
+        not_checked=_unique(g for r in results for g in r.not_checked),
+        api_calls=_sum(r.api_calls for r in results),
+        api_throttles=_sum(r.api_throttles for r in results),
+        account=accounts.pop() if len(accounts) == 1 else None,
+        regions=list(dict.fromkeys(g for r in results for g in r.regions)),
+        timings=_sum(r.timings for r in results),
+    )
+
+
+def _same_kind(inputs: list[Named]) -> None:
+    first_name, first = inputs[0]
+    for name, result in inputs[1:]:
+        if result.kind != first.kind:
+            raise InputError(name, f"a {result.kind} report cannot be merged with the "
+                                   f"{first.kind} report {first_name}")
+
+
+def _without_repeats(inputs: list[Named], warn: Callable[[str], None]) -> list[Named]:
+    """Drop an input that repeats an earlier one (the same shard's result uploaded twice):
+    otherwise its resources and coverage would count twice."""
+    first: dict[str, str] = {}
+    kept: list[Named] = []
+    for name, result in inputs:
+        key = _content_key(result)
+        if key in first:
+            warn(f"warning: {name} repeats {first[key]} (same unit, same results): "
+                 "counted once")
+            continue
+        first[key] = name
+        kept.append((name, result))
+    return kept
+
+
+def _content_key(r: CheckResult) -> str:
+    """What a run found, without how long it took or how many calls it made."""
+    return json.dumps([
+        r.kind, r.account, r.regions, r.resources,
+        [s.model_dump() for s in r.sources], [c.model_dump() for c in r.coverage],
+        sorted(f.fingerprint for f in r.findings), sorted(d.fingerprint for d in r.drifts),
+        [g.model_dump() for g in r.not_checked]])
+
+
+def _dedupe(inputs: list[Named], items: Callable[[CheckResult], list[T]],
+            key: Callable[[T], str]) -> tuple[list[T], list[tuple[T, str, str]]]:
+    """Every item once: an item whose key an earlier input reported is dropped (within one
+    input, equal keys are distinct findings, e.g. two open ports of one group).
+    Returns the items and the dropped ones with the two inputs that reported them."""
+    first_seen: dict[str, str] = {}
+    kept: list[T] = []
+    dropped: list[tuple[T, str, str]] = []
+    for name, result in inputs:
+        mine: dict[str, str] = {}
+        for item in items(result):
+            k = key(item)
+            if k in first_seen:
+                dropped.append((item, first_seen[k], name))
+                continue
+            mine[k] = name
+            kept.append(item)
+        first_seen.update(mine)
+    return kept, dropped
+
+
+def _duplicates_line(findings: list[tuple[object, str, str]],
+                     drifts: list[tuple[object, str, str]]) -> str:
+    pairs = Counter((a, b) for _, a, b in [*findings, *drifts])
+    units = sorted({_unit(item) for item, _, _ in [*findings, *drifts]} - {None})
+    shown = ", ".join(f"{a} and {b} ({n})" for (a, b), n in pairs.most_common(3))
+    more = f" and {len(pairs) - 3} more pairs" if len(pairs) > 3 else ""
+    where = f"; units: {', '.join(units[:5])}{' ...' if len(units) > 5 else ''}" if units else ""
+    return (f"warning: {len(findings)} findings and {len(drifts)} drift entries were reported "
+            f"more than once, counted once (by {shown}{more}){where}; resource and coverage "
+            "counts of overlapping inputs include the overlap")
+
+
+def _unit(item: object) -> str | None:
+    account, region = getattr(item, "account", None), getattr(item, "region", None)
+    if account is None and region is None:
+        return None
+    return f"{account or '-'}/{region or 'global'}"
+
+
+def _rules(inputs: list[Named]) -> list[Rule]:
+    seen: dict[str, tuple[Rule, str]] = {}
+    for name, result in inputs:
+        for rule in result.rules:
+            if rule.id not in seen:
+                seen[rule.id] = (rule, name)
+            elif seen[rule.id][0] != rule:
+                raise InputError(name, f"rule {rule.id} differs from the one in "
+                                       f"{seen[rule.id][1]} (different policy versions?)")
+    return sorted((rule for rule, _ in seen.values()), key=lambda r: r.id)
+
+
+def _coverage(results: list[CheckResult]) -> list[Coverage]:
+    managed: Counter[str] = Counter()
+    unmanaged: Counter[str] = Counter()
+    for result in results:
+        for c in result.coverage:
+            managed[c.type] += c.managed
+            unmanaged[c.type] += c.unmanaged
+    return [Coverage(type=t, managed=managed[t], unmanaged=unmanaged[t])
+            for t in sorted(set(managed) | set(unmanaged))]
+
+
+def _sum(dicts: Iterable[dict[str, T]]) -> dict[str, T]:
+    total: dict[str, T] = {}
+    for d in dicts:
+        for k, v in d.items():
+            total[k] = total[k] + v if k in total else v  # type: ignore[operator]
+    return dict(sorted(total.items()))
+
+
+def _unique(items: Iterable[T]) -> list[T]:
+    """In order, exact repeats dropped (the same gap or source listed by two shards)."""
+    out: list[T] = []
+    seen: set[Hashable] = set()
+    for item in items:
+        k = item.model_dump_json() if hasattr(item, "model_dump_json") else item
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
