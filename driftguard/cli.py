@@ -16,6 +16,7 @@ from driftguard.errors import DriftguardError
 if TYPE_CHECKING:
     from driftguard.config import Config
     from driftguard.model import CheckResult
+    from driftguard.org.shard import Shard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 LIST_FORMATS = ("text", "json")
@@ -85,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--strict", action="store_true",
                       help="also report resources AWS created by itself (default VPC, ...)")
     scan.add_argument("--no-progress", action="store_true", help="no progress on stderr")
+    scan.add_argument("--shard", metavar="I/N", help="with accounts: scan only shard I of N "
+                      "(default: $DRIFTGUARD_SHARD)")
     _report_options(scan)
     scan.set_defaults(run=_run_scan)
 
@@ -98,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                                          "/readyz and /api/v1/findings")
     serve.add_argument("--config", "-c", type=Path, help="config file (YAML)")
     serve.add_argument("--listen", metavar="HOST:PORT", help="overrides serve.listen")
+    serve.add_argument("--shard", metavar="I/N", help="scan only shard I of N of the accounts' "
+                       "units (default: $DRIFTGUARD_SHARD, or a StatefulSet pod's ordinal "
+                       "with $DRIFTGUARD_SHARD_COUNT)")
     serve.set_defaults(run=_run_serve)
 
     report = sub.add_parser("report", help="merge the JSON reports of several shards or runs "
@@ -165,16 +171,36 @@ def _run_scan(args: argparse.Namespace) -> int:
         config.aws.regions = args.region
     if args.endpoint_url:
         config.aws.endpoint_url = args.endpoint_url
-    if scan.compares_nothing():
+    if config.multi_account():
+        result = _scan_accounts(args, config)
+    elif scan.compares_nothing():
         raise DriftguardError("nothing to compare: give --state, --plan or --type "
                               "(or scan.states in the config)")
-    show = not args.no_progress and sys.stderr.isatty()
-    result = pipeline.scan(config, args.policy, progress=_progress if show else None)
+    else:
+        show = not args.no_progress and sys.stderr.isatty()
+        result = pipeline.scan(config, args.policy, progress=_progress if show else None)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     if result.incomplete:
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _shard(args: argparse.Namespace) -> Shard | None:
+    from driftguard.org.shard import parse_shard, shard_from_environment
+
+    return parse_shard(args.shard) if args.shard else shard_from_environment(os.environ)
+
+
+def _scan_accounts(args: argparse.Namespace, config: Config) -> CheckResult:
+    """Every (account, region) unit of `accounts` / `organization`, or this shard's."""
+    from driftguard.org.runner import AccountClients, scan_organization
+
+    if config.scan.states or config.scan.plans:
+        raise DriftguardError("with accounts, declare sources per account "
+                              "(accounts[].states, organization.states), not scan.states")
+    result, _ = scan_organization(config, AccountClients(config), _shard(args), args.policy)
+    return result
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -205,7 +231,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if args.listen:
         config.serve.listen = args.listen
-    daemon = Daemon(config, where=str(args.config or "configuration"))
+    daemon = Daemon(config, where=str(args.config or "configuration"), shard=_shard(args))
     try:
         server = start_http(daemon, config.serve.listen)
     except OSError as exc:

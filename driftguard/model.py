@@ -203,6 +203,7 @@ class CheckResult(BaseModel):
     api_throttles: dict[str, int] = Field(default_factory=dict)
     account: str | None = Field(default=None, description="scan: the account scanned")
     regions: list[str] = Field(default_factory=list)
+    units: list[str] = Field(default_factory=list, description="scan: account/region pairs")
     timings: dict[str, float] = Field(default_factory=dict)
 
     @property

@@ -149,6 +149,7 @@ def scan(
                        for (svc, op), n in sorted(clients.stats.throttles.items())},
         account=account,
         regions=regions,
+        units=[f"{account or 'unknown'}/{region}" for region in regions],
         timings=timer.timings,
     )
 

@@ -67,6 +67,12 @@ class ApiStats:
     throttles: Counter[tuple[str, str]] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def reset(self) -> None:
+        """Start counting afresh (a factory reused for the next scan of its unit)."""
+        with self._lock:
+            self.calls.clear()
+            self.throttles.clear()
+
     def on_attempt(self, response: Any = None, operation: Any = None, **_: Any) -> None:
         """botocore's needs-retry fires after every HTTP attempt; must return None."""
         if operation is None:
