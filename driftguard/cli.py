@@ -59,9 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"driftguard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="check Terraform plans and state against the policies")
+    check = sub.add_parser("check", help="check Terraform plans and state, and CloudFormation "
+                                         "templates, against the policies")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                       help="`terraform show -json` plan, or Terraform state")
+                       help="`terraform show -json` plan, Terraform state, or CloudFormation "
+                            "template (JSON, or YAML named .yaml/.yml/.template)")
+    check.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
+                       help="CloudFormation template parameter (repeatable; also AWS::Region)")
+    check.add_argument("--parameters-file", action="append", type=Path, default=[],
+                       metavar="FILE", help="CloudFormation parameters, as `aws cloudformation "
+                                            "deploy --parameter-overrides` takes them")
     _report_options(check)
     check.set_defaults(run=_run_check)
 
@@ -120,9 +127,21 @@ def _load_config(args: argparse.Namespace) -> Config:
 def _run_check(args: argparse.Namespace) -> int:
     from driftguard import pipeline
 
-    result = pipeline.check(args.files, _load_config(args), args.policy)
+    result = pipeline.check(args.files, _load_config(args), args.policy,
+                            cfn_parameters=_cfn_parameters(args))
     _write_reports(args, result)
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _cfn_parameters(args: argparse.Namespace) -> dict[str, str]:
+    """Files first, then --parameter: the command line wins."""
+    from driftguard.declared.cloudformation import parameters
+
+    given: dict[str, str] = {}
+    for path in args.parameters_file:
+        given.update(parameters.load_file(path))
+    given.update(parameters.parse_assignment(text) for text in args.parameter)
+    return given
 
 
 def _run_scan(args: argparse.Namespace) -> int:

@@ -62,12 +62,14 @@ def check(
     config: Config,
     extra_policy_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
+    cfn_parameters: dict[str, str] | None = None,
 ) -> CheckResult:
-    """Policies over what the code declares (plans, state)."""
+    """Policies over what the code declares (plans, state, CloudFormation templates)."""
     timer = _Timer()
     with _no_gc():
         with timer("load"):
-            resources, sources = load_all([str(p) for p in paths])
+            resources, sources = load_all([str(p) for p in paths],
+                                          cfn_parameters=cfn_parameters)
         policies, findings = _evaluate(config, extra_policy_dirs, resources, timer)
     waivers = load_waivers(config.waivers) if config.waivers else []
     stale = apply_waivers(findings, waivers, today or dt.date.today())
