@@ -34,7 +34,7 @@ SPEC = ResourceSpec(
         Attr("versioning", "bool", "versioning enabled",
              tf=("versioning.0.enabled",), convert=c.truthy,
              live=("get_bucket_versioning.Status",), live_convert=c.enabled,
-             cfn=("VersioningConfiguration.Status",)),
+             cfn=("VersioningConfiguration.Status",), cfn_convert=c.enabled),
         Attr("public_access_block", "object|null",
              "the four public access block flags, null when no block is attached",
              live=("get_public_access_block.PublicAccessBlockConfiguration",),
