@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="`terraform show -json` plan, as declared intent (repeatable)")
     scan.add_argument("--region", action="append", default=[], help="region (repeatable)")
     scan.add_argument("--endpoint-url", help="AWS endpoint (a local moto server, ...)")
+    scan.add_argument("--stack", action="append", default=[], metavar="NAME",
+                      help="CloudFormation stack name or glob, `*` for all (repeatable)")
+    scan.add_argument("--cfn-native-drift", action="store_true",
+                      help="also run CloudFormation's drift detection on the stacks")
     scan.add_argument("--type", action="append", default=[], metavar="TYPE",
                       help="also collect this resource type (repeatable)")
     scan.add_argument("--ignore", type=Path, metavar="FILE", help=".driftignore-style rules")
@@ -152,6 +156,8 @@ def _run_scan(args: argparse.Namespace) -> int:
     scan.states += args.state
     scan.plans += args.plan
     scan.types += args.type
+    scan.stacks += args.stack
+    scan.cfn_native_drift = scan.cfn_native_drift or args.cfn_native_drift
     scan.strict = scan.strict or args.strict
     if args.ignore:
         scan.ignore_file = args.ignore
@@ -159,8 +165,8 @@ def _run_scan(args: argparse.Namespace) -> int:
         config.aws.regions = args.region
     if args.endpoint_url:
         config.aws.endpoint_url = args.endpoint_url
-    if not scan.states and not scan.plans and not scan.types:
-        raise DriftguardError("nothing to compare: give --state, --plan or --type "
+    if not scan.states and not scan.plans and not scan.types and not scan.stacks:
+        raise DriftguardError("nothing to compare: give --state, --plan, --stack or --type "
                               "(or scan.states in the config)")
     show = not args.no_progress and sys.stderr.isatty()
     result = pipeline.scan(config, args.policy, progress=_progress if show else None)

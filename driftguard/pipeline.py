@@ -113,6 +113,9 @@ def scan(
     with timer("load"):
         declared, sources = load_all([*settings.states, *settings.plans],
                                      s3_client=lambda: clients.client("s3"))
+        stacks = _load_stacks(clients, settings.stacks, regions)
+        declared += stacks.resources
+        sources += stacks.summaries
         ignore = Ignore(load_rules(settings.ignore_file) if settings.ignore_file else [])
     with timer("collect"):
         account, gap = caller_account(clients)
@@ -121,10 +124,16 @@ def scan(
                               rates=aws.rates, progress=progress).collect(types, regions)
         if gap is not None:
             inventory.not_checked.insert(0, gap)
+        inventory.not_checked.extend(stacks.not_checked)
     with timer("drift"):
         in_scope = [r for r in declared if _in_scope(r, account, regions)]
         drifts, coverage = diff(in_scope, inventory.resources, inventory.not_checked, ignore,
                                 _is_aws_default, settings.strict)
+        if settings.cfn_native_drift and stacks.stacks:
+            from driftguard.collect.stack_drift import native_drift
+
+            drifts, native_gaps = native_drift(clients, stacks.stacks, drifts)
+            inventory.not_checked.extend(native_gaps)
     policies, findings = _evaluate(config, extra_policy_dirs, inventory.resources, timer)
     findings = drift_findings(drifts, settings.drift_severity) + findings
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
@@ -145,6 +154,12 @@ def scan(
         api_calls={f"{svc}:{op}": n for (svc, op), n in sorted(clients.stats.calls.items())},
         timings=timer.timings,
     )
+
+
+def _load_stacks(clients: Any, patterns: list[str], regions: list[str]) -> Any:
+    from driftguard.collect.stacks import StackSources, load_stacks
+
+    return load_stacks(clients, patterns, regions) if patterns else StackSources()
 
 
 def _in_scope(resource: Resource, account: str | None, regions: list[str]) -> bool:
