@@ -6,16 +6,20 @@ responses are shaped as the API reference says (required members, enums, types).
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from botocore.stub import Stubber
+from moto_estate import REGION
 
 from driftguard.collect.stack_drift import native_drift
 from driftguard.collect.stacks import Stack
 from driftguard.model import AttributeChange, Drift
 
-REGION, ACCOUNT = "eu-west-1", "123456789012"
+ACCOUNT = "123456789012"
 STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/ml-dev/5b9-4a1"
 DETECTION = "b78ac9b0-dec1-11e7-a451-503a3e8a2e1a"
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -160,3 +164,64 @@ def test_a_detection_that_never_ends_times_out() -> None:
     assert merged == []
     assert [g.reason for g in gaps] == [
         "stack ml-dev: timed out after 10s waiting for drift detection"]
+
+
+# --- end to end: moto serves the stacks, the drift calls get AWS-shaped answers -------------
+
+
+class DriftCalls:
+    """Answers only the three drift operations (moto has none); every other call goes to
+    moto's server. Each answer is validated against the service model as Stubber does."""
+
+    def __init__(self, drifts: list[dict[str, Any]]) -> None:
+        self.drifts = drifts
+        self.calls: list[str] = []
+
+    def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> Any:
+        from botocore.awsrequest import AWSResponse
+        from botocore.validate import validate_parameters
+
+        stack_id = params.get("StackName", STACK_ID)
+        answers = {
+            "DetectStackDrift": {"StackDriftDetectionId": DETECTION},
+            "DescribeStackDriftDetectionStatus": {**status("DETECTION_COMPLETE"),
+                                                  "StackId": stack_id},
+            "DescribeStackResourceDrifts": {"StackResourceDrifts": [
+                {**d, "StackId": stack_id} for d in self.drifts]},
+        }
+        if model.name not in answers:
+            return None
+        self.calls.append(model.name)
+        validate_parameters(answers[model.name], model.output_shape)
+        return AWSResponse(None, 200, {}, None), answers[model.name]
+
+
+def test_scan_reports_aws_verdicts_with_the_stack_and_logical_id(
+        aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from driftguard import pipeline
+    from driftguard.collect.clients import ClientFactory
+    from driftguard.config import Config
+
+    monkeypatch.chdir(tmp_path)
+    boto3.client("cloudformation").create_stack(StackName="ml-dev", TemplateBody=json.dumps({
+        "Resources": {"Data": {"Type": "AWS::S3::Bucket",
+                               "Properties": {"BucketName": "acme-dev-training-data"}}}}))
+    clients = ClientFactory(default_region=REGION)
+    answers = DriftCalls([BUCKET_MODIFIED])
+    clients.client("cloudformation", REGION).meta.events.register_first(
+        "before-call.cloudformation.*", answers)
+    config = Config()
+    config.aws.regions = [REGION]
+    config.scan.stacks = ["ml-*"]
+    config.scan.cfn_native_drift = True
+
+    result = pipeline.scan(config, clients=clients)
+
+    assert answers.calls == ["DetectStackDrift", "DescribeStackDriftDetectionStatus",
+                             "DescribeStackResourceDrifts"]
+    assert [(d.kind, d.type, d.id, d.address, d.origin,
+             [(c.attribute, c.declared, c.live) for c in d.changes]) for d in result.drifts] == [
+        ("changed", "aws_s3_bucket", "acme-dev-training-data", "ml-dev/Data",
+         f"cloudformation://{REGION}/ml-dev",
+         [("/VersioningConfiguration/Status", "Enabled", "Suspended")])]
+    assert not result.incomplete
