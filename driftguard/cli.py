@@ -67,9 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"driftguard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="check Terraform plans and state against the policies")
+    check = sub.add_parser("check", help="check Terraform plans and state, and CloudFormation "
+                                         "templates, against the policies")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                       help="`terraform show -json` plan, or Terraform state")
+                       help="`terraform show -json` plan, Terraform state, or CloudFormation "
+                            "template (JSON, or YAML named .yaml/.yml/.template)")
+    check.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
+                       help="CloudFormation template parameter (repeatable; also AWS::Region)")
+    check.add_argument("--parameters-file", action="append", type=Path, default=[],
+                       metavar="FILE", help="CloudFormation parameters, as `aws cloudformation "
+                                            "deploy --parameter-overrides` takes them")
     _report_options(check)
     check.set_defaults(run=_run_check)
 
@@ -80,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="`terraform show -json` plan, as declared intent (repeatable)")
     scan.add_argument("--region", action="append", default=[], help="region (repeatable)")
     scan.add_argument("--endpoint-url", help="AWS endpoint (a local moto server, ...)")
+    scan.add_argument("--stack", action="append", default=[], metavar="NAME",
+                      help="CloudFormation stack name or glob, `*` for all (repeatable)")
+    scan.add_argument("--cfn-native-drift", action="store_true",
+                      help="also run CloudFormation's drift detection on the stacks")
     scan.add_argument("--type", action="append", default=[], metavar="TYPE",
                       help="also collect this resource type (repeatable)")
     scan.add_argument("--ignore", type=Path, metavar="FILE", help=".driftignore-style rules")
@@ -150,10 +161,22 @@ def _run_check(args: argparse.Namespace) -> int:
     from driftguard import pipeline
 
     config = _load_config(args)
-    result = pipeline.check(args.files, config, args.policy)
+    result = pipeline.check(args.files, config, args.policy,
+                            cfn_parameters=_cfn_parameters(args))
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _cfn_parameters(args: argparse.Namespace) -> dict[str, str]:
+    """Files first, then --parameter: the command line wins."""
+    from driftguard.declared.cloudformation import parameters
+
+    given: dict[str, str] = {}
+    for path in args.parameters_file:
+        given.update(parameters.load_file(path))
+    given.update(parameters.parse_assignment(text) for text in args.parameter)
+    return given
 
 
 def _run_scan(args: argparse.Namespace) -> int:
@@ -164,6 +187,8 @@ def _run_scan(args: argparse.Namespace) -> int:
     scan.states += args.state
     scan.plans += args.plan
     scan.types += args.type
+    scan.stacks += args.stack
+    scan.cfn_native_drift = scan.cfn_native_drift or args.cfn_native_drift
     scan.strict = scan.strict or args.strict
     if args.ignore:
         scan.ignore_file = args.ignore
@@ -174,7 +199,7 @@ def _run_scan(args: argparse.Namespace) -> int:
     if config.multi_account():
         result = _scan_accounts(args, config)
     elif scan.compares_nothing():
-        raise DriftguardError("nothing to compare: give --state, --plan or --type "
+        raise DriftguardError("nothing to compare: give --state, --plan, --stack or --type "
                               "(or scan.states in the config)")
     else:
         show = not args.no_progress and sys.stderr.isatty()

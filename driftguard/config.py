@@ -144,12 +144,16 @@ class ScanSettings(BaseModel):
     types: list[str] = Field(default_factory=list, description="collect these too")
     ignore_file: Path | None = None
     strict: bool = False
+    stacks: list[str] = Field(default_factory=list,
+                              description="CloudFormation stack names or globs (* for all)")
+    cfn_native_drift: bool = Field(default=False,
+                                   description="also run CloudFormation's drift detection")
     drift_severity: dict[Literal["missing", "changed", "unmanaged"], Severity] = Field(
         default_factory=lambda: {"missing": Severity.high, "changed": Severity.medium,
                                  "unmanaged": Severity.medium})
 
     def compares_nothing(self) -> bool:
-        return not (self.states or self.plans or self.types)
+        return not (self.states or self.plans or self.types or self.stacks)
 
     @field_validator("drift_severity", mode="before")
     @classmethod

@@ -62,12 +62,14 @@ def check(
     config: Config,
     extra_policy_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
+    cfn_parameters: dict[str, str] | None = None,
 ) -> CheckResult:
-    """Policies over what the code declares (plans, state)."""
+    """Policies over what the code declares (plans, state, CloudFormation templates)."""
     timer = _Timer()
     with _no_gc():
         with timer("load"):
-            resources, sources = load_all([str(p) for p in paths])
+            resources, sources = load_all([str(p) for p in paths],
+                                          cfn_parameters=cfn_parameters)
         policies, findings = _evaluate(config, extra_policy_dirs, resources, timer)
     waivers = load_waivers(config.waivers) if config.waivers else []
     stale = apply_waivers(findings, waivers, today or dt.date.today())
@@ -114,6 +116,9 @@ def scan(
     with timer("load"):
         declared, sources = load_all([*settings.states, *settings.plans],
                                      s3_client=lambda: clients.client("s3"))
+        stacks = _load_stacks(clients, settings.stacks, regions)
+        declared += stacks.resources
+        sources += stacks.summaries
         ignore = Ignore(load_rules(settings.ignore_file) if settings.ignore_file else [])
     with timer("collect"):
         account, gap = caller_account(clients)
@@ -123,10 +128,16 @@ def scan(
                               progress=progress).collect(types, regions)
         if gap is not None:
             inventory.not_checked.insert(0, gap)
+        inventory.not_checked.extend(stacks.not_checked)
     with timer("drift"):
         in_scope = [r for r in declared if _in_scope(r, account, regions, with_global)]
         drifts, coverage = diff(in_scope, inventory.resources, inventory.not_checked, ignore,
                                 _is_aws_default, settings.strict)
+        if settings.cfn_native_drift and stacks.stacks:
+            from driftguard.collect.stack_drift import native_drift
+
+            drifts, native_gaps = native_drift(clients, stacks.stacks, drifts)
+            inventory.not_checked.extend(native_gaps)
     policies, findings = _evaluate(config, extra_policy_dirs, inventory.resources, timer)
     findings = drift_findings(drifts, settings.drift_severity) + findings
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
@@ -152,6 +163,12 @@ def scan(
         units=[f"{account or 'unknown'}/{region}" for region in regions],
         timings=timer.timings,
     )
+
+
+def _load_stacks(clients: Any, patterns: list[str], regions: list[str]) -> Any:
+    from driftguard.collect.stacks import StackSources, load_stacks
+
+    return load_stacks(clients, patterns, regions) if patterns else StackSources()
 
 
 def _in_scope(resource: Resource, account: str | None, regions: list[str],
