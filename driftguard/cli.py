@@ -221,9 +221,9 @@ def _scan_accounts(args: argparse.Namespace, config: Config) -> CheckResult:
     """Every (account, region) unit of `accounts` / `organization`, or this shard's."""
     from driftguard.org.runner import AccountClients, scan_organization
 
-    if config.scan.states or config.scan.plans:
-        raise DriftguardError("with accounts, declare sources per account "
-                              "(accounts[].states, organization.states), not scan.states")
+    if config.scan.states or config.scan.plans or config.scan.stacks:
+        raise DriftguardError("with accounts, declare sources per account (accounts[].states, "
+                              ".plans, .stacks, or organization.*), not in the scan section")
     result, _ = scan_organization(config, AccountClients(config), _shard(args), args.policy)
     return result
 

@@ -241,6 +241,7 @@ class AccountSettings(BaseModel):
     regions: Regions = None
     states: list[str] = Field(default_factory=list)
     plans: list[str] = Field(default_factory=list)
+    stacks: list[str] = Field(default_factory=list, description="CloudFormation stack names")
 
 
 class OrganizationSettings(BaseModel):
@@ -257,6 +258,7 @@ class OrganizationSettings(BaseModel):
     regions: Regions = None
     states: list[str] = Field(default_factory=list, description="with {account}, {region}")
     plans: list[str] = Field(default_factory=list)
+    stacks: list[str] = Field(default_factory=list)
 
 
 class Config(BaseModel):

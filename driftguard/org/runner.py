@@ -70,6 +70,7 @@ def unit_config(config: Config, unit: Unit) -> Config:
     effective.aws.regions = [unit.region]
     effective.aws.role_arn, effective.aws.external_id = unit.role_arn, unit.external_id
     effective.scan.states, effective.scan.plans = list(unit.states), list(unit.plans)
+    effective.scan.stacks = list(unit.stacks)
     return effective
 
 
@@ -123,10 +124,10 @@ def scan_organization(config: Config, clients: AccountClients, shard: Shard | No
     if shard is not None:
         units = shard.select(units, key=lambda u: u.key)
     if not config.scan.types:
-        bare = sorted({u.account for u in units if not (u.states or u.plans)})
+        bare = sorted({u.account for u in units if not (u.states or u.plans or u.stacks)})
         if bare:
             raise DriftguardError(f"accounts {', '.join(bare)}: nothing to compare: give "
-                                  "their states or plans, or scan.types")
+                                  "their states, plans or stacks, or scan.types")
     results = scan_units(config, units, clients, extra_policy_dirs, scan)
     return merge_unit_results(config, results), results
 

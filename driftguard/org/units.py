@@ -29,6 +29,7 @@ class Unit:
     external_id: str | None
     states: tuple[str, ...]
     plans: tuple[str, ...]
+    stacks: tuple[str, ...]
     home: bool  # the account's first region: global types (S3, ...) are scanned there only
     error: str | None = None  # why the account's regions could not be listed
 
@@ -53,7 +54,7 @@ def expand_units(config: Config, clients_for: SessionFor,
                 id=found["Id"], name=found.get("Name"),
                 role_arn=f"arn:aws:iam::{found['Id']}:role/{org.role_name}",
                 external_id=org.external_id, regions=org.regions, states=org.states,
-                plans=org.plans)
+                plans=org.plans, stacks=org.stacks)
     units = [u for account in accounts.values()
              for u in _account_units(config, account, clients_for)]
     return sorted(units, key=lambda u: u.key)
@@ -69,6 +70,7 @@ def _account_units(config: Config, account: AccountSettings, clients_for: Sessio
         external_id=account.external_id,
         states=tuple(_fill(s, account.id, region) for s in account.states),
         plans=tuple(_fill(p, account.id, region) for p in account.plans),
+        stacks=tuple(_fill(p, account.id, region) for p in account.stacks),
         home=index == 0, error=error) for index, region in enumerate(regions)]
 
 
