@@ -69,6 +69,8 @@ class ScanMetrics:
                              "failed", job)
         self.incomplete = gauge("last_scan_incomplete", "1 if the last scan left types "
                                 "not checked", job)
+        self.job_start = gauge("job_start_timestamp_seconds", "When the daemon started the job "
+                               "(the stale alert's reference before a first scan)", job)
         self.interval = gauge("scan_interval_seconds", "The job's schedule period "
                               "(cron: the gap between the next two runs)", job)
         self.errors = counter("scan_errors", "Scans that failed, by error class",
@@ -80,9 +82,10 @@ class ScanMetrics:
         self.throttles = counter("aws_api_throttles", "AWS API calls throttled",
                                  ("service", "operation"))
 
-    def prepare(self, job: str, rules: Iterable[Rule], interval: float) -> None:
+    def prepare(self, job: str, rules: Iterable[Rule], interval: float, now: float) -> None:
         """Zero the new/resolved counters up front: Prometheus's increase() only sees a
         series' growth after its first sample, so a first value of 1 would be lost."""
+        self.job_start.labels(job).set(now)
         self.interval.labels(job).set(interval)
         for rule in rules:
             self.new.labels(job, rule.id, rule.severity.name)

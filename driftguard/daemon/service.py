@@ -20,7 +20,7 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, ProcessCollector
 
 from driftguard import pipeline
 from driftguard.config import Config
@@ -50,7 +50,10 @@ class Daemon:
                  scan: ScanFunction | None = None, where: str = "configuration") -> None:
         self.config = config
         self.jobs = {job.name: job for job in build_jobs(config, where)}
-        self.registry = registry or CollectorRegistry()
+        if registry is None:  # our own: with the process's memory, CPU and open files
+            registry = CollectorRegistry()
+            ProcessCollector(registry=registry)
+        self.registry = registry
         self.metrics = ScanMetrics(self.registry)
         self.history = HistoryStore(config.serve.history)
         self.state = {name: JobState() for name in self.jobs}
@@ -66,7 +69,7 @@ class Daemon:
         rules = drift_rules(config.scan.drift_severity) + list(
             policy.load(pipeline.policy_dirs(config)).rules.values())
         for job in self.jobs.values():
-            self.metrics.prepare(job.name, rules, job.interval)
+            self.metrics.prepare(job.name, rules, job.interval, time.time())
             first_run = dt.datetime.now(dt.UTC)  # scan at start, then on schedule
             self.scheduler.add_job(self.run_job, job.trigger, args=[job.name], id=job.name,
                                    name=job.name, next_run_time=first_run)

@@ -1,0 +1,206 @@
+"""The daemon in-process, against moto's server: metrics, history, scheduling, shutdown."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from daemon_helpers import REGION, create_bucket, daemon_config, http, http_json, open_ssh_group
+from daemon_helpers import wait_until as wait
+from prometheus_client import CollectorRegistry
+
+from driftguard import pipeline
+from driftguard.config import Config
+from driftguard.daemon.http import start_http
+from driftguard.daemon.service import Daemon
+from driftguard.errors import InputError
+from driftguard.model import CheckResult
+
+
+def sample(daemon: Daemon, name: str, **labels: str) -> float | None:
+    return daemon.registry.get_sample_value(name, labels)
+
+
+def test_scans_feed_metrics_and_history(aws: str, tmp_path: Path) -> None:
+    open_ssh_group()
+    create_bucket("ml-datasets")
+    daemon = Daemon(daemon_config(tmp_path))
+    daemon.run_job("default")
+
+    account = "123456789012"
+    job = {"scan_job": "default"}
+    assert sample(daemon, "driftguard_drifted_resources", **job, account=account, region="",
+                  type="aws_s3_bucket", kind="unmanaged") == 1
+    assert sample(daemon, "driftguard_violations", **job, account=account, region=REGION,
+                  rule_id="DG-NET-003", severity="critical") == 1
+    assert sample(daemon, "driftguard_last_scan_ok", **job) == 1
+    assert sample(daemon, "driftguard_coverage_ratio", **job, type="aws_s3_bucket") == 0
+    assert sample(daemon, "driftguard_resources", **job, source="live") >= 2
+    assert sample(daemon, "driftguard_aws_api_calls_total", service="s3",
+                  operation="ListBuckets") == 1
+    assert sample(daemon, "driftguard_scan_duration_seconds_count", **job) == 1
+    first_new = sample(daemon, "driftguard_new_findings_total", **job, rule_id="DG-DRIFT-003",
+                       severity="medium")
+    assert first_new == 2  # the bucket and the group: no code declares either
+
+    # Drift introduced behind the code's back: only the new bucket is new.
+    create_bucket("stray-exports")
+    daemon.run_job("default")
+    assert sample(daemon, "driftguard_new_findings_total", **job, rule_id="DG-DRIFT-003",
+                  severity="medium") == 3
+    assert sample(daemon, "driftguard_drifted_resources", **job, account=account, region="",
+                  type="aws_s3_bucket", kind="unmanaged") == 2
+    open_findings = daemon.history.open_findings("default")
+    assert {o.finding.resource_address for o in open_findings
+            if o.finding.resource_type == "aws_s3_bucket"} >= {"ml-datasets", "stray-exports"}
+
+    # Fixed: the series goes away instead of keeping its last value; resolved is counted.
+    import boto3
+    boto3.client("s3").delete_bucket(Bucket="stray-exports")
+    daemon.run_job("default")
+    assert sample(daemon, "driftguard_resolved_findings_total", **job, rule_id="DG-DRIFT-003",
+                  severity="medium") == 1
+    assert sample(daemon, "driftguard_drifted_resources", **job, account=account, region="",
+                  type="aws_s3_bucket", kind="unmanaged") == 1
+    # Nothing unbounded in any label: no bucket name, no group id.
+    exposition = http_free_metrics(daemon)
+    assert "ml-datasets" not in exposition and "sg-" not in exposition
+
+
+def http_free_metrics(daemon: Daemon) -> str:
+    from prometheus_client import generate_latest
+    return generate_latest(daemon.registry).decode()
+
+
+class SlowScan:
+    """The real scan, made slow, counting how many run at once."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.running, self.most, self.calls = seconds, 0, 0, 0
+        self.lock = threading.Lock()
+        self.release = threading.Event()  # ends the wait early
+
+    def __call__(self, config: Config) -> CheckResult:
+        with self.lock:
+            self.running += 1
+            self.calls += 1
+            self.most = max(self.most, self.running)
+        try:
+            self.release.wait(self.seconds)
+            return pipeline.scan(config)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_a_slow_scan_never_overlaps_itself(aws: str, tmp_path: Path) -> None:
+    slow = SlowScan(2.5)
+    daemon = Daemon(daemon_config(tmp_path, [{"name": "fast", "interval": 0.5}]), scan=slow)
+    daemon.start()
+    try:
+        wait(lambda: slow.calls >= 2 and daemon.state["fast"].attempts >= 2, 30, "two scans")
+    finally:
+        assert daemon.stop(timeout=10)
+    assert slow.most == 1
+    assert sample(daemon, "driftguard_scans_skipped_total", scan_job="fast") >= 2
+    assert daemon.history.scans("fast") == daemon.state["fast"].attempts
+
+
+def test_one_failing_job_does_not_stop_the_others(aws: str, tmp_path: Path) -> None:
+    config = daemon_config(tmp_path, [
+        {"name": "good", "interval": 0.5},
+        {"name": "broken", "interval": 0.5, "scan": {"states": [str(tmp_path / "gone.tfstate")]}},
+    ])
+    daemon = Daemon(config)
+    daemon.start()
+    try:
+        wait(lambda: min(s.attempts for s in daemon.state.values()) >= 2, 30, "both jobs twice")
+    finally:
+        daemon.stop(timeout=10)
+    assert sample(daemon, "driftguard_last_scan_ok", scan_job="good") == 1
+    assert sample(daemon, "driftguard_last_scan_ok", scan_job="broken") == 0
+    assert sample(daemon, "driftguard_scan_errors_total", scan_job="broken",
+                  reason="InputError") >= 2
+    assert daemon.state["broken"].failing and "gone.tfstate" in daemon.state["broken"].last_error
+    assert daemon.history.scans("broken") == 0  # a failed scan resolves nothing
+
+
+def test_stop_waits_for_a_scan_or_abandons_it_unrecorded(aws: str, tmp_path: Path) -> None:
+    daemon = Daemon(daemon_config(tmp_path / "a"), scan=SlowScan(1.5))
+    daemon.start()
+    wait(lambda: daemon.state["default"].running, 10, "the first scan to start")
+    started = time.monotonic()
+    assert daemon.stop(timeout=20) is True
+    assert time.monotonic() - started < 10
+    assert daemon.history.scans("default") == 0  # finished during shutdown: not recorded
+
+    slow = SlowScan(30)
+    daemon = Daemon(daemon_config(tmp_path / "b"), scan=slow)
+    daemon.start()
+    wait(lambda: daemon.state["default"].running, 10, "the first scan to start")
+    started = time.monotonic()
+    assert daemon.stop(timeout=0.5) is False
+    assert time.monotonic() - started < 3
+    slow.release.set()  # the abandoned scan ends later: still not recorded
+    wait(lambda: not daemon.state["default"].running, 30, "the abandoned scan to end")
+    assert daemon.history.scans("default") == 0
+
+
+def test_http_endpoints(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRIFTGUARD_API_TOKEN", "s3cr3t-token")
+    create_bucket("ml-models")
+    daemon = Daemon(daemon_config(tmp_path), registry=CollectorRegistry())
+    server = start_http(daemon, "127.0.0.1:0")
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert http_json(base + "/healthz") == (200, {"status": "alive"})
+        assert http(base + "/readyz")[0] == 503  # no scan yet
+        assert http(base + "/api/v1/scan", "POST")[0] == 401
+        assert http(base + "/api/v1/scan", "POST", {"Authorization": "Bearer nope"})[0] == 401
+        assert http(base + "/api/v1/findings", "POST")[0] == 404
+        daemon.start()
+        wait(lambda: http(base + "/readyz")[0] == 200, 30, "readiness")
+        code, doc = http_json(base + "/api/v1/findings?job=default")
+        assert code == 200
+        [bucket] = [f for f in doc["findings"] if f["rule_id"] == "DG-DRIFT-003"]
+        assert bucket["resource"]["address"] == "ml-models" and bucket["age_seconds"] >= 0
+        metrics = http(base + "/metrics")[1].decode()
+        assert 'driftguard_last_scan_ok{scan_job="default"} 1.0' in metrics
+
+        create_bucket("ml-features")
+        ok = http_json(base + "/api/v1/scan?job=default", method="POST",
+                       headers={"Authorization": "Bearer s3cr3t-token"})
+        assert ok == (202, {"triggered": ["default"]})
+        wait(lambda: len(http_json(base + "/api/v1/findings")[1]["findings"]) >= 2, 30,
+             "the triggered scan")
+        assert http(base + "/api/v1/scan?job=nope", "POST",
+                    {"Authorization": "Bearer s3cr3t-token"})[0] == 404
+    finally:
+        daemon.stop(timeout=10)
+        server.shutdown()
+
+
+def test_trigger_is_disabled_without_a_token(aws: str, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DRIFTGUARD_API_TOKEN", raising=False)
+    daemon = Daemon(daemon_config(tmp_path))
+    server = start_http(daemon, "127.0.0.1:0")
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert http(base + "/api/v1/scan", "POST", {"Authorization": "Bearer "})[0] == 403
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize(("jobs", "problem"), [
+    ([{"name": "a", "interval": "1h", "scan": {"types": []}}], "nothing to compare"),
+    ([{"name": "a", "interval": "1h"}, {"name": "a", "cron": "0 * * * *"}], "unique"),
+    ([{"name": "a", "interval": "1h", "aws": {"max_workers": 0}}], "serve.jobs.0 (a): aws.max"),
+])
+def test_bad_jobs_are_refused_at_start(tmp_path: Path, jobs: list[dict[str, object]],
+                                       problem: str) -> None:
+    config = daemon_config(tmp_path, jobs)
+    with pytest.raises(InputError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        Daemon(config, where="dg.yaml")
