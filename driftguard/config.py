@@ -59,6 +59,8 @@ class AwsSettings(BaseModel):
     max_workers: int = Field(default=16, ge=1, description="concurrent detail calls")
     rates: dict[str, float] = Field(default_factory=dict, description="calls/s per service")
     timeout: float = Field(default=30.0, gt=0)
+    max_units: int = Field(default=4, ge=1,
+                           description="(account, region) units scanned at once")
 
 
 class ScanSettings(BaseModel):
@@ -184,6 +186,40 @@ class OpaSettings(BaseModel):
         return self
 
 
+Regions = list[str] | Literal["all"] | None  # None: aws.regions; "all": the enabled ones
+
+
+class AccountSettings(BaseModel):
+    """One AWS account to scan, and the code that declares it. In states and plans,
+    {account} and {region} are replaced per unit, e.g. s3://tf-state/{account}/{region}/."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^\d{12}$")
+    name: str | None = None
+    role_arn: str | None = Field(default=None, description="none: the current credentials")
+    external_id: str | None = None
+    regions: Regions = None
+    states: list[str] = Field(default_factory=list)
+    plans: list[str] = Field(default_factory=list)
+
+
+class OrganizationSettings(BaseModel):
+    """Accounts found through AWS Organizations (ListAccounts, active ones), each reached
+    through arn:aws:iam::<id>:role/<role_name>. Listed `accounts` take precedence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    discover: bool = False
+    role_name: str = "driftguard"
+    external_id: str | None = None
+    include: list[str] = Field(default_factory=list, description="globs on id or name")
+    exclude: list[str] = Field(default_factory=list)
+    regions: Regions = None
+    states: list[str] = Field(default_factory=list, description="with {account}, {region}")
+    plans: list[str] = Field(default_factory=list)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -197,6 +233,11 @@ class Config(BaseModel):
     aws: AwsSettings = Field(default_factory=AwsSettings)
     scan: ScanSettings = Field(default_factory=ScanSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
+    accounts: list[AccountSettings] = Field(default_factory=list)
+    organization: OrganizationSettings = Field(default_factory=OrganizationSettings)
+
+    def multi_account(self) -> bool:
+        return bool(self.accounts) or self.organization.discover
 
     @field_validator("fail_on", mode="before")
     @classmethod

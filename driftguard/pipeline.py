@@ -89,14 +89,16 @@ def scan(
     clients: Any = None,
     progress: Callable[[str, str | None, int], None] | None = None,
     today: dt.date | None = None,
+    with_global: bool = True,
 ) -> CheckResult:
     """Declared sources against the live account: drift, and policies on live resources.
 
     `clients` is a collect.clients.ClientFactory (made from config.aws when None).
+    `with_global=False` leaves global types (S3, ...) to another scan of the same account.
     """
     from driftguard.catalog import spec_for
     from driftguard.collect.account import caller_account
-    from driftguard.collect.clients import ClientFactory
+    from driftguard.collect.clients import ClientFactory, RateBudget
     from driftguard.collect.engine import Collector
     from driftguard.drift.diff import diff
     from driftguard.drift.findings import drift_findings, drift_rules
@@ -106,7 +108,8 @@ def scan(
     clients = clients or ClientFactory(
         retry_mode=aws.retry_mode, max_attempts=aws.max_attempts, endpoint_url=aws.endpoint_url,
         role_arn=aws.role_arn, external_id=aws.external_id,
-        default_region=aws.regions[0] if aws.regions else None, timeout=aws.timeout)
+        default_region=aws.regions[0] if aws.regions else None, timeout=aws.timeout,
+        budget=RateBudget(aws.rates))
     regions = aws.regions or [clients.default_region]
     timer = _Timer()
     with timer("load"):
@@ -115,13 +118,14 @@ def scan(
         ignore = Ignore(load_rules(settings.ignore_file) if settings.ignore_file else [])
     with timer("collect"):
         account, gap = caller_account(clients)
-        types = {r.type for r in declared if spec_for(r.type)} | set(settings.types)
+        types = {t for t in {r.type for r in declared} | set(settings.types)
+                 if (spec := spec_for(t)) and (with_global or not spec.collect.is_global)}
         inventory = Collector(clients, account=account, max_workers=aws.max_workers,
-                              rates=aws.rates, progress=progress).collect(types, regions)
+                              progress=progress).collect(types, regions)
         if gap is not None:
             inventory.not_checked.insert(0, gap)
     with timer("drift"):
-        in_scope = [r for r in declared if _in_scope(r, account, regions)]
+        in_scope = [r for r in declared if _in_scope(r, account, regions, with_global)]
         drifts, coverage = diff(in_scope, inventory.resources, inventory.not_checked, ignore,
                                 _is_aws_default, settings.strict)
     policies, findings = _evaluate(config, extra_policy_dirs, inventory.resources, timer)
@@ -150,16 +154,17 @@ def scan(
     )
 
 
-def _in_scope(resource: Resource, account: str | None, regions: list[str]) -> bool:
+def _in_scope(resource: Resource, account: str | None, regions: list[str],
+              with_global: bool) -> bool:
     """Declared resources of other accounts or regions are not this scan's business
-    (global types, listed once for all regions, are)."""
+    (global types, listed once for all regions, are, unless another scan has them)."""
     from driftguard.catalog import spec_for
 
     if resource.account and account and resource.account != account:
         return False
     spec = spec_for(resource.type)
     if spec is not None and spec.collect.is_global:
-        return True
+        return with_global
     return resource.region is None or resource.region in regions
 
 

@@ -103,7 +103,7 @@ class Daemon:
         now = time.time()
         changes = self.history.record(
             job.name, result.findings, now,
-            unchecked_types={g.type for g in result.not_checked},
+            not_checked=result.not_checked,
             status="incomplete" if result.incomplete else "ok")
         open_findings = self.history.open_findings(job.name)
         self.metrics.scan_finished(job.name, result, changes.new, changes.resolved,
