@@ -139,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("dirs", nargs="*", type=Path, metavar="DIR",
                       help="policy directories (default: the built-in policies)")
     test.set_defaults(run=_run_policy_test)
+
+    iam = sub.add_parser("iam-policy", help="print the read-only IAM policy a scan needs")
+    iam.add_argument("--state-bucket", action="append", default=[], metavar="BUCKET",
+                     help="scope the Terraform state reads to this bucket (repeatable)")
+    iam.set_defaults(run=_run_iam_policy)
     return parser
 
 
@@ -381,6 +386,13 @@ def _run_policy_test(args: argparse.Namespace) -> int:
     failed = sum(1 for o in outcomes if not o.passed)
     print(f"{len(outcomes) - failed} passed, {failed} failed")
     return EXIT_FINDINGS if failed or not outcomes else EXIT_CLEAN
+
+
+def _run_iam_policy(args: argparse.Namespace) -> int:
+    from driftguard.iam import read_only_policy, render
+
+    sys.stdout.write(render(read_only_policy(args.state_bucket)))
+    return EXIT_CLEAN
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -225,6 +226,42 @@ class ServeSettings(BaseModel):
     _timeout = field_validator("shutdown_timeout", mode="before")(_seconds)
 
 
+class OpaSettings(BaseModel):
+    """How the `opa` engine reaches an OPA server (engine: opa)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(default="http://127.0.0.1:8181", description="http(s)://HOST:PORT")
+    mode: Literal["push", "bundle"] = Field(
+        default="push", description="push: PUT driftguard's policies and data; "
+        "bundle: use the policies and data the server loaded from bundles")
+    ca_file: Path | None = Field(default=None, description="CA bundle for an https url")
+    token_env: str | None = Field(default=None, description="env var holding a bearer token")
+    token_file: Path | None = Field(default=None, description="file holding a bearer token")
+    timeout: float = Field(default=10.0, gt=0, description="seconds to wait for an answer")
+    timeout_per_mb: float = Field(default=1.0, ge=0, description="added per MB of input")
+    connect_timeout: float = Field(default=5.0, gt=0)
+    ready_timeout: float = Field(default=10.0, ge=0, description="wait for GET /health")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be http(s)://HOST[:PORT]")
+        if parts.username or parts.password or parts.path.strip("/") or parts.query:
+            raise ValueError("give only http(s)://HOST[:PORT] (a token goes in token_env "
+                             "or token_file)")
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _one_token(self) -> OpaSettings:
+        if self.token_env and self.token_file:
+            raise ValueError("give token_env or token_file, not both")
+        return self
+
+
 Regions = list[str] | Literal["all"] | None  # None: aws.regions; "all": the enabled ones
 
 
@@ -265,7 +302,8 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     fail_on: Severity = Severity.low
-    engine: Literal["embedded"] = "embedded"
+    engine: Literal["embedded", "opa"] = "embedded"
+    opa: OpaSettings = Field(default_factory=OpaSettings)
     policy_dirs: list[Path] = Field(default_factory=list, description="added to built-ins")
     builtin_policies: bool = True
     waivers: Path | None = Field(default=None, description="waiver file (YAML)")
@@ -314,6 +352,9 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         if config.scan.ignore_file is not None:
             config.scan.ignore_file = path.parent / config.scan.ignore_file
         config.serve.history = path.parent / config.serve.history
+        for name in ("ca_file", "token_file"):
+            if getattr(config.opa, name) is not None:
+                setattr(config.opa, name, path.parent / getattr(config.opa, name))
     return config
 
 

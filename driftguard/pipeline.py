@@ -6,7 +6,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from driftguard.config import Config
 from driftguard.declared.sources import load_all
 from driftguard.model import CheckResult, Finding, Resource
 from driftguard.policy import evaluate as policy
-from driftguard.policy.embedded import EmbeddedEngine
+from driftguard.policy.engines import make_engine
 from driftguard.waivers import apply_waivers, load_waivers
 
 
@@ -51,8 +51,9 @@ def _evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list
               timer: _Timer) -> tuple[policy.Policies, list[Finding]]:
     with timer("policy_load"):
         policies = policy.load(policy_dirs(config, extra_policy_dirs))
-        engine = EmbeddedEngine(policies.files, policy.policy_data(config.policy.model_dump()))
-    with timer("evaluate"):
+        engine = make_engine(config, policies.files,
+                             policy.policy_data(config.policy.model_dump()))
+    with timer("evaluate"), closing(engine):
         findings = policy.evaluate(engine, policies, resources)
     return policies, findings
 
