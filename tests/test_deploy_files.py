@@ -30,7 +30,7 @@ K8S = REPO / "configs/k8s"
 PORT = int(Config().serve.listen.rsplit(":", 1)[1])  # 9717
 # Referenced files that another branch adds (the daemon's alerting): expected to fail
 # until it is merged; remove an entry once its file exists.
-PENDING = {"configs/alertmanager/alertmanager.yml"}
+PENDING: set[str] = set()
 
 INSTRUCTIONS = {"FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
                 "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK",
@@ -236,11 +236,18 @@ def test_compose_mounts_files_that_exist(compose: dict[str, Any]) -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("pending", sorted(PENDING))
-def test_pending_files_exist(compose: dict[str, Any], pending: str) -> None:
-    assert pending in _referenced(compose)
-    if not (REPO / pending).exists():
-        pytest.xfail(f"{pending} is referenced and comes with another branch")
+def test_alertmanager_gets_every_file_its_config_reads(compose: dict[str, Any]) -> None:
+    """Its templates are mounted beside it; each api_url_file is a compose secret."""
+    service = compose["services"]["alertmanager"]
+    config = yaml.safe_load((REPO / "configs/alertmanager/alertmanager.yml").read_text())
+    mounted = set(_mounts(service))
+    for template in config["templates"]:
+        assert f"/etc/alertmanager/{template}" in mounted
+    url_files = {c["api_url_file"] for r in config["receivers"]
+                 for c in r.get("slack_configs", []) if "api_url_file" in c}
+    targets = {s["target"] for s in service["secrets"]}
+    assert url_files and url_files <= targets
+    assert {s["source"] for s in service["secrets"]} <= set(compose["secrets"])
 
 
 def test_compose_driftguard_agrees_with_its_config(compose: dict[str, Any]) -> None:
