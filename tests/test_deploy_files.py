@@ -374,3 +374,30 @@ def test_k8s_config_is_valid_and_mounted(manifests: dict[str, dict[str, Any]],
     assert config.scan.states or config.scan.types, "the daemon needs something to compare"
     assert container["image"] == yaml.safe_load(COMPOSE.read_text())["services"][
         "driftguard"]["image"]
+
+
+def test_k8s_sharded_statefulset_agrees_with_the_deployment() -> None:
+    """Same container as the Deployment; N shards where N = replicas; each pod's ordinal
+    gives a distinct shard."""
+    from driftguard.org.shard import Shard, shard_from_environment
+
+    sharded = K8S / "sharded"
+    kustomization = yaml.safe_load((sharded / "kustomization.yaml").read_text())
+    assert "../" in kustomization["resources"]
+    docs = [d for d in yaml.safe_load_all((sharded / "statefulset.yaml").read_text()) if d]
+    [statefulset] = [d for d in docs if d["kind"] == "StatefulSet"]
+    [headless] = [d for d in docs if d["kind"] == "Service"]
+    assert headless["spec"]["clusterIP"] == "None"
+    assert statefulset["spec"]["serviceName"] == headless["metadata"]["name"]
+    deployment = yaml.safe_load((K8S / "deployment.yaml").read_text())
+    [mine] = statefulset["spec"]["template"]["spec"]["containers"]
+    [theirs] = deployment["spec"]["template"]["spec"]["containers"]
+    for key in ("image", "args", "ports", "livenessProbe", "readinessProbe"):
+        assert mine[key] == theirs[key], key
+    env = {e["name"]: e for e in mine["env"]}
+    replicas = statefulset["spec"]["replicas"]
+    assert int(env["DRIFTGUARD_SHARD_COUNT"]["value"]) == replicas
+    assert "pod-index" in env["DRIFTGUARD_SHARD_INDEX"]["valueFrom"]["fieldRef"]["fieldPath"]
+    shards = {shard_from_environment({"DRIFTGUARD_SHARD_COUNT": str(replicas),
+                                      "HOSTNAME": f"driftguard-{i}"}) for i in range(replicas)}
+    assert shards == {Shard(i, replicas) for i in range(replicas)}
