@@ -9,11 +9,13 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import Metric
 
 from driftguard.daemon.service import Daemon
 from driftguard.report.json_report import finding_doc
@@ -34,6 +36,25 @@ def start_http(daemon: Daemon, listen: str) -> ThreadingHTTPServer:
     return server
 
 
+def exposition(daemon: Daemon) -> bytes:
+    """The registry in Prometheus text format; a shard labels every sample with
+    `shard="I/N"` so that shards stay apart wherever they are scraped from."""
+    if daemon.shard is None:
+        return generate_latest(daemon.registry)
+    shard = str(daemon.shard)
+
+    class Labelled:
+        def collect(self) -> Iterator[Metric]:
+            for metric in daemon.registry.collect():
+                metric.samples = [s._replace(labels={**s.labels, "shard": shard})
+                                  for s in metric.samples]
+                yield metric
+
+    labelled = CollectorRegistry(auto_describe=False)
+    labelled.register(Labelled())  # type: ignore[arg-type]
+    return generate_latest(labelled)
+
+
 def _handler(daemon: Daemon) -> type[BaseHTTPRequestHandler]:
     token = os.environ.get(daemon.config.serve.api_token_env) or None
 
@@ -43,7 +64,7 @@ def _handler(daemon: Daemon) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             url = urlsplit(self.path)
             if url.path == "/metrics":
-                self._send(200, generate_latest(daemon.registry), CONTENT_TYPE_LATEST)
+                self._send(200, exposition(daemon), CONTENT_TYPE_LATEST)
             elif url.path == "/healthz":
                 self._json(200, {"status": "alive"})
             elif url.path == "/readyz":

@@ -28,7 +28,7 @@ def promtool(*args: str) -> subprocess.CompletedProcess[str]:
 def test_promtool_checks_the_rules() -> None:
     proc = promtool("check", "rules", "alerts.yml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "SUCCESS: 6 rules found" in proc.stdout
+    assert "SUCCESS: 9 rules found" in proc.stdout
 
 
 def test_promtool_unit_tests_pass() -> None:
@@ -55,6 +55,7 @@ def test_rules_use_only_metrics_the_daemon_exports() -> None:
     text = (PROMETHEUS / "alerts.yml").read_text()
     used = set(re.findall(r"\bdriftguard_[a-z_]+", text))
     assert used and used <= exported | {n + "_total" for n in exported}, used - exported
+    assert "up{" in text  # a shard that is down: its target
 
 
 def test_the_shipped_prometheus_config_is_valid(tmp_path: Path) -> None:
