@@ -23,6 +23,10 @@ from driftguard.collect.ratelimit import TokenBucket
 DEFAULT_RATES = {"s3": 100.0, "ec2": 50.0, "rds": 20.0, "ecr": 20.0, "kms": 50.0}
 
 
+def environment_region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
 class RateBudget:
     """Token buckets per service; share one between the factories of an account so that
     its units together stay under the account's limits."""
@@ -108,8 +112,7 @@ class ClientFactory:
         budget: RateBudget | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-        self.default_region = (default_region or os.environ.get("AWS_REGION")
-                               or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
+        self.default_region = default_region or environment_region()
         self.stats = ApiStats()
         self._config = BotoConfig(
             retries={"mode": retry_mode, "max_attempts": max_attempts},

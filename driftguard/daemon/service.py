@@ -64,8 +64,9 @@ class Daemon:
         self.metrics = ScanMetrics(self.registry)
         self.history = HistoryStore(config.serve.history)
         self.state = {name: JobState() for name in self.jobs}
-        self._clients = {job.name: AccountClients(job.config) for job in self.jobs.values()
-                         if job.config.multi_account()}
+        # Clients live as long as their job: making them anew for every scan costs time
+        # and memory, and assumed-role credentials refresh themselves.
+        self._clients = {job.name: AccountClients(job.config) for job in self.jobs.values()}
         self._scan = scan or pipeline.scan
         # Slack (disabled: every call is a no-op); its outbox lives in the history file.
         self.notifier = Notifier(config.slack, config.serve.history)
@@ -114,8 +115,12 @@ class Daemon:
 
     def _scan_job(self, job: ScanJob) -> CheckResult:
         """One account (the credentials'), or this shard's (account, region) units."""
-        if job.name not in self._clients:
-            return self._scan(job.config)
+        if not job.config.multi_account():
+            aws = job.config.aws
+            clients = self._clients[job.name].factory(
+                aws.role_arn, aws.external_id, aws.regions[0] if aws.regions else None)
+            clients.stats.reset()
+            return self._scan(job.config, clients=clients)
         result, units = scan_organization(job.config, self._clients[job.name], self.shard,
                                           scan=self._scan)
         self.metrics.units_scanned(job.name, units, time.time())

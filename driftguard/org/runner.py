@@ -13,7 +13,12 @@ from pathlib import Path
 import boto3
 
 from driftguard import pipeline
-from driftguard.collect.clients import ClientFactory, RateBudget, assumed_role_session
+from driftguard.collect.clients import (
+    ClientFactory,
+    RateBudget,
+    assumed_role_session,
+    environment_region,
+)
 from driftguard.config import AccountSettings, Config
 from driftguard.errors import DriftguardError
 from driftguard.model import CheckResult, NotChecked
@@ -42,8 +47,10 @@ class AccountClients:
         self._factories: dict[tuple[str | None, str | None, str], ClientFactory] = {}
         self._lock = threading.Lock()
 
-    def factory(self, role_arn: str | None, external_id: str | None, region: str
+    def factory(self, role_arn: str | None, external_id: str | None, region: str | None
                 ) -> ClientFactory:
+        """`region` None: the environment's default region."""
+        region = region or environment_region()
         aws = self._aws
         with self._lock:
             if (role_arn, external_id, region) in self._factories:
@@ -60,7 +67,7 @@ class AccountClients:
             return made
 
     def for_account(self, account: AccountSettings) -> ClientFactory:
-        region = self._aws.regions[0] if self._aws.regions else "us-east-1"
+        region = self._aws.regions[0] if self._aws.regions else None
         return self.factory(account.role_arn, account.external_id, region)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from daemon_helpers import REGION, create_bucket, daemon_config, http, http_json, open_ssh_group
@@ -82,14 +83,14 @@ class SlowScan:
         self.lock = threading.Lock()
         self.release = threading.Event()  # ends the wait early
 
-    def __call__(self, config: Config) -> CheckResult:
+    def __call__(self, config: Config, **kwargs: Any) -> CheckResult:
         with self.lock:
             self.running += 1
             self.calls += 1
             self.most = max(self.most, self.running)
         try:
             self.release.wait(self.seconds)
-            return pipeline.scan(config)
+            return pipeline.scan(config, **kwargs)
         finally:
             with self.lock:
                 self.running -= 1
