@@ -5,6 +5,9 @@
     python bench/bench_check.py --runs 10 --sizes 10000
     python bench/bench_check.py --cmd "driftguard"   # an installed console script
     python bench/bench_check.py --check              # exit 1 when a target is missed
+    python bench/bench_check.py --engine opa         # the opa engine, against the OPA test
+                                                     # double (tests/policy/opa_double.py)
+    python bench/bench_check.py --engine opa --opa-url http://127.0.0.1:8181   # a real OPA
 
 For each size: generate a plan with bench/gen_plan.py into a temporary directory, run
 `CMD check PLAN --format json` once to warm the file cache and imports, then R timed runs.
@@ -14,12 +17,14 @@ peak RSS is the child's ru_maxrss from os.wait4 (KiB on Linux). Exit codes 0 (cl
 command's stderr. The report goes to a file, as a CI job would capture it.
 
 Targets (10,000 resources): median wall time < 3 s and peak RSS < 400 MB.
-Stdlib only.
+Stdlib only (but `--engine opa` without `--opa-url` imports the test double, which needs
+regorus).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
@@ -29,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -72,6 +78,16 @@ def generate(size: int, seed: int, workdir: Path) -> tuple[Path, float, int]:
     return plan, time.perf_counter() - start, plan.stat().st_size
 
 
+def opa_double() -> Any:
+    """The OPA REST test double (regorus behind OPA's API): a measure of the opa engine's
+    HTTP round trip and request size handling, not of OPA's own evaluation speed."""
+    sys.path.insert(0, str(REPO / "tests/policy"))
+    sys.path.insert(0, str(REPO))
+    from opa_double import OpaDouble
+
+    return OpaDouble()
+
+
 def describe_report(path: Path) -> str:
     try:
         doc = json.loads(path.read_text())
@@ -93,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a size with a target misses it")
+    parser.add_argument("--engine", choices=("embedded", "opa"), default="embedded",
+                        help="policy engine (default embedded)")
+    parser.add_argument("--opa-url", help="OPA server for --engine opa (default: start the "
+                        "test double of tests/policy/opa_double.py in this process)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -109,7 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH"))
                                             if p)
 
-    with tempfile.TemporaryDirectory(prefix="driftguard-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="driftguard-bench-") as tmp, \
+            contextlib.ExitStack() as servers:
+        env["DRIFTGUARD_ENGINE"] = args.engine
+        if args.engine == "opa":
+            env["DRIFTGUARD_OPA__URL"] = args.opa_url or servers.enter_context(opa_double()).url
+            print(f"engine: opa at {env['DRIFTGUARD_OPA__URL']}"
+                  f"{'' if args.opa_url else ' (the test double, regorus behind OPA REST)'}")
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         results, missed = [], False
@@ -154,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row['resources']:>9}  {row['median_s']:>8.2f}  {row['min_s']:>6.2f}  "
               f"{row['max_s']:>6.2f}  {row['median_peak_mb']:>7.0f}  {verdict}")
     if args.json:
-        args.json.write_text(json.dumps({"command": base, "results": results}, indent=2)
+        args.json.write_text(json.dumps({"command": base, "engine": args.engine,
+                                         "results": results}, indent=2)
                              + "\n")
     return 1 if args.check and missed else 0
 

@@ -80,6 +80,7 @@ def main() -> int:
     samples: list[tuple[float, float, int]] = []
     started = time.monotonic()
     first_scan_at = None
+    strays: list[str] = []
     text = ""
     try:
         while time.monotonic() - started < args.minutes * 60:
@@ -95,11 +96,11 @@ def main() -> int:
                 first_scan_at = time.monotonic()
             elapsed = time.monotonic() - started
             samples.append((elapsed, rss_mb(daemon.pid), open_fds(daemon.pid)))
-            minute = int(elapsed // 60)
             if len(samples) % 12 == 0:  # about once a minute: drift comes and goes
-                s3.create_bucket(Bucket=f"soak-stray-{minute:03d}")
-                if minute > 1:
-                    s3.delete_bucket(Bucket=f"soak-stray-{minute - 2:03d}")
+                strays.append(f"soak-stray-{len(samples):04d}")
+                s3.create_bucket(Bucket=strays[-1])
+                if len(strays) > 2:
+                    s3.delete_bucket(Bucket=strays.pop(0))
         scans = metric(text, "driftguard_scan_duration_seconds_count", scan_job="soak")
         skipped = metric(text, "driftguard_scans_skipped_total", scan_job="soak")
         failed = sum(float(v) for v in re.findall(

@@ -16,6 +16,7 @@ from driftguard.errors import DriftguardError
 if TYPE_CHECKING:
     from driftguard.config import Config
     from driftguard.model import CheckResult
+    from driftguard.org.shard import Shard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 LIST_FORMATS = ("text", "json")
@@ -57,6 +58,8 @@ def _report_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--waivers", type=Path, metavar="FILE",
                      help="reviewed exceptions (YAML): rule, resource, reason, owner, expires")
     cmd.add_argument("--timings", action="store_true", help="print stage timings to stderr")
+    cmd.add_argument("--slack", action="store_true",
+                     help="also post a summary to Slack (the slack settings; docs/slack.md)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,9 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"driftguard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="check Terraform plans and state against the policies")
+    check = sub.add_parser("check", help="check Terraform plans and state, and CloudFormation "
+                                         "templates, against the policies")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                       help="`terraform show -json` plan, or Terraform state")
+                       help="`terraform show -json` plan, Terraform state, or CloudFormation "
+                            "template (JSON, or YAML named .yaml/.yml/.template)")
+    check.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
+                       help="CloudFormation template parameter (repeatable; also AWS::Region)")
+    check.add_argument("--parameters-file", action="append", type=Path, default=[],
+                       metavar="FILE", help="CloudFormation parameters, as `aws cloudformation "
+                                            "deploy --parameter-overrides` takes them")
     _report_options(check)
     check.set_defaults(run=_run_check)
 
@@ -77,12 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="`terraform show -json` plan, as declared intent (repeatable)")
     scan.add_argument("--region", action="append", default=[], help="region (repeatable)")
     scan.add_argument("--endpoint-url", help="AWS endpoint (a local moto server, ...)")
+    scan.add_argument("--stack", action="append", default=[], metavar="NAME",
+                      help="CloudFormation stack name or glob, `*` for all (repeatable)")
+    scan.add_argument("--cfn-native-drift", action="store_true",
+                      help="also run CloudFormation's drift detection on the stacks")
     scan.add_argument("--type", action="append", default=[], metavar="TYPE",
                       help="also collect this resource type (repeatable)")
     scan.add_argument("--ignore", type=Path, metavar="FILE", help=".driftignore-style rules")
     scan.add_argument("--strict", action="store_true",
                       help="also report resources AWS created by itself (default VPC, ...)")
     scan.add_argument("--no-progress", action="store_true", help="no progress on stderr")
+    scan.add_argument("--shard", metavar="I/N", help="with accounts: scan only shard I of N "
+                      "(default: $DRIFTGUARD_SHARD)")
     _report_options(scan)
     scan.set_defaults(run=_run_scan)
 
@@ -96,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
                                          "/readyz and /api/v1/findings")
     serve.add_argument("--config", "-c", type=Path, help="config file (YAML)")
     serve.add_argument("--listen", metavar="HOST:PORT", help="overrides serve.listen")
+    serve.add_argument("--shard", metavar="I/N", help="scan only shard I of N of the accounts' "
+                       "units (default: $DRIFTGUARD_SHARD, or a StatefulSet pod's ordinal "
+                       "with $DRIFTGUARD_SHARD_COUNT)")
     serve.set_defaults(run=_run_serve)
 
     report = sub.add_parser("report", help="merge the JSON reports of several shards or runs "
@@ -120,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("dirs", nargs="*", type=Path, metavar="DIR",
                       help="policy directories (default: the built-in policies)")
     test.set_defaults(run=_run_policy_test)
+
+    iam = sub.add_parser("iam-policy", help="print the read-only IAM policy a scan needs")
+    iam.add_argument("--state-bucket", action="append", default=[], metavar="BUCKET",
+                     help="scope the Terraform state reads to this bucket (repeatable)")
+    iam.set_defaults(run=_run_iam_policy)
     return parser
 
 
@@ -141,9 +165,23 @@ def _load_config(args: argparse.Namespace) -> Config:
 def _run_check(args: argparse.Namespace) -> int:
     from driftguard import pipeline
 
-    result = pipeline.check(args.files, _load_config(args), args.policy)
+    config = _load_config(args)
+    result = pipeline.check(args.files, config, args.policy,
+                            cfn_parameters=_cfn_parameters(args))
     _write_reports(args, result)
+    _post_to_slack(args, config, result)
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _cfn_parameters(args: argparse.Namespace) -> dict[str, str]:
+    """Files first, then --parameter: the command line wins."""
+    from driftguard.declared.cloudformation import parameters
+
+    given: dict[str, str] = {}
+    for path in args.parameters_file:
+        given.update(parameters.load_file(path))
+    given.update(parameters.parse_assignment(text) for text in args.parameter)
+    return given
 
 
 def _run_scan(args: argparse.Namespace) -> int:
@@ -154,6 +192,8 @@ def _run_scan(args: argparse.Namespace) -> int:
     scan.states += args.state
     scan.plans += args.plan
     scan.types += args.type
+    scan.stacks += args.stack
+    scan.cfn_native_drift = scan.cfn_native_drift or args.cfn_native_drift
     scan.strict = scan.strict or args.strict
     if args.ignore:
         scan.ignore_file = args.ignore
@@ -161,15 +201,36 @@ def _run_scan(args: argparse.Namespace) -> int:
         config.aws.regions = args.region
     if args.endpoint_url:
         config.aws.endpoint_url = args.endpoint_url
-    if scan.compares_nothing():
-        raise DriftguardError("nothing to compare: give --state, --plan or --type "
+    if config.multi_account():
+        result = _scan_accounts(args, config)
+    elif scan.compares_nothing():
+        raise DriftguardError("nothing to compare: give --state, --plan, --stack or --type "
                               "(or scan.states in the config)")
-    show = not args.no_progress and sys.stderr.isatty()
-    result = pipeline.scan(config, args.policy, progress=_progress if show else None)
+    else:
+        show = not args.no_progress and sys.stderr.isatty()
+        result = pipeline.scan(config, args.policy, progress=_progress if show else None)
     _write_reports(args, result)
+    _post_to_slack(args, config, result)
     if result.incomplete:
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _shard(args: argparse.Namespace) -> Shard | None:
+    from driftguard.org.shard import parse_shard, shard_from_environment
+
+    return parse_shard(args.shard) if args.shard else shard_from_environment(os.environ)
+
+
+def _scan_accounts(args: argparse.Namespace, config: Config) -> CheckResult:
+    """Every (account, region) unit of `accounts` / `organization`, or this shard's."""
+    from driftguard.org.runner import AccountClients, scan_organization
+
+    if config.scan.states or config.scan.plans or config.scan.stacks:
+        raise DriftguardError("with accounts, declare sources per account (accounts[].states, "
+                              ".plans, .stacks, or organization.*), not in the scan section")
+    result, _ = scan_organization(config, AccountClients(config), _shard(args), args.policy)
+    return result
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -178,8 +239,10 @@ def _run_demo(args: argparse.Namespace) -> int:
     def say(line: str) -> None:
         print(line, file=sys.stderr)
 
-    result = demo.run(_load_config(args), args.workdir, say)
+    config = _load_config(args)
+    result = demo.run(config, args.workdir, say)
     _write_reports(args, result)
+    _post_to_slack(args, config, result)
     if result.incomplete:
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
@@ -198,7 +261,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if args.listen:
         config.serve.listen = args.listen
-    daemon = Daemon(config, where=str(args.config or "configuration"))
+    daemon = Daemon(config, where=str(args.config or "configuration"), shard=_shard(args))
     try:
         server = start_http(daemon, config.serve.listen)
     except OSError as exc:
@@ -260,6 +323,26 @@ def _write_reports(args: argparse.Namespace, result: CheckResult) -> None:
         print(" ".join(f"{k}={v:.3f}s" for k, v in result.timings.items()), file=sys.stderr)
 
 
+def _post_to_slack(args: argparse.Namespace, config: Config, result: CheckResult) -> None:
+    """`--slack`: post the summary. Slack is not part of the gate: a failure is one
+    warning line on stderr, and the exit code stays the report's."""
+    if not args.slack:
+        return
+    import logging
+
+    from driftguard.notify import Notifier
+
+    # The warning below says it all: no second copy through logging's last resort.
+    logging.getLogger("driftguard.notify").addHandler(logging.NullHandler())
+    try:
+        notifier = Notifier(config.slack.model_copy(update={"enabled": True}), None)
+        problem = notifier.report(result)
+    except DriftguardError as exc:
+        problem = str(exc)
+    if problem:
+        print(f"driftguard: warning: Slack: {' '.join(problem.split())}", file=sys.stderr)
+
+
 def _run_rules(args: argparse.Namespace) -> int:
     import json
 
@@ -303,6 +386,13 @@ def _run_policy_test(args: argparse.Namespace) -> int:
     failed = sum(1 for o in outcomes if not o.passed)
     print(f"{len(outcomes) - failed} passed, {failed} failed")
     return EXIT_FINDINGS if failed or not outcomes else EXIT_CLEAN
+
+
+def _run_iam_policy(args: argparse.Namespace) -> int:
+    from driftguard.iam import read_only_policy, render
+
+    sys.stdout.write(render(read_only_policy(args.state_bucket)))
+    return EXIT_CLEAN
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -9,8 +9,10 @@ or `DRIFTGUARD_FAIL_ON=high`.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -58,6 +60,79 @@ class AwsSettings(BaseModel):
     max_workers: int = Field(default=16, ge=1, description="concurrent detail calls")
     rates: dict[str, float] = Field(default_factory=dict, description="calls/s per service")
     timeout: float = Field(default=30.0, gt=0)
+    max_units: int = Field(default=4, ge=1,
+                           description="(account, region) units scanned at once")
+
+
+def _severity_name(value: Any) -> Any:
+    return Severity.parse(value) if isinstance(value, str) else value
+
+
+def _env_name(value: str | None) -> str | None:
+    """Secrets are named, never written here: refuse what looks like a URL or a token
+    (without echoing it)."""
+    if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise ValueError("must name an environment variable (the secret itself belongs in "
+                         "the environment or the secrets file)")
+    return value
+
+
+class SlackRoute(BaseModel):
+    """Findings that match go to this channel (bot mode) or webhook (webhook mode) instead
+    of the default one. Routes are tried in order; the first that matches wins."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str | None = Field(default=None, description="bot mode: channel name or id")
+    webhook_url_env: str | None = Field(default=None, description="webhook mode: env var "
+                                        "(or secrets-file key) holding this route's URL")
+    accounts: list[str] = Field(default_factory=list, description="empty: any account")
+    min_severity: Severity = Severity.low
+
+    _severity = field_validator("min_severity", mode="before")(_severity_name)
+    _env = field_validator("webhook_url_env")(_env_name)
+
+
+class SlackSettings(BaseModel):
+    """Slack reports (docs/slack.md). The webhook URL and the token are secrets: they come
+    from the environment or the secrets file, never from this file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=False, description="the daemon posts; --slack always does")
+    mode: Literal["webhook", "bot"] = "webhook"
+    webhook_url_env: str = "DRIFTGUARD_SLACK_WEBHOOK_URL"
+    token_env: str = "DRIFTGUARD_SLACK_TOKEN"
+    secrets_file: Path | None = Field(default=None, description="YAML: env var name -> value")
+    api_base_url: str = "https://slack.com/api/"
+    channel: str | None = Field(default=None, description="bot mode: the default channel")
+    min_severity: Severity = Severity.low
+    routes: list[SlackRoute] = Field(default_factory=list)
+    digest_cron: str | None = Field(default=None, description="crontab line, e.g. '0 9 * * 1-5'")
+    report_url: str | None = Field(default=None, description="link to the full report")
+    include_values: bool = Field(default=False, description="attribute values in messages")
+    timeout: float = Field(default=10.0, gt=0, description="seconds per HTTP request")
+    max_wait: float = Field(default=30.0, gt=0, description="seconds of retries per call")
+
+    _severity = field_validator("min_severity", mode="before")(_severity_name)
+    _env = field_validator("webhook_url_env", "token_env")(_env_name)
+
+    @model_validator(mode="after")
+    def _routes_name_their_target(self) -> SlackSettings:
+        need = "channel" if self.mode == "bot" else "webhook_url_env"
+        for n, route in enumerate(self.routes):
+            if getattr(route, need) is None:
+                raise ValueError(f"routes[{n}] needs {need} in {self.mode} mode")
+        return self
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            from apscheduler.triggers.cron import CronTrigger
+
+            CronTrigger.from_crontab(value)  # ValueError names the bad field
+        return value
 
 
 class ScanSettings(BaseModel):
@@ -70,12 +145,16 @@ class ScanSettings(BaseModel):
     types: list[str] = Field(default_factory=list, description="collect these too")
     ignore_file: Path | None = None
     strict: bool = False
+    stacks: list[str] = Field(default_factory=list,
+                              description="CloudFormation stack names or globs (* for all)")
+    cfn_native_drift: bool = Field(default=False,
+                                   description="also run CloudFormation's drift detection")
     drift_severity: dict[Literal["missing", "changed", "unmanaged"], Severity] = Field(
         default_factory=lambda: {"missing": Severity.high, "changed": Severity.medium,
                                  "unmanaged": Severity.medium})
 
     def compares_nothing(self) -> bool:
-        return not (self.states or self.plans or self.types)
+        return not (self.states or self.plans or self.types or self.stacks)
 
     @field_validator("drift_severity", mode="before")
     @classmethod
@@ -147,18 +226,97 @@ class ServeSettings(BaseModel):
     _timeout = field_validator("shutdown_timeout", mode="before")(_seconds)
 
 
+class OpaSettings(BaseModel):
+    """How the `opa` engine reaches an OPA server (engine: opa)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(default="http://127.0.0.1:8181", description="http(s)://HOST:PORT")
+    mode: Literal["push", "bundle"] = Field(
+        default="push", description="push: PUT driftguard's policies and data; "
+        "bundle: use the policies and data the server loaded from bundles")
+    ca_file: Path | None = Field(default=None, description="CA bundle for an https url")
+    token_env: str | None = Field(default=None, description="env var holding a bearer token")
+    token_file: Path | None = Field(default=None, description="file holding a bearer token")
+    timeout: float = Field(default=10.0, gt=0, description="seconds to wait for an answer")
+    timeout_per_mb: float = Field(default=1.0, ge=0, description="added per MB of input")
+    connect_timeout: float = Field(default=5.0, gt=0)
+    ready_timeout: float = Field(default=10.0, ge=0, description="wait for GET /health")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be http(s)://HOST[:PORT]")
+        if parts.username or parts.password or parts.path.strip("/") or parts.query:
+            raise ValueError("give only http(s)://HOST[:PORT] (a token goes in token_env "
+                             "or token_file)")
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _one_token(self) -> OpaSettings:
+        if self.token_env and self.token_file:
+            raise ValueError("give token_env or token_file, not both")
+        return self
+
+
+Regions = list[str] | Literal["all"] | None  # None: aws.regions; "all": the enabled ones
+
+
+class AccountSettings(BaseModel):
+    """One AWS account to scan, and the code that declares it. In states and plans,
+    {account} and {region} are replaced per unit, e.g. s3://tf-state/{account}/{region}/."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^\d{12}$")
+    name: str | None = None
+    role_arn: str | None = Field(default=None, description="none: the current credentials")
+    external_id: str | None = None
+    regions: Regions = None
+    states: list[str] = Field(default_factory=list)
+    plans: list[str] = Field(default_factory=list)
+    stacks: list[str] = Field(default_factory=list, description="CloudFormation stack names")
+
+
+class OrganizationSettings(BaseModel):
+    """Accounts found through AWS Organizations (ListAccounts, active ones), each reached
+    through arn:aws:iam::<id>:role/<role_name>. Listed `accounts` take precedence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    discover: bool = False
+    role_name: str = "driftguard"
+    external_id: str | None = None
+    include: list[str] = Field(default_factory=list, description="globs on id or name")
+    exclude: list[str] = Field(default_factory=list)
+    regions: Regions = None
+    states: list[str] = Field(default_factory=list, description="with {account}, {region}")
+    plans: list[str] = Field(default_factory=list)
+    stacks: list[str] = Field(default_factory=list)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     fail_on: Severity = Severity.low
-    engine: Literal["embedded"] = "embedded"
+    engine: Literal["embedded", "opa"] = "embedded"
+    opa: OpaSettings = Field(default_factory=OpaSettings)
     policy_dirs: list[Path] = Field(default_factory=list, description="added to built-ins")
     builtin_policies: bool = True
     waivers: Path | None = Field(default=None, description="waiver file (YAML)")
     policy: PolicySettings = Field(default_factory=PolicySettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
     scan: ScanSettings = Field(default_factory=ScanSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
+    accounts: list[AccountSettings] = Field(default_factory=list)
+    organization: OrganizationSettings = Field(default_factory=OrganizationSettings)
+
+    def multi_account(self) -> bool:
+        return bool(self.accounts) or self.organization.discover
 
     @field_validator("fail_on", mode="before")
     @classmethod
@@ -187,11 +345,16 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         raise InputError(where, f"{loc}: {err['msg']}") from None
     if path is not None:  # paths in the file are relative to the file
         config.policy_dirs = [path.parent / d for d in config.policy_dirs]
+        if config.slack.secrets_file is not None:
+            config.slack.secrets_file = path.parent / config.slack.secrets_file
         if config.waivers is not None:
             config.waivers = path.parent / config.waivers
         if config.scan.ignore_file is not None:
             config.scan.ignore_file = path.parent / config.scan.ignore_file
         config.serve.history = path.parent / config.serve.history
+        for name in ("ca_file", "token_file"):
+            if getattr(config.opa, name) is not None:
+                setattr(config.opa, name, path.parent / getattr(config.opa, name))
     return config
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from driftguard.errors import InputError
-from driftguard.model import Finding
+from driftguard.model import Finding, NotChecked
 
 MIGRATIONS = [
     """
@@ -87,9 +87,9 @@ class HistoryStore:
             self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {target}; COMMIT;")
 
     def record(self, scan_job: str, findings: Iterable[Finding], now: float,
-               unchecked_types: set[str] = frozenset(), status: str = "ok") -> Changes:
-        """Record one scan's findings. Open findings of types the scan could not check
-        stay open: a collector failure is not a fix."""
+               not_checked: Sequence[NotChecked] = (), status: str = "ok") -> Changes:
+        """Record one scan's findings. Open findings the scan could not check (their type,
+        account or region not read) stay open: a collector failure is not a fix."""
         current = {f.fingerprint: f for f in findings}
         with self._lock:
             db = self._db
@@ -103,7 +103,8 @@ class HistoryStore:
                     Finding.model_validate_json(doc) for fp, doc in open_rows.items()
                     if fp not in current
                 ]
-                resolved = [f for f in resolved if f.resource_type not in unchecked_types]
+                resolved = [f for f in resolved if not any(
+                    g.covers_where(f.resource_type, f.account, f.region) for g in not_checked)]
                 db.executemany(
                     "INSERT INTO findings (scan_job, fingerprint, rule_id, severity, "
                     "resource_type, finding, first_seen, last_seen) "

@@ -156,10 +156,14 @@ class NotChecked(BaseModel):
     reason: str
 
     def covers(self, resource: Resource) -> bool:
+        return self.covers_where(resource.type, resource.account, resource.region)
+
+    def covers_where(self, rtype: str, account: str | None, region: str | None) -> bool:
+        """Type "*" is a whole unit (account and region) that could not be read."""
         return (
-            resource.type == self.type
-            and (self.region is None or resource.region in (None, self.region))
-            and (self.account is None or resource.account in (None, self.account))
+            self.type in ("*", rtype)
+            and (self.region is None or region in (None, self.region))
+            and (self.account is None or account in (None, self.account))
         )
 
 
@@ -199,6 +203,7 @@ class CheckResult(BaseModel):
     api_throttles: dict[str, int] = Field(default_factory=dict)
     account: str | None = Field(default=None, description="scan: the account scanned")
     regions: list[str] = Field(default_factory=list)
+    units: list[str] = Field(default_factory=list, description="scan: account/region pairs")
     timings: dict[str, float] = Field(default_factory=dict)
 
     @property

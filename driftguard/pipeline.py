@@ -6,7 +6,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from driftguard.config import Config
 from driftguard.declared.sources import load_all
 from driftguard.model import CheckResult, Finding, Resource
 from driftguard.policy import evaluate as policy
-from driftguard.policy.embedded import EmbeddedEngine
+from driftguard.policy.engines import make_engine
 from driftguard.waivers import apply_waivers, load_waivers
 
 
@@ -51,8 +51,9 @@ def _evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list
               timer: _Timer) -> tuple[policy.Policies, list[Finding]]:
     with timer("policy_load"):
         policies = policy.load(policy_dirs(config, extra_policy_dirs))
-        engine = EmbeddedEngine(policies.files, policy.policy_data(config.policy.model_dump()))
-    with timer("evaluate"):
+        engine = make_engine(config, policies.files,
+                             policy.policy_data(config.policy.model_dump()))
+    with timer("evaluate"), closing(engine):
         findings = policy.evaluate(engine, policies, resources)
     return policies, findings
 
@@ -62,12 +63,14 @@ def check(
     config: Config,
     extra_policy_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
+    cfn_parameters: dict[str, str] | None = None,
 ) -> CheckResult:
-    """Policies over what the code declares (plans, state)."""
+    """Policies over what the code declares (plans, state, CloudFormation templates)."""
     timer = _Timer()
     with _no_gc():
         with timer("load"):
-            resources, sources = load_all([str(p) for p in paths])
+            resources, sources = load_all([str(p) for p in paths],
+                                          cfn_parameters=cfn_parameters)
         policies, findings = _evaluate(config, extra_policy_dirs, resources, timer)
     waivers = load_waivers(config.waivers) if config.waivers else []
     stale = apply_waivers(findings, waivers, today or dt.date.today())
@@ -88,14 +91,16 @@ def scan(
     clients: Any = None,
     progress: Callable[[str, str | None, int], None] | None = None,
     today: dt.date | None = None,
+    with_global: bool = True,
 ) -> CheckResult:
     """Declared sources against the live account: drift, and policies on live resources.
 
     `clients` is a collect.clients.ClientFactory (made from config.aws when None).
+    `with_global=False` leaves global types (S3, ...) to another scan of the same account.
     """
     from driftguard.catalog import spec_for
     from driftguard.collect.account import caller_account
-    from driftguard.collect.clients import ClientFactory
+    from driftguard.collect.clients import ClientFactory, RateBudget
     from driftguard.collect.engine import Collector
     from driftguard.drift.diff import diff
     from driftguard.drift.findings import drift_findings, drift_rules
@@ -105,24 +110,35 @@ def scan(
     clients = clients or ClientFactory(
         retry_mode=aws.retry_mode, max_attempts=aws.max_attempts, endpoint_url=aws.endpoint_url,
         role_arn=aws.role_arn, external_id=aws.external_id,
-        default_region=aws.regions[0] if aws.regions else None, timeout=aws.timeout)
+        default_region=aws.regions[0] if aws.regions else None, timeout=aws.timeout,
+        budget=RateBudget(aws.rates))
     regions = aws.regions or [clients.default_region]
     timer = _Timer()
     with timer("load"):
         declared, sources = load_all([*settings.states, *settings.plans],
                                      s3_client=lambda: clients.client("s3"))
+        stacks = _load_stacks(clients, settings.stacks, regions)
+        declared += stacks.resources
+        sources += stacks.summaries
         ignore = Ignore(load_rules(settings.ignore_file) if settings.ignore_file else [])
     with timer("collect"):
         account, gap = caller_account(clients)
-        types = {r.type for r in declared if spec_for(r.type)} | set(settings.types)
+        types = {t for t in {r.type for r in declared} | set(settings.types)
+                 if (spec := spec_for(t)) and (with_global or not spec.collect.is_global)}
         inventory = Collector(clients, account=account, max_workers=aws.max_workers,
-                              rates=aws.rates, progress=progress).collect(types, regions)
+                              progress=progress).collect(types, regions)
         if gap is not None:
             inventory.not_checked.insert(0, gap)
+        inventory.not_checked.extend(stacks.not_checked)
     with timer("drift"):
-        in_scope = [r for r in declared if _in_scope(r, account, regions)]
+        in_scope = [r for r in declared if _in_scope(r, account, regions, with_global)]
         drifts, coverage = diff(in_scope, inventory.resources, inventory.not_checked, ignore,
                                 _is_aws_default, settings.strict)
+        if settings.cfn_native_drift and stacks.stacks:
+            from driftguard.collect.stack_drift import native_drift
+
+            drifts, native_gaps = native_drift(clients, stacks.stacks, drifts)
+            inventory.not_checked.extend(native_gaps)
     policies, findings = _evaluate(config, extra_policy_dirs, inventory.resources, timer)
     findings = drift_findings(drifts, settings.drift_severity) + findings
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
@@ -145,20 +161,28 @@ def scan(
                        for (svc, op), n in sorted(clients.stats.throttles.items())},
         account=account,
         regions=regions,
+        units=[f"{account or 'unknown'}/{region}" for region in regions],
         timings=timer.timings,
     )
 
 
-def _in_scope(resource: Resource, account: str | None, regions: list[str]) -> bool:
+def _load_stacks(clients: Any, patterns: list[str], regions: list[str]) -> Any:
+    from driftguard.collect.stacks import StackSources, load_stacks
+
+    return load_stacks(clients, patterns, regions) if patterns else StackSources()
+
+
+def _in_scope(resource: Resource, account: str | None, regions: list[str],
+              with_global: bool) -> bool:
     """Declared resources of other accounts or regions are not this scan's business
-    (global types, listed once for all regions, are)."""
+    (global types, listed once for all regions, are, unless another scan has them)."""
     from driftguard.catalog import spec_for
 
     if resource.account and account and resource.account != account:
         return False
     spec = spec_for(resource.type)
     if spec is not None and spec.collect.is_global:
-        return True
+        return with_global
     return resource.region is None or resource.region in regions
 
 

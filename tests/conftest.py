@@ -14,7 +14,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 # Tests that take one of these arguments run once per file of that corpus folder.
-CORPUS_FILE_ARGS = {"corpus_plan": "plan", "corpus_state": "state", "corpus_bad": "bad"}
+CORPUS_FILE_ARGS = {"corpus_plan": "plan", "corpus_state": "state", "corpus_bad": "bad",
+                    "corpus_cfn": "cfn"}
 
 
 def find_corpus() -> Path | None:
@@ -36,7 +37,8 @@ def corpus_dir() -> Path:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize `corpus_plan`, `corpus_state`, `corpus_bad` by the folder's file names.
+    """Parametrize `corpus_plan`, `corpus_state`, `corpus_bad`, `corpus_cfn` by the folder's
+    file names.
 
     Without a corpus there is one placeholder case; the test's `corpus_dir` skips it.
     """

@@ -37,8 +37,14 @@ def test_example_plan_violations_as_a_whole_process(tmp_path: Path) -> None:
 
 
 def test_shipped_config_matches_the_defaults() -> None:
+    """It documents every setting (each section whole) with its default."""
     shipped = yaml.safe_load((REPO / "configs/driftguard.yaml").read_text())
     assert Config.model_validate(shipped) == Config()
+    defaults = Config().model_dump()
+    assert set(shipped) == set(defaults)
+    for section, value in defaults.items():
+        if isinstance(value, dict) and section not in ("policy",):
+            assert set(shipped[section]) == set(value), section
 
 
 def test_every_policy_family_is_packaged() -> None:

@@ -3,6 +3,8 @@ from driftguard.catalog.spec import Attr, Collect, Detail, Fold, ResourceSpec
 
 SSE_DEFAULT = "rule.0.apply_server_side_encryption_by_default.0"
 INLINE_SSE = f"server_side_encryption_configuration.0.{SSE_DEFAULT}"
+CFN_SSE = ("BucketEncryption.ServerSideEncryptionConfiguration.0."
+           "ServerSideEncryptionByDefault")
 LIVE_SSE = ("get_bucket_encryption.ServerSideEncryptionConfiguration.Rules.0."
             "ApplyServerSideEncryptionByDefault")
 
@@ -12,27 +14,34 @@ SPEC = ResourceSpec(
     doc="An S3 bucket, with the settings that provider v4+ splits into their own resources.",
     tf_id="bucket",
     attrs=(
-        Attr("bucket", "str", "bucket name", tf=("bucket",), live=("Name",)),
+        Attr("bucket", "str", "bucket name", tf=("bucket",), live=("Name",),
+             cfn=("BucketName",)),
         Attr("encrypted", "bool", "default server-side encryption configured",
              tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.truthy,
              live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.truthy,
+             cfn=(f"{CFN_SSE}.SSEAlgorithm",),
              # Code that configures nothing reads False here, while AWS encrypts every
              # bucket with AES256 since 2023: drift compares sse_algorithm, set or not.
              drift=False),
         Attr("sse_algorithm", "str|null", "AES256, aws:kms or aws:kms:dsse",
              tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.non_empty,
-             live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.non_empty),
+             live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.non_empty,
+             cfn=(f"{CFN_SSE}.SSEAlgorithm",)),
         Attr("kms_key_id", "str|null", "KMS key of the default encryption",
              tf=(f"{INLINE_SSE}.kms_master_key_id",), convert=c.non_empty,
-             live=(f"{LIVE_SSE}.KMSMasterKeyID",), live_convert=c.non_empty),
+             live=(f"{LIVE_SSE}.KMSMasterKeyID",), live_convert=c.non_empty,
+             cfn=(f"{CFN_SSE}.KMSMasterKeyID",)),
         Attr("versioning", "bool", "versioning enabled",
              tf=("versioning.0.enabled",), convert=c.truthy,
-             live=("get_bucket_versioning.Status",), live_convert=c.enabled),
+             live=("get_bucket_versioning.Status",), live_convert=c.enabled,
+             cfn=("VersioningConfiguration.Status",), cfn_convert=c.enabled),
         Attr("public_access_block", "object|null",
              "the four public access block flags, null when no block is attached",
              live=("get_public_access_block.PublicAccessBlockConfiguration",),
-             live_convert=c.live_public_access_block),
-        Attr("acl", "str|null", "canned ACL", tf=("acl",), convert=c.non_empty),
+             live_convert=c.live_public_access_block,
+             cfn=("PublicAccessBlockConfiguration",), cfn_convert=c.cfn_public_access_block),
+        Attr("acl", "str|null", "canned ACL", tf=("acl",), convert=c.non_empty,
+             cfn=("AccessControl",), cfn_convert=c.canned_acl),
         c.tags(live="get_bucket_tagging.TagSet"),
     ),
     folds=(

@@ -1,5 +1,5 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, Collect, Fold, ResourceSpec
+from driftguard.catalog.spec import Attr, CfnFold, Collect, Fold, ResourceSpec
 
 RULE_ARGS = ("protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks")
 VPC_RULE_ARGS = ("ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6")
@@ -10,15 +10,17 @@ SPEC = ResourceSpec(
     cfn_type="AWS::EC2::SecurityGroup",
     doc="A VPC security group, with its inline and standalone rules folded in.",
     attrs=(
-        Attr("name", "str", "group name", tf=("name",), live=("GroupName",)),
-        Attr("vpc_id", "str", "VPC id", tf=("vpc_id",), live=("VpcId",)),
+        Attr("name", "str", "group name", tf=("name",), live=("GroupName",),
+             cfn=("GroupName",)),
+        Attr("vpc_id", "str", "VPC id", tf=("vpc_id",), live=("VpcId",), cfn=("VpcId",)),
         Attr("description", "str", "description", tf=("description",),
-             live=("Description",)),
+             live=("Description",), cfn=("GroupDescription",)),
         Attr("ingress", "list[rule]", f"ingress {RULES_DOC}", tf=("ingress",),
-             convert=c.inline_rules, live=("IpPermissions",), live_convert=c.live_rules),
+             convert=c.inline_rules, live=("IpPermissions",), live_convert=c.live_rules,
+             cfn=("SecurityGroupIngress",), cfn_convert=c.cfn_rules),
         Attr("egress", "list[rule]", f"egress {RULES_DOC}", tf=("egress",),
              convert=c.inline_rules, live=("IpPermissionsEgress",),
-             live_convert=c.live_rules),
+             live_convert=c.live_rules, cfn=("SecurityGroupEgress",), cfn_convert=c.cfn_egress),
         c.tags(live="Tags"),
     ),
     folds=(
@@ -36,6 +38,14 @@ SPEC = ResourceSpec(
              extend=True, attrs=(
                  Attr("egress", "list[rule]", "", tf=VPC_RULE_ARGS, convert=c.vpc_rule),
              )),
+    ),
+    cfn_folds=(
+        CfnFold("AWS::EC2::SecurityGroupIngress", parent_ref="GroupId", extend=True, attrs=(
+            Attr("ingress", "list[rule]", "", cfn=c.CFN_RULE_FIELDS, cfn_convert=c.vpc_rule),
+        )),
+        CfnFold("AWS::EC2::SecurityGroupEgress", parent_ref="GroupId", extend=True, attrs=(
+            Attr("egress", "list[rule]", "", cfn=c.CFN_RULE_FIELDS, cfn_convert=c.vpc_rule),
+        )),
     ),
     collect=Collect(service="ec2", operation="describe_security_groups",
                     items="SecurityGroups", id_field="GroupId", arn_field="SecurityGroupArn"),

@@ -148,6 +148,66 @@ def created_with_instance(attachments: Any) -> bool:
 
 def tags(live: str) -> Attr:
     """The `tags` attribute every taggable type has: the effective tags (`tags_all` when
-    the provider's default_tags apply), and AWS's tag list at `live`."""
+    the provider's default_tags apply), AWS's tag list at `live`, CloudFormation's `Tags`."""
     return Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-                live=(live,), live_convert=tag_map)
+                live=(live,), live_convert=tag_map, cfn=("Tags",), cfn_convert=tag_map)
+
+
+# --- CloudFormation properties ------------------------------------------------------------
+
+
+def cfn_bool(value: Any) -> Any:
+    """CloudFormation takes "true"/"false" strings wherever it takes booleans (JSON
+    templates often write them so); anything else is returned as it is."""
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+CFN_RULE_FIELDS = ("IpProtocol", "FromPort", "ToPort", "CidrIp", "CidrIpv6")
+
+
+def cfn_rules(blocks: Any) -> list[dict[str, Any]]:
+    """SecurityGroupIngress/SecurityGroupEgress entries of an AWS::EC2::SecurityGroup
+    (only CFN_RULE_FIELDS are read: a rule from another group has no CIDR)."""
+    return sort_rules([rule(b.get("IpProtocol"), b.get("FromPort"), b.get("ToPort"),
+                            [b.get("CidrIp"), b.get("CidrIpv6")])
+                       for b in blocks or [] if isinstance(b, dict)])
+
+
+ALLOW_ALL_EGRESS = [{"protocol": "-1", "from_port": 0, "to_port": 65535, "cidrs": ["0.0.0.0/0"]}]
+
+
+def cfn_egress(blocks: Any) -> list[dict[str, Any]]:
+    """A group without SecurityGroupEgress keeps the allow-all rule AWS gives every new
+    group (Terraform removes it; CloudFormation only replaces it with the given rules)."""
+    if blocks is None:
+        return [dict(r) for r in ALLOW_ALL_EGRESS]
+    return cfn_rules(blocks)
+
+
+def cfn_public_access_block(config: Any) -> dict[str, bool] | None:
+    if not isinstance(config, dict):
+        return None
+    return public_access_block(*(cfn_bool(config.get(key)) is True for key in (
+        "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")))
+
+
+def canned_acl(value: Any) -> str | None:
+    """CloudFormation's AccessControl (PublicRead) as the canned ACL name (public-read)."""
+    if not value:
+        return None
+    return "".join(f"-{ch.lower()}" if ch.isupper() else ch for ch in str(value)).lstrip("-")
+
+
+def merged_sorted(*lists: Any) -> list[Any]:
+    return sorted(x for values in lists for x in values or [])
+
+
+def cfn_root_volume_encrypted(mappings: Any) -> bool | None:
+    """Encrypted of the BlockDeviceMappings entry on a root device name, if any."""
+    for mapping in mappings or []:
+        if isinstance(mapping, dict) and mapping.get("DeviceName") in ROOT_DEVICES:
+            encrypted = cfn_bool((mapping.get("Ebs") or {}).get("Encrypted"))
+            return None if encrypted is None else bool(encrypted)
+    return None

@@ -30,6 +30,8 @@ class Attr:
     live_convert: Callable[..., Any] | None = None
     default: Any = None
     drift: bool = True
+    cfn: tuple[str, ...] = ()
+    cfn_convert: Callable[..., Any] | None = None
     # Fold attributes only: applies when the child's value at this path equals the given one.
     when: tuple[str, Any] | None = None
 
@@ -51,6 +53,21 @@ class Fold:
 
 
 @dataclass(frozen=True)
+class CfnFold:
+    """A CloudFormation type whose properties belong to a parent's canonical attributes
+    (AWS::EC2::SecurityGroupIngress into its group), as Fold does for Terraform.
+
+    `parent_ref` is the property naming the parent: a Ref or Fn::GetAtt to its logical id
+    in a template, or its physical id. Its attrs read `cfn` paths.
+    """
+
+    cfn_type: str
+    parent_ref: str
+    attrs: tuple[Attr, ...]
+    extend: bool = False
+
+
+@dataclass(frozen=True)
 class Link:
     """A canonical attribute copied from another declared resource this one points at."""
 
@@ -59,6 +76,7 @@ class Link:
     via: str  # the Terraform attribute holding the target's id, e.g. subnet_id
     target_type: str
     target_attr: str
+    cfn_via: tuple[str, ...] = ()  # CloudFormation properties naming the target, in order
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,9 @@ class ResourceSpec:
     tf_id: str = "id"
     # Terraform attributes never shown anywhere, on top of what state/plan mark sensitive.
     sensitive: tuple[str, ...] = ()
+    # CloudFormation properties never shown anywhere (MasterUserPassword, ...).
+    cfn_sensitive: tuple[str, ...] = ()
+    cfn_folds: tuple[CfnFold, ...] = ()
     # Live resources AWS creates by itself (default VPC, ...), by canonical attributes:
     # not reported as unmanaged unless the scan is strict.
     aws_default: Callable[[dict[str, Any]], bool] | None = None

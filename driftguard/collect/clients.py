@@ -1,7 +1,9 @@
-"""One client factory: retries, per-region caching, endpoint override, call accounting."""
+"""One client factory: retries, per-region caching, endpoint override, call accounting,
+assumed-role credentials that refresh themselves, and a per-service rate budget."""
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import Counter
@@ -9,7 +11,47 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config as BotoConfig
+from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
+
+from driftguard.collect.ratelimit import TokenBucket
+
+# Sustained request rates per account that stay below AWS's documented or observed
+# throttling limits (EC2's Describe* bucket refills at 20/s, S3 allows 5,500 GET/s per
+# prefix, RDS/ECR/KMS read APIs tolerate a few tens per second).
+DEFAULT_RATES = {"s3": 100.0, "ec2": 50.0, "rds": 20.0, "ecr": 20.0, "kms": 50.0}
+
+
+class RateBudget:
+    """Token buckets per service; share one between the factories of an account so that
+    its units together stay under the account's limits."""
+
+    def __init__(self, rates: dict[str, float] | None = None) -> None:
+        self._buckets = {svc: TokenBucket(rate) for svc, rate in
+                         {**DEFAULT_RATES, **(rates or {})}.items()}
+
+    def acquire(self, service: str) -> None:
+        bucket = self._buckets.get(service)
+        if bucket is not None:
+            bucket.acquire()
+
+
+def assumed_role_session(base: boto3.Session, role_arn: str, external_id: str | None,
+                         region: str, endpoint_url: str | None) -> boto3.Session:
+    """A session whose credentials come from sts:AssumeRole, fetched on first use and
+    refreshed by botocore before they expire (long-running daemons outlive the hour)."""
+    extra: dict[str, Any] = {"RoleSessionName": "driftguard"}
+    if external_id:
+        extra["ExternalId"] = external_id
+    fetcher = AssumeRoleCredentialFetcher(
+        client_creator=functools.partial(base._session.create_client,  # noqa: SLF001
+                                         region_name=region, endpoint_url=endpoint_url),
+        source_credentials=base.get_credentials(), role_arn=role_arn, extra_args=extra)
+    core = botocore.session.Session()
+    core._credentials = DeferredRefreshableCredentials(  # noqa: SLF001 - botocore's own way
+        method="assume-role", refresh_using=fetcher.fetch_credentials)
+    return boto3.Session(botocore_session=core)
 
 THROTTLING_CODES = {
     "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded",
@@ -24,6 +66,12 @@ class ApiStats:
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
     throttles: Counter[tuple[str, str]] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def reset(self) -> None:
+        """Start counting afresh (a factory reused for the next scan of its unit)."""
+        with self._lock:
+            self.calls.clear()
+            self.throttles.clear()
 
     def on_attempt(self, response: Any = None, operation: Any = None, **_: Any) -> None:
         """botocore's needs-retry fires after every HTTP attempt; must return None."""
@@ -57,6 +105,7 @@ class ClientFactory:
         max_pool_connections: int = 32,
         timeout: float = 30.0,
         session: boto3.Session | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
         self.default_region = (default_region or os.environ.get("AWS_REGION")
@@ -68,8 +117,11 @@ class ClientFactory:
             connect_timeout=timeout,
             read_timeout=timeout,
         )
+        self.budget = budget or RateBudget()
         self._session = session or boto3.Session()
-        self._role = (role_arn, external_id)
+        if role_arn:
+            self._session = assumed_role_session(self._session, role_arn, external_id,
+                                                 self.default_region, self.endpoint_url)
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
@@ -82,20 +134,7 @@ class ClientFactory:
             return self._clients[key]
 
     def _new_client(self, service: str, region: str) -> Any:
-        session = self._assumed_session() if self._role[0] else self._session
-        client = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+        client = self._session.client(service, region_name=region, endpoint_url=self.endpoint_url,
                                 config=self._config)
         client.meta.events.register("needs-retry", self.stats.on_attempt)
         return client
-
-    def _assumed_session(self) -> boto3.Session:
-        role_arn, external_id = self._role
-        sts = self._session.client("sts", region_name=self.default_region,
-                                   endpoint_url=self.endpoint_url, config=self._config)
-        params = {"RoleArn": role_arn, "RoleSessionName": "driftguard"}
-        if external_id:
-            params["ExternalId"] = external_id
-        creds = sts.assume_role(**params)["Credentials"]
-        return boto3.Session(aws_access_key_id=creds["AccessKeyId"],
-                             aws_secret_access_key=creds["SecretAccessKey"],
-                             aws_session_token=creds["SessionToken"])

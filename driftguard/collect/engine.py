@@ -20,12 +20,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from driftguard.catalog import spec_for
 from driftguard.catalog.spec import Detail, ResourceSpec
 from driftguard.collect.clients import THROTTLING_CODES, ClientFactory
-from driftguard.collect.ratelimit import TokenBucket
 from driftguard.declared.build import map_attrs
 from driftguard.model import NotChecked, Resource
 
-# Sustained request rates that stay below AWS's documented or observed throttling limits.
-DEFAULT_RATES = {"s3": 100.0, "ec2": 50.0, "rds": 20.0, "ecr": 20.0, "kms": 50.0}
 ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
                  "AuthFailure", "UnrecognizedClientException", "InvalidClientTokenId"}
 REGION_DISABLED = {"OptInRequired", "InvalidRegion"}
@@ -49,12 +46,10 @@ class Inventory:
 
 class Collector:
     def __init__(self, clients: ClientFactory, *, account: str | None, max_workers: int = 16,
-                 rates: dict[str, float] | None = None, progress: Progress | None = None) -> None:
+                 progress: Progress | None = None) -> None:
         self.clients = clients
         self.account = account
         self.max_workers = max_workers
-        self._buckets = {svc: TokenBucket(rate) for svc, rate in
-                         {**DEFAULT_RATES, **(rates or {})}.items()}
         self._progress = progress
         self._lock = threading.Lock()
 
@@ -115,9 +110,7 @@ class Collector:
 
     def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any]
                 ) -> Any:
-        bucket = self._buckets.get(spec.collect.service)
-        if bucket:
-            bucket.acquire()
+        self.clients.budget.acquire(spec.collect.service)
         key = item.get(detail.source_field or spec.collect.id_field or "")
         try:
             response = getattr(client, detail.operation)(**{detail.param: key}, **dict(detail.args))

@@ -15,6 +15,7 @@ from prometheus_client import Counter as PromCounter
 
 from driftguard.history import OpenFinding
 from driftguard.model import CheckResult, Finding, Rule
+from driftguard.org.runner import UnitResult
 
 disable_created_metrics()  # *_created series double the output and nobody queries them
 
@@ -77,6 +78,14 @@ class ScanMetrics:
                               (*job, "reason"))
         self.skipped = counter("scans_skipped", "Runs skipped because the previous one of "
                                "the same job was still going", job)
+        unit = (*job, "account", "region")
+        self.unit_up = gauge("unit_up", "1 if the (account, region) unit was read whole, 0 "
+                             "if not (role not assumable, access denied, region disabled)", unit)
+        self.unit_last_success = gauge("unit_last_success_timestamp_seconds",
+                                       "When the unit was last read whole", unit)
+        self.unit_duration = gauge("unit_scan_duration_seconds", "The unit's last scan time",
+                                   unit)
+        self.units = gauge("units", "(account, region) units this process scans", job)
         self.api_calls = counter("aws_api_calls", "AWS API calls (HTTP attempts)",
                                  ("service", "operation"))
         self.throttles = counter("aws_api_throttles", "AWS API calls throttled",
@@ -133,6 +142,21 @@ class ScanMetrics:
         self.last_ok.labels(job).set(1)
         self.incomplete.labels(job).set(1 if result.incomplete else 0)
 
+    def units_scanned(self, job: str, results: Iterable[UnitResult], now: float) -> None:
+        """Per unit: up, last success, duration. Units this process no longer owns (after
+        a resharding) disappear here and appear in the shard that now owns them."""
+        results = list(results)
+        self.units.labels(job).set(len(results))
+        _replace(self.unit_up, job, {(job, r.unit.account, r.unit.region): 0 if r.failed else 1
+                                     for r in results})
+        _replace(self.unit_duration, job, {(job, r.unit.account, r.unit.region): r.seconds
+                                           for r in results})
+        owned = {(job, r.unit.account, r.unit.region) for r in results}
+        for r in results:
+            if not r.failed:
+                self.unit_last_success.labels(job, r.unit.account, r.unit.region).set(now)
+        _drop_except(self.unit_last_success, job, owned)
+
     def scan_failed(self, job: str, reason: str, now: float, duration: float) -> None:
         self.duration.labels(job).observe(duration)
         self.last_attempt.labels(job).set(now)
@@ -143,8 +167,12 @@ class ScanMetrics:
 def _replace(gauge: Gauge, job: str, values: dict[tuple[str, ...], float]) -> None:
     """Set the job's series to exactly these: series that vanished (drift fixed) go away
     instead of keeping their last value."""
-    for labels in list(gauge._metrics):  # noqa: SLF001 - prometheus_client has no public lister
-        if labels[0] == job and labels not in values:
-            gauge.remove(*labels)
+    _drop_except(gauge, job, set(values))
     for labels, value in values.items():
         gauge.labels(*labels).set(value)
+
+
+def _drop_except(gauge: Gauge, job: str, keep: set[tuple[str, ...]]) -> None:
+    for labels in list(gauge._metrics):  # noqa: SLF001 - prometheus_client has no public lister
+        if labels[0] == job and labels not in keep:
+            gauge.remove(*labels)

@@ -20,6 +20,8 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from prometheus_client import CollectorRegistry, ProcessCollector
 
 from driftguard import pipeline
@@ -29,11 +31,14 @@ from driftguard.daemon.metrics import ScanMetrics
 from driftguard.drift.findings import drift_rules
 from driftguard.history import HistoryStore
 from driftguard.model import CheckResult
+from driftguard.notify.notifier import Notifier
+from driftguard.org.runner import AccountClients, scan_organization
+from driftguard.org.shard import Shard
 from driftguard.policy import evaluate as policy
 
 log = logging.getLogger("driftguard.serve")
 
-ScanFunction = Callable[[Config], CheckResult]
+ScanFunction = Callable[..., CheckResult]  # pipeline.scan's signature
 
 
 @dataclass
@@ -47,8 +52,10 @@ class JobState:
 
 class Daemon:
     def __init__(self, config: Config, *, registry: CollectorRegistry | None = None,
-                 scan: ScanFunction | None = None, where: str = "configuration") -> None:
+                 scan: ScanFunction | None = None, where: str = "configuration",
+                 shard: Shard | None = None) -> None:
         self.config = config
+        self.shard = shard
         self.jobs = {job.name: job for job in build_jobs(config, where)}
         if registry is None:  # our own: with the process's memory, CPU and open files
             registry = CollectorRegistry()
@@ -57,11 +64,15 @@ class Daemon:
         self.metrics = ScanMetrics(self.registry)
         self.history = HistoryStore(config.serve.history)
         self.state = {name: JobState() for name in self.jobs}
+        self._clients = {job.name: AccountClients(job.config) for job in self.jobs.values()
+                         if job.config.multi_account()}
         self._scan = scan or pipeline.scan
+        # Slack (disabled: every call is a no-op); its outbox lives in the history file.
+        self.notifier = Notifier(config.slack, config.serve.history)
         self._stopping = threading.Event()
         self._idle = threading.Condition()
         self.scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(max_workers=len(self.jobs))},
+            executors={"default": ThreadPoolExecutor(max_workers=len(self.jobs) + 2)},
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
             timezone=dt.UTC,
         )
@@ -73,6 +84,12 @@ class Daemon:
             first_run = dt.datetime.now(dt.UTC)  # scan at start, then on schedule
             self.scheduler.add_job(self.run_job, job.trigger, args=[job.name], id=job.name,
                                    name=job.name, next_run_time=first_run)
+        if config.slack.enabled:  # the backlog goes out when Slack is back, not next scan
+            self.scheduler.add_job(self.notifier.flush, IntervalTrigger(seconds=60),
+                                   id="slack-flush")
+        if config.slack.enabled and config.slack.digest_cron:
+            self.scheduler.add_job(self.send_digest, CronTrigger.from_crontab(
+                config.slack.digest_cron, timezone=dt.UTC), id="slack-digest")
 
     # --- the scheduler's side ---
 
@@ -84,7 +101,7 @@ class Daemon:
             state.running = True
         started = time.monotonic()
         try:
-            result = self._scan(job.config)
+            result = self._scan_job(job)
         except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the daemon
             self._failed(job, state, exc, time.monotonic() - started)
         else:
@@ -95,6 +112,15 @@ class Daemon:
                 state.attempts += 1
                 self._idle.notify_all()
 
+    def _scan_job(self, job: ScanJob) -> CheckResult:
+        """One account (the credentials'), or this shard's (account, region) units."""
+        if job.name not in self._clients:
+            return self._scan(job.config)
+        result, units = scan_organization(job.config, self._clients[job.name], self.shard,
+                                          scan=self._scan)
+        self.metrics.units_scanned(job.name, units, time.time())
+        return result
+
     def _finished(self, job: ScanJob, state: JobState, result: CheckResult,
                   duration: float) -> None:
         if self._stopping.is_set():
@@ -103,13 +129,15 @@ class Daemon:
         now = time.time()
         changes = self.history.record(
             job.name, result.findings, now,
-            unchecked_types={g.type for g in result.not_checked},
+            not_checked=result.not_checked,
             status="incomplete" if result.incomplete else "ok")
         open_findings = self.history.open_findings(job.name)
         self.metrics.scan_finished(job.name, result, changes.new, changes.resolved,
                                    open_findings, now, duration)
+        self.notifier.scan_changes(job.name, result, changes.new, changes.resolved)
         if state.failing:
             log.info("job %s: recovered", job.name)
+            self.notifier.job_status(job.name, False, None)
         state.failing, state.last_error, state.last_finished = False, None, now
         log.info("job %s: scan done in %.1fs: %d resources, %d findings (%d new, %d resolved)"
                  "%s", job.name, duration, result.resources, len(result.findings),
@@ -120,10 +148,21 @@ class Daemon:
         reason = type(exc).__name__  # a bounded label: the error class
         message = str(exc).splitlines()[0] if str(exc) else reason
         self.metrics.scan_failed(job.name, reason, time.time(), duration)
+        if not state.failing:
+            self.notifier.job_status(job.name, True, message)
         state.failing, state.last_error = True, message
         log.error("job %s: scan failed: %s", job.name, message)
 
+    def send_digest(self) -> None:
+        """Everything still open, with its age, per job."""
+        for name in self.jobs:
+            self.notifier.digest(name, [
+                (o.finding, dt.datetime.fromtimestamp(o.first_seen, dt.UTC))
+                for o in self.history.open_findings(name)])
+
     def _on_skipped(self, event: JobEvent) -> None:
+        if event.job_id not in self.jobs:
+            return
         self.metrics.skipped.labels(event.job_id).inc()
         log.warning("job %s: run skipped, the previous one is still going", event.job_id)
 

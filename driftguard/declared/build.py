@@ -135,7 +135,7 @@ class _Joiner:
                 if parent is not None:
                     values, unknown = map_attrs(fold.attrs, rec.values, rec.unknown,
                                                 rec.masked)
-                    _apply(parent, values, unknown, fold.extend)
+                    apply_fold(parent, values, unknown, fold.extend)
         # Links read the targets' final attributes, so they run after every fold.
         for rec, res in self.pairs:
             spec = spec_for(rec.type)
@@ -180,7 +180,8 @@ def _pick(candidates: list[tuple[str, Resource]], ref_index: str, own_index: str
     return next((r for i, r in candidates if i == own_index), None)
 
 
-def _apply(parent: Resource, values: dict[str, Any], unknown: list[str], extend: bool) -> None:
+def apply_fold(parent: Resource, values: dict[str, Any], unknown: list[str],
+               extend: bool) -> None:
     for name, value in values.items():
         if extend and isinstance(value, list):
             if name not in parent.unknown:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from driftguard.errors import InputError
 
-Kind = Literal["plan", "state", "state-json"]
+Kind = Literal["plan", "state", "state-json", "cloudformation"]
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
@@ -45,7 +45,8 @@ def parse_json(path: str | Path, data: bytes) -> Any:
 
 
 def detect(path: str | Path, doc: Any) -> Kind:
-    """Which Terraform JSON document this is; a clear error for anything else."""
+    """Which JSON document this is (Terraform, or a CloudFormation template); a clear
+    error for anything else."""
     if not isinstance(doc, dict):
         raise InputError(path, f"expected a JSON object, found {type(doc).__name__}")
     if "planned_values" in doc or "resource_changes" in doc:
@@ -55,7 +56,7 @@ def detect(path: str | Path, doc: Any) -> Kind:
     if "version" in doc and ("resources" in doc or "modules" in doc or "lineage" in doc):
         return "state"
     if "AWSTemplateFormatVersion" in doc or "Resources" in doc:
-        raise InputError(path, "CloudFormation templates are not supported yet")
+        return "cloudformation"
     keys = ", ".join(sorted(doc)[:6]) or "none"
     raise InputError(
         path,

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from driftguard.declared import terraform
+from driftguard.declared import cloudformation, terraform
+from driftguard.declared.files import detect, parse_json, read_bytes
 from driftguard.errors import InputError
 from driftguard.model import Resource, SourceSummary
 
@@ -29,7 +30,22 @@ def expand(spec: str) -> list[str]:
     return [spec]
 
 
-def load_all(specs: list[str], s3_client: S3Client | None = None) -> tuple[
+def load_file(path: Path, cfn_parameters: dict[str, str] | None = None) -> tuple[
+    str, list[Resource]
+]:
+    """(kind, resources) of a Terraform plan or state, or a CloudFormation template."""
+    data, origin = read_bytes(path), str(path)
+    if cloudformation.is_yaml_file(path, data):
+        return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters)
+    doc = parse_json(origin, data)
+    if detect(origin, doc) == "cloudformation":  # parsed again: duplicate keys are errors
+        return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters,
+                                                           yaml_text=False)
+    return terraform.load_document(origin, doc)
+
+
+def load_all(specs: list[str], s3_client: S3Client | None = None,
+             cfn_parameters: dict[str, str] | None = None) -> tuple[
     list[Resource], list[SourceSummary]
 ]:
     resources: list[Resource] = []
@@ -39,7 +55,7 @@ def load_all(specs: list[str], s3_client: S3Client | None = None) -> tuple[
             if source.startswith("s3://"):
                 loaded = _load_s3(source, s3_client)
             else:
-                loaded = [(source, terraform.load(Path(source)))]
+                loaded = [(source, load_file(Path(source), cfn_parameters))]
             for origin, (kind, found) in loaded:
                 resources.extend(found)
                 summaries.append(SourceSummary(path=origin, kind=kind, resources=len(found)))

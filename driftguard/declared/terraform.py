@@ -32,9 +32,15 @@ def load(path: Path) -> tuple[str, list[Resource]]:
 
 def load_bytes(origin: str, data: bytes) -> tuple[str, list[Resource]]:
     """(kind, resources) of a plan or state document; `origin` names it (path, s3:// URL)."""
+    return load_document(origin, parse_json(origin, data))
+
+
+def load_document(origin: str, doc: Any) -> tuple[str, list[Resource]]:
+    """(kind, resources) of a parsed plan or state document."""
     path = origin
-    doc = parse_json(path, data)
     kind = detect(path, doc)
+    if kind == "cloudformation":
+        raise InputError(path, "this is a CloudFormation template, not Terraform state")
     if kind == "plan":
         return "plan", build(plan_records(path, doc), origin, "plan")
     if kind == "state":

@@ -36,6 +36,9 @@ class EmbeddedEngine:
                 raise PolicyError(engine_error(exc)) from None
         self._engine.add_data(data)
 
+    def close(self) -> None:
+        """Nothing to release (the opa engine closes its HTTP session)."""
+
     def evaluate(self, policy_input: dict[str, Any]) -> dict[str, Any]:
         """The value of data.driftguard.rules: nested packages, each with deny/warn sets."""
         try:

@@ -36,6 +36,7 @@ def render(result: CheckResult) -> str:
         doc["account"] = result.account
         doc["regions"] = result.regions
         doc["timings"] = result.timings
+        doc["units"] = result.units
     return json.dumps(doc, indent=2) + "\n"
 
 

@@ -55,6 +55,7 @@ def merge(inputs: list[Named], fail_on: Severity | None = None,
         api_throttles=_sum(r.api_throttles for r in results),
         account=accounts.pop() if len(accounts) == 1 else None,
         regions=list(dict.fromkeys(g for r in results for g in r.regions)),
+        units=sorted({u for r in results for u in r.units}),
         timings=_sum(r.timings for r in results),
     )
 

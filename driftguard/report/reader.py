@@ -105,6 +105,7 @@ def _build(kind: str, scan: bool, doc: dict[str, Any], summary: dict[str, Any]) 
         api_throttles=doc.get("api_throttles") or {},
         account=doc.get("account"),
         regions=doc.get("regions") or [],
+        units=doc.get("units") or [],
         timings=doc.get("timings") or {},
     )
 

@@ -354,3 +354,86 @@ def test_live_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
         if attr.live_convert is not None:
             params = inspect.signature(attr.live_convert).parameters
             assert len(params) == len(attr.live), f"{spec.tf_type}.{attr.name}"
+
+
+# --- CloudFormation property paths, against the resource schemas cfn-lint ships ----------
+
+
+@cache
+def cfn_schema(cfn_type: str) -> dict[str, Any]:
+    """The CloudFormation registry schema of a type, from cfn-lint's offline copy."""
+    import json
+    from pathlib import Path
+
+    cfnlint = pytest.importorskip("cfnlint", reason="cfn-lint (the `test` extra) ships the "
+                                                    "CloudFormation resource schemas")
+    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+    index = json.loads((schemas / "providers" / "us-east-1.json").read_text())
+    assert cfn_type in index, f"{cfn_type} is not a CloudFormation resource type"
+    return dict(json.loads((schemas / "resources" / f"{index[cfn_type]}.json").read_text()))
+
+
+def _cfn_nodes(schema: dict[str, Any], node: dict[str, Any]) -> list[dict[str, Any]]:
+    """A schema node with its $ref followed and its oneOf/anyOf/allOf branches spread."""
+    if "$ref" in node:
+        name = node["$ref"].removeprefix("#/definitions/")
+        node = schema["definitions"][name]
+    out = [node]
+    for key in ("oneOf", "anyOf", "allOf"):
+        for branch in node.get(key, []):
+            out.extend(_cfn_nodes(schema, branch))
+    return out
+
+
+def cfn_path_exists(cfn_type: str, path: str) -> bool:
+    schema = cfn_schema(cfn_type)
+    nodes = _cfn_nodes(schema, {"properties": schema["properties"]})
+    for step in path.split("."):
+        found: list[dict[str, Any]] = []
+        for node in nodes:
+            if step.isdigit() and "items" in node:
+                found.extend(_cfn_nodes(schema, node["items"]))
+            elif step in node.get("properties", {}):
+                found.extend(_cfn_nodes(schema, node["properties"][step]))
+        if not found:
+            return False
+        nodes = found
+    return True
+
+
+def test_cfn_paths_exist_in_the_resource_schema(spec: ResourceSpec) -> None:
+    if spec.cfn_type is None:
+        assert not any(a.cfn for a in spec.attrs) and not spec.cfn_folds
+        return
+    paths = [(spec.cfn_type, p) for a in spec.attrs for p in a.cfn]
+    paths += [(spec.cfn_type, p) for link in spec.links for p in link.cfn_via]
+    paths += [(spec.cfn_type, p) for p in spec.cfn_sensitive]
+    for fold in spec.cfn_folds:
+        paths += [(fold.cfn_type, fold.parent_ref)]
+        paths += [(fold.cfn_type, p) for a in fold.attrs for p in a.cfn]
+    assert paths, f"{spec.tf_type} maps no CloudFormation property"
+    missing = [f"{t} {p}" for t, p in paths if not cfn_path_exists(t, p)]
+    assert missing == [], "CloudFormation properties not in the resource schema"
+
+
+def test_every_attribute_read_from_terraform_is_read_from_cloudformation(
+        spec: ResourceSpec) -> None:
+    """Same policies, same verdicts: what Terraform sets, a template can set too (the
+    exceptions are Terraform-only bookkeeping, listed here on purpose)."""
+    if spec.cfn_type is None:
+        return
+    terraform_only = {("aws_vpc", "is_default"), ("aws_subnet", "default_for_az")}
+    missing = [a.name for a in spec.attrs
+               if a.tf and not a.cfn and (spec.tf_type, a.name) not in terraform_only]
+    assert missing == []
+
+
+def test_cfn_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
+    attrs = list(spec.attrs) + [a for f in spec.cfn_folds for a in f.attrs]
+    for attr in attrs:
+        convert = attr.cfn_convert or attr.convert
+        if attr.cfn and convert is not None:
+            try:
+                inspect.signature(convert).bind(*[None] * len(attr.cfn))
+            except TypeError as exc:
+                pytest.fail(f"{spec.tf_type}.{attr.name}: {len(attr.cfn)} cfn paths but {exc}")

@@ -13,7 +13,7 @@ import pytest
 
 from driftguard.errors import InputError
 from driftguard.history import MIGRATIONS, HistoryStore
-from driftguard.model import Finding, Severity
+from driftguard.model import Finding, NotChecked, Severity
 
 
 def finding(address: str, rule: str = "DG-ENC-001", rtype: str = "aws_s3_bucket") -> Finding:
@@ -52,10 +52,21 @@ def test_types_not_checked_stay_open(tmp_path: Path) -> None:
     """A collector failure is not a fix: its type's findings are not resolved."""
     store = HistoryStore(tmp_path / "h.sqlite")
     store.record("job", [finding("bucket"), finding("i-1", "DG-CMP-001", "aws_instance")], now=1)
-    changes = store.record("job", [], now=2, unchecked_types={"aws_s3_bucket"},
-                           status="incomplete")
+    gap = NotChecked(type="aws_s3_bucket", operation="ListBuckets", reason="access denied")
+    changes = store.record("job", [], now=2, not_checked=[gap], status="incomplete")
     assert [f.resource_address for f in changes.resolved] == ["i-1"]
     assert [o.finding.resource_address for o in store.open_findings()] == ["bucket"]
+
+
+def test_a_unit_not_checked_keeps_its_findings_open(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite")
+    east = finding("a").model_copy(update={"account": "111111111111", "region": "us-east-1"})
+    west = finding("b").model_copy(update={"account": "111111111111", "region": "us-west-2"})
+    store.record("job", [east, west], now=1)
+    gap = NotChecked(type="*", account="111111111111", region="us-east-1",
+                     operation="AssumeRole", reason="access denied")
+    changes = store.record("job", [], now=2, not_checked=[gap])
+    assert [f.resource_address for f in changes.resolved] == ["b"]
 
 
 def test_survives_restart(tmp_path: Path) -> None:

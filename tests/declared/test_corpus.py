@@ -141,6 +141,40 @@ def test_state_v4_loads_and_older_formats_fail_clearly(corpus_dir: Path,
             message)
 
 
+# --- CloudFormation templates ------------------------------------------------------------
+
+CFN_RESOURCES = re.compile(r"CFN (?:JSON|YAML); (\d+) resources")
+
+
+def test_cfn_template_loads_every_resource_not_switched_off(corpus_dir: Path,
+                                                              corpus_cfn: str) -> None:
+    """Each template loads; every resource is there except those whose Condition the
+    loader found false (a count from SOURCES.tsv and the raw file, not from driftguard)."""
+    from driftguard.declared.cloudformation.template import parse_json, parse_yaml
+    from driftguard.declared.sources import load_file
+
+    path = corpus_dir / "cfn" / corpus_cfn
+    match = CFN_RESOURCES.search(descriptions(corpus_dir)[f"cfn/{corpus_cfn}"])
+    assert match, "SOURCES.tsv gives no resource count"
+    raw = (parse_yaml if path.suffix == ".yaml" else parse_json)(str(path), path.read_bytes())
+    conditioned = sum(1 for r in raw["Resources"].values() if "Condition" in r)
+    kind, resources = load_file(path)
+    assert kind == "cloudformation"
+    assert int(match[1]) - conditioned <= len(resources) <= int(match[1])
+    addresses = [r.address for r in resources]
+    assert len(addresses) == len(set(addresses))
+    assert set(addresses) <= set(raw["Resources"])
+    assert all(r.source == "cloudformation" for r in resources)
+
+
+def test_cfn_corpus_checks_without_error(corpus_dir: Path, corpus_cfn: str, cli_env: None,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(corpus_dir / "cfn" / corpus_cfn), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    assert json.loads(out)["summary"]["resources"] > 0
+
+
 # --- bad and tricky inputs ----------------------------------------------------------------
 
 

@@ -1,0 +1,126 @@
+"""Deployed CloudFormation stacks as declared sources of the scan.
+
+For each stack whose name matches `scan.stacks` (names or globs, `*` for all) in each
+region: its processed template (GetTemplate), its parameters (DescribeStacks) and its
+resources (ListStackResources: logical id -> physical id). The template is mapped as for
+`driftguard check`, with the parameters' real values and the physical ids, so each declared
+resource carries its live id and the address `stack/LogicalId`. A stack that cannot be read
+is reported as not checked, never as an empty stack.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from driftguard.collect.clients import ClientFactory
+from driftguard.collect.engine import _reason
+from driftguard.declared import cloudformation
+from driftguard.declared.cloudformation import template
+from driftguard.errors import InputError
+from driftguard.model import NotChecked, Resource, SourceSummary
+
+STACK_TYPE = "aws_cloudformation_stack"  # Terraform's name, for not-checked entries
+# Stacks with nothing deployed (a change set under review, a rolled-back create, deleted).
+NOTHING_DEPLOYED = {"REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "DELETE_COMPLETE",
+                    "DELETE_IN_PROGRESS", "CREATE_FAILED"}
+GONE = {"DELETE_COMPLETE"}
+
+
+@dataclass
+class Stack:
+    name: str
+    stack_id: str
+    region: str
+    account: str | None
+    origin: str
+    logical_types: dict[str, str] = field(default_factory=dict)  # logical id -> CFN type
+
+
+@dataclass
+class StackSources:
+    resources: list[Resource] = field(default_factory=list)
+    summaries: list[SourceSummary] = field(default_factory=list)
+    not_checked: list[NotChecked] = field(default_factory=list)
+    stacks: list[Stack] = field(default_factory=list)
+
+
+def origin_of(region: str, name: str) -> str:
+    return f"cloudformation://{region}/{name}"
+
+
+def matches(name: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def load_stacks(clients: ClientFactory, patterns: list[str], regions: list[str]
+                ) -> StackSources:
+    out = StackSources()
+    for region in regions:
+        client = clients.client("cloudformation", region)
+        try:
+            found = [s for page in client.get_paginator("describe_stacks").paginate()
+                     for s in page.get("Stacks", [])]
+        except (ClientError, BotoCoreError) as exc:
+            out.not_checked.append(NotChecked(type=STACK_TYPE, region=region,
+                                              operation="DescribeStacks", reason=_reason(exc)))
+            continue
+        for summary in found:
+            if summary.get("StackStatus") in NOTHING_DEPLOYED:
+                continue
+            if not matches(summary["StackName"], patterns):
+                continue
+            _load_one(client, region, summary, out)
+    return out
+
+
+def _load_one(client: Any, region: str, summary: dict[str, Any], out: StackSources) -> None:
+    name, stack_id = summary["StackName"], summary["StackId"]
+    account = stack_id.split(":")[4] if stack_id.startswith("arn:") else None
+    origin = origin_of(region, name)
+    operation = "GetTemplate"
+    try:
+        body = client.get_template(StackName=stack_id, TemplateStage="Processed")[
+            "TemplateBody"]
+        operation = "ListStackResources"
+        listed = [r for page in client.get_paginator("list_stack_resources").paginate(
+            StackName=stack_id) for r in page.get("StackResourceSummaries", [])]
+    except (ClientError, BotoCoreError) as exc:
+        out.not_checked.append(NotChecked(type=STACK_TYPE, account=account, region=region,
+                                          operation=operation,
+                                          reason=f"stack {name}: {_reason(exc)}"))
+        return
+    physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in listed
+                if r.get("PhysicalResourceId") and r.get("ResourceStatus") not in GONE}
+    given = {p["ParameterKey"]: p.get("ResolvedValue", p.get("ParameterValue", ""))
+             for p in summary.get("Parameters", [])}
+    given["AWS::StackId"] = stack_id
+    context = cloudformation.StackContext(name=name, region=region, account=account,
+                                          physical=physical)
+    try:
+        doc = body if isinstance(body, dict) else _parse(origin, body)
+        resources = cloudformation.load_document(origin, doc, given, context)
+    except InputError as exc:
+        out.not_checked.append(NotChecked(type=STACK_TYPE, account=account, region=region,
+                                          operation="GetTemplate",
+                                          reason=f"stack {name}: template not understood: "
+                                                 f"{exc.problem}"))
+        return
+    out.resources.extend(resources)
+    out.summaries.append(SourceSummary(path=origin, kind="cloudformation stack",
+                                       resources=len(resources)))
+    out.stacks.append(Stack(name=name, stack_id=stack_id, region=region, account=account,
+                            origin=origin,
+                            logical_types={r["LogicalResourceId"]: r["ResourceType"]
+                                           for r in listed}))
+
+
+def _parse(origin: str, body: str) -> Any:
+    data = body.encode()
+    if body.lstrip().startswith("{"):
+        return template.parse_json(origin, data)
+    return template.parse_yaml(origin, data)

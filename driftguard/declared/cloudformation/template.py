@@ -1,0 +1,232 @@
+"""Reading a CloudFormation template (JSON or YAML) safely and checking its structure.
+
+YAML goes through PyYAML's safe loader (libyaml when present) with constructors for the
+short-form intrinsic tags only: any other tag is an error, never an object. Duplicate keys
+are errors (CloudFormation rejects them; most parsers silently keep the last). Aliases are
+allowed but bounded: a document whose aliases expand it more than ALIAS_EXPANSION_LIMIT
+times (a "billion laughs" bomb) is rejected before anything walks it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Hashable
+from typing import Any
+
+import yaml
+
+from driftguard.errors import InputError
+
+FORMAT_VERSION = "2010-09-09"
+SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Metadata",
+            "Rules")
+LOGICAL_ID = re.compile(r"^[A-Za-z0-9]+$")
+# The short forms and the long form each one stands for.
+SHORT_TAGS = {
+    "Ref": "Ref", "Condition": "Condition", "GetAtt": "Fn::GetAtt", "Sub": "Fn::Sub",
+    "If": "Fn::If", "Equals": "Fn::Equals", "And": "Fn::And", "Or": "Fn::Or", "Not": "Fn::Not",
+    "FindInMap": "Fn::FindInMap", "Select": "Fn::Select", "Split": "Fn::Split",
+    "Join": "Fn::Join", "GetAZs": "Fn::GetAZs", "Base64": "Fn::Base64", "Cidr": "Fn::Cidr",
+    "ImportValue": "Fn::ImportValue", "Transform": "Fn::Transform", "Length": "Fn::Length",
+    "ToJsonString": "Fn::ToJsonString",
+}
+ALIAS_EXPANSION_LIMIT = 100  # expanded nodes per distinct node
+_ALIAS_FLOOR = 100_000  # small documents may expand up to this many nodes
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int | None) -> None:
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader + CloudFormation's tags; timestamps stay strings (2010-09-09)."""
+
+
+def _mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                f"found a {type(key).__name__} as a key", key_node.start_mark)
+        if key in out:
+            raise _DuplicateKey(key, key_node.start_mark.line + 1)
+        out[key] = loader.construct_object(value_node, deep=True)
+    return out
+
+
+def _intrinsic(name: str) -> Any:
+    def construct(loader: Any, node: yaml.Node) -> dict[str, Any]:
+        value: Any
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_scalar(node)
+            if name == "Fn::GetAtt":
+                value = value.split(".", 1)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = _mapping(loader, node)  # type: ignore[arg-type]
+        return {name: value}
+    return construct
+
+
+def _string(loader: Any, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _string)
+for _short, _long in SHORT_TAGS.items():
+    _Loader.add_constructor(f"!{_short}", _intrinsic(_long))
+
+
+def _decode(origin: str, data: bytes) -> str:
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(origin, f"not {encoding} text (byte {exc.start})") from None
+
+
+def parse_yaml(origin: str, data: bytes) -> Any:
+    text = _decode(origin, data)
+    if not text.strip():
+        raise InputError(origin, "the file is empty")
+    try:
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+    except _DuplicateKey as dup:
+        raise InputError(origin, f"duplicate key {dup.key!r} at line {dup.line}") from None
+    except yaml.constructor.ConstructorError as exc:
+        raise InputError(origin, _yaml_problem(exc, "unsupported YAML")) from None
+    except yaml.YAMLError as exc:
+        raise InputError(origin, _yaml_problem(exc, "invalid YAML")) from None
+    except RecursionError:
+        raise InputError(origin, "the YAML document is nested too deeply") from None
+    if "&" in text:  # anchors exist: aliases may expand the document
+        _check_expansion(origin, doc)
+    return doc
+
+
+def _yaml_problem(exc: yaml.YAMLError, what: str) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or "syntax error"
+    if "could not determine a constructor for the tag" in problem:
+        tag = problem.rsplit(" ", 1)[-1]
+        problem = f"tag {tag} is not a CloudFormation intrinsic"
+    return f"{what}{where}: {problem}"
+
+
+def _check_expansion(origin: str, doc: Any) -> None:
+    """Reject documents whose aliases expand them past the limit, counting each shared
+    node once per use (memoised by identity: linear in the distinct nodes)."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(doc, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        key = id(node)
+        children = list(node.values()) if isinstance(node, dict) else node
+        if done:
+            in_progress.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            continue
+        if key in sizes:
+            continue
+        if key in in_progress:
+            raise InputError(origin, "a YAML alias refers to itself (a recursive document)")
+        in_progress.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, dict | list))
+    total = sizes.get(id(doc), 1)
+    if total > max(_ALIAS_FLOOR, ALIAS_EXPANSION_LIMIT * len(sizes)):
+        raise InputError(origin, f"YAML aliases expand the document to {total} nodes from "
+                                 f"{len(sizes)} (an alias bomb?); refusing to read it")
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key, None)
+        out[key] = value
+    return out
+
+
+def parse_json(origin: str, data: bytes) -> Any:
+    """A JSON template; duplicate keys are errors, unlike in plain JSON parsing."""
+    text = _decode(origin, data)
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicates)
+    except _DuplicateKey as dup:
+        raise InputError(origin, f"duplicate key {dup.key!r}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(origin, f"not valid JSON: {exc.msg} at line {exc.lineno} "
+                                 f"column {exc.colno}") from None
+
+
+def transforms(doc: dict[str, Any]) -> list[str]:
+    value = doc.get("Transform")
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)]
+
+
+def validate(origin: str, doc: Any) -> dict[str, Any]:
+    """The template's structure as CloudFormation checks it before anything else."""
+    if not isinstance(doc, dict):
+        raise InputError(origin, "not a CloudFormation template: the document is a "
+                                 f"{type(doc).__name__}, not a mapping")
+    if "Resources" not in doc:
+        keys = ", ".join(sorted(map(str, doc))[:6]) or "none"
+        raise InputError(origin, f"not a CloudFormation template: no Resources section "
+                                 f"(top-level keys: {keys})")
+    if "AWSTemplateFormatVersion" in doc and doc["AWSTemplateFormatVersion"] != FORMAT_VERSION:
+        raise InputError(origin, f"AWSTemplateFormatVersion must be {FORMAT_VERSION!r}, found "
+                                 f"{doc['AWSTemplateFormatVersion']!r}")
+    for section in SECTIONS:
+        if section in doc and not isinstance(doc[section], dict):
+            raise InputError(origin, f"{section} must be a mapping, found "
+                                     f"{type(doc[section]).__name__}")
+    transform = doc.get("Transform")
+    if transform is not None and not isinstance(transform, str | list):
+        raise InputError(origin, f"Transform must be a name or a list of names, found "
+                                 f"{type(transform).__name__}")
+    if not doc["Resources"]:
+        raise InputError(origin, "Resources is empty: a template declares at least one resource")
+    language_extensions = "AWS::LanguageExtensions" in transforms(doc)
+    # Condition names may hold other characters (cfn-lint's own examples use `&`).
+    for section in ("Parameters", "Resources", "Outputs"):
+        for name in doc.get(section) or {}:
+            if language_extensions and str(name).startswith("Fn::ForEach::"):
+                continue
+            if not isinstance(name, str) or not LOGICAL_ID.match(name):
+                raise InputError(origin, f"{section}: {name!r} is not a valid logical id "
+                                         "(letters and digits only)")
+    for name, resource in doc["Resources"].items():
+        if language_extensions and name.startswith("Fn::ForEach::"):
+            continue
+        if not isinstance(resource, dict):
+            raise InputError(origin, f"resource {name} must be a mapping, found "
+                                     f"{type(resource).__name__}")
+        if not isinstance(resource.get("Type"), str) or not resource["Type"]:
+            raise InputError(origin, f"resource {name} has no Type")
+        if not isinstance(resource.get("Properties", {}), dict):
+            raise InputError(origin, f"resource {name}: Properties must be a mapping, found "
+                                     f"{type(resource['Properties']).__name__}")
+        condition = resource.get("Condition")
+        if condition is not None and condition not in (doc.get("Conditions") or {}):
+            raise InputError(origin, f"resource {name}: Condition {condition!r} is not "
+                                     "defined in Conditions")
+    return doc

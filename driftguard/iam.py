@@ -1,0 +1,56 @@
+"""The read-only IAM policy a scan needs (`driftguard iam-policy`), from the catalog.
+
+Every catalog spec lists the IAM permissions its collector needs; a scan also asks STS who
+it is, reads Terraform state from S3, and reads CloudFormation stacks and their drift.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from driftguard.errors import DriftguardError
+
+# What every scan calls besides the catalog's collectors (sts:GetCallerIdentity needs no
+# grant, but an explicit Deny or an SCP can still block it: listing it documents the call).
+SCAN_PERMISSIONS = ("sts:GetCallerIdentity",)
+# Declared CloudFormation stacks and their drift detection.
+CLOUDFORMATION_PERMISSIONS = (
+    "cloudformation:ListStacks", "cloudformation:DescribeStacks",
+    "cloudformation:GetTemplate", "cloudformation:ListStackResources",
+    "cloudformation:DetectStackDrift", "cloudformation:DescribeStackDriftDetectionStatus",
+    "cloudformation:DescribeStackResourceDrifts",
+)
+# Terraform state in S3 (s3://bucket/key, s3://bucket/prefix/): scoped by --state-bucket.
+STATE_PERMISSIONS = ("s3:GetObject", "s3:ListBucket")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def read_only_policy(state_buckets: Sequence[str] = ()) -> dict[str, Any]:
+    """Two statements: the inventory reads on every resource, and the state reads on the
+    given buckets (all buckets when none are given)."""
+    from driftguard.catalog import specs
+
+    inventory = {p for spec in specs().values() for p in spec.iam_permissions}
+    inventory.update(SCAN_PERMISSIONS, CLOUDFORMATION_PERMISSIONS)
+    bad = [b for b in state_buckets if not _BUCKET.match(b)]
+    if bad:
+        raise DriftguardError(f"--state-bucket: not an S3 bucket name: {bad[0]!r}")
+    state: list[str] | str = sorted(
+        arn for b in dict.fromkeys(state_buckets)
+        for arn in (f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*")) or "*"
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "DriftguardReadInventory", "Effect": "Allow",
+             "Action": sorted(inventory - set(STATE_PERMISSIONS)), "Resource": "*"},
+            {"Sid": "DriftguardReadTerraformState", "Effect": "Allow",
+             "Action": sorted(STATE_PERMISSIONS), "Resource": state},
+        ],
+    }
+
+
+def render(policy: dict[str, Any]) -> str:
+    return json.dumps(policy, indent=2) + "\n"

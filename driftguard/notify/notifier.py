@@ -1,0 +1,238 @@
+"""What the daemon (and `--slack`) calls: build the messages, route them, queue them in the
+outbox, deliver what can be delivered within `slack.max_wait`.
+
+Routing: a finding goes to the first route whose accounts and min_severity match it,
+else to the default destination (the webhook at `slack.webhook_url_env`, or
+`slack.channel` with the bot token) if it is at or above `slack.min_severity`. Job status
+messages go to the default destination. Waived findings are not announced.
+
+No method raises on a Slack problem: failures are logged (secrets redacted) and the
+message stays in the outbox for the next call.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from driftguard.errors import InputError
+from driftguard.model import CheckResult, Finding, Severity
+from driftguard.notify import messages
+from driftguard.notify.delivery import Channel, Destination, Sender, Webhook, bot_client
+from driftguard.notify.outbox import Outbox, Pending
+from driftguard.notify.secrets import Redactor, Secrets
+
+if TYPE_CHECKING:
+    from driftguard.config import SlackSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Route:
+    destination: Destination
+    accounts: frozenset[str]
+    min_severity: Severity
+
+    def matches(self, f: Finding, account: str | None) -> bool:
+        return f.severity >= self.min_severity and (
+            not self.accounts or account in self.accounts)
+
+
+class Notifier:
+    def __init__(self, settings: SlackSettings, outbox_path: Path | None,
+                 environ: Mapping[str, str] = os.environ) -> None:
+        """InputError if Slack is enabled but a secret is missing (bad config)."""
+        self.settings = settings
+        self.enabled = settings.enabled
+        self._lock = threading.Lock()
+        self._not_before: dict[str, float] = {}  # destination -> monotonic time (429)
+        self.last_problem = ""  # the latest delivery failure, secrets redacted
+        self.routes: list[_Route] = []
+        self.redact = Redactor([])
+        if self.enabled:
+            self.default, self.routes, secret_values = _routes(settings, environ)
+            self.redact = Redactor(secret_values)
+            self.sender = Sender(settings.timeout, self.redact)
+        self.outbox = Outbox(outbox_path)
+
+    # --- the interface the daemon calls -------------------------------------------
+
+    def scan_changes(self, job: str, result: CheckResult, new: list[Finding],
+                     resolved: list[Finding]) -> None:
+        """New and resolved findings at or above the threshold, per destination."""
+        if not self.enabled:
+            return
+        account = _account(result)
+        new_by = self._route(new, account)
+        resolved_by = self._route(resolved, account)
+        for name in dict.fromkeys([*new_by, *resolved_by]):
+            self._queue(name, messages.scan_changes(
+                job, result, new_by.get(name, []), resolved_by.get(name, []),
+                include_values=self.settings.include_values,
+                report_url=self.settings.report_url))
+        self.flush()
+
+    def digest(self, job: str, open_findings: list[tuple[Finding, datetime]]) -> None:
+        """Everything still open with its age, per destination."""
+        if not self.enabled:
+            return
+        first_seen = {id(f): when for f, when in open_findings}
+        routed = self._route([f for f, _ in open_findings], None)
+        routed.setdefault(self.default.destination.name, [])  # "nothing open" is news too
+        now = datetime.now(UTC)
+        for name, findings in routed.items():
+            pairs = [(f, _aware(first_seen[id(f)])) for f in findings]
+            self._queue(name, messages.digest(job, pairs, now,
+                                              include_values=self.settings.include_values,
+                                              report_url=self.settings.report_url))
+        self.flush()
+
+    def job_status(self, job: str, failing: bool, error: str | None) -> None:
+        if not self.enabled:
+            return
+        self._queue(self.default.destination.name, messages.job_status(
+            job, failing, self.redact(error) if error else None))
+        self.flush()
+
+    def flush(self) -> int:
+        """Send the backlog, oldest first per destination; returns how many remain."""
+        if not self.enabled:
+            return self.outbox.count()
+        deadline = time.monotonic() + self.settings.max_wait
+        by_name = {r.destination.name: r.destination for r in [self.default, *self.routes]}
+        # Another thread's flush is at it (and picks up what was just queued): no second
+        # sender, and no scan waits behind another one's Slack trouble.
+        if not self._lock.acquire(blocking=False):
+            return self.outbox.count()
+        try:
+            for name in self.outbox.destinations():
+                dest = by_name.get(name)
+                if dest is None:
+                    for m in self.outbox.pending(name):
+                        self.outbox.mark_failed(m.id, "destination no longer configured",
+                                                rejected=True)
+                    log.warning("slack: dropped messages for %s: no longer configured", name)
+                    continue
+                if self._not_before.get(name, 0.0) > time.monotonic():
+                    self.last_problem = f"{name}: rate limited by Slack"
+                    continue  # Slack asked us to wait
+                self._drain(dest, deadline)
+        finally:
+            self._lock.release()
+        return self.outbox.count()
+
+    # --- one-shot runs -------------------------------------------------------------
+
+    def report(self, result: CheckResult) -> str | None:
+        """Post a one-shot report to every destination that has findings for it (the
+        default one always); None when delivered, else what went wrong."""
+        if not self.enabled:
+            return "Slack is not enabled"
+        shown = [f for f in result.findings if not f.waived]
+        routed = self._route(shown, _account(result))
+        routed.setdefault(self.default.destination.name, [])
+        for name, findings in routed.items():
+            self._queue(name, messages.report(result, findings,
+                                              include_values=self.settings.include_values,
+                                              report_url=self.settings.report_url))
+        left = self.flush()
+        if not left:
+            return None
+        return f"{left} message{'s' if left > 1 else ''} not delivered ({self.last_problem})"
+
+    # --- inside ------------------------------------------------------------------
+
+    def _route(self, findings: list[Finding], account: str | None) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {}
+        for f in findings:
+            if f.waived:
+                continue
+            where = getattr(f, "account", None) or account
+            route = next((r for r in self.routes if r.matches(f, where)), None)
+            if route is None and self.default.matches(f, where):
+                route = self.default
+            if route is not None:
+                out.setdefault(route.destination.name, []).append(f)
+        return out
+
+    def _queue(self, destination: str, payload: dict[str, Any]) -> None:
+        try:
+            self.outbox.add(destination, payload)
+        except Exception as exc:  # a locked or full database must not stop a scan
+            log.error("slack: cannot queue a message for %s: %s", destination,
+                      self.redact(str(exc)))
+
+    def _drain(self, dest: Destination, deadline: float) -> None:
+        while batch := self.outbox.pending(dest.name):  # again: others may queue meanwhile
+            if not self._send(dest, batch, deadline):
+                return
+
+    def _send(self, dest: Destination, batch: list[Pending], deadline: float) -> bool:
+        """Send in order; False at the first message that must wait (Slack is down)."""
+        for message in batch:
+            outcome = self.sender.send(dest, message.payload, deadline)
+            if outcome.status == "sent":
+                self.outbox.mark_sent(message.id)
+                continue
+            self.outbox.mark_failed(message.id, outcome.detail,
+                                    rejected=outcome.status == "rejected")
+            self.last_problem = f"{dest.name}: {outcome.detail}"
+            if outcome.status == "rejected":
+                log.error("slack: %s refused message %d: %s", dest.name, message.id,
+                          outcome.detail)
+                continue
+            if outcome.retry_after:
+                self._not_before[dest.name] = time.monotonic() + outcome.retry_after
+            log.warning("slack: %s unavailable (%s); %d message(s) kept for later",
+                        dest.name, outcome.detail, len(self.outbox.pending(dest.name)))
+            return False  # keep the order: nothing newer goes before this one
+        return True
+
+
+def _routes(settings: SlackSettings, environ: Mapping[str, str]
+            ) -> tuple[_Route, list[_Route], list[str]]:
+    """The default route, the configured ones, and the secrets they hold (to redact)."""
+    if settings.mode == "bot" and not settings.channel:
+        raise InputError("slack", "bot mode needs slack.channel (the default channel)")
+    secrets = Secrets(environ, settings.secrets_file)
+    values: list[str] = []
+    client: Any = None
+
+    def destination(channel: str | None, env_name: str | None) -> Destination:
+        nonlocal client
+        if settings.mode == "bot":
+            if client is None:
+                values.append(secrets.get(settings.token_env))
+                client = bot_client(values[-1], settings.api_base_url)
+            assert channel is not None  # the config checks that routes name one
+            return Channel(channel, client)
+        assert env_name is not None
+        values.append(secrets.get(env_name))
+        return Webhook(env_name, values[-1])
+
+    default = _Route(destination(settings.channel, settings.webhook_url_env), frozenset(),
+                     settings.min_severity)
+    routes = [_Route(destination(r.channel, r.webhook_url_env), frozenset(r.accounts),
+                     r.min_severity) for r in settings.routes]
+    return default, routes, values
+
+
+def _account(result: CheckResult) -> str | None:
+    """The scanned account: the result's own (daemon scans) or the one its drift names."""
+    account = getattr(result, "account", None)
+    if account:
+        return str(account)
+    found = {d.account for d in result.drifts if d.account}
+    return found.pop() if len(found) == 1 else None
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Many accounts and regions: units of work, their discovery, sharding and scanning."""

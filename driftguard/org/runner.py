@@ -1,0 +1,140 @@
+"""Scan many units in one process: a bounded number at once, each account's units sharing
+one session (assumed-role credentials, cached and refreshed) and one API rate budget."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+
+from driftguard import pipeline
+from driftguard.collect.clients import ClientFactory, RateBudget, assumed_role_session
+from driftguard.config import AccountSettings, Config
+from driftguard.errors import DriftguardError
+from driftguard.model import CheckResult, NotChecked
+from driftguard.org.shard import Shard
+from driftguard.org.units import Unit, expand_units
+from driftguard.report.merge import merge
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: Unit
+    result: CheckResult
+    seconds: float
+    failed: bool  # something in the unit could not be read (see result.not_checked)
+
+
+class AccountClients:
+    """Client factories per unit over one session and one rate budget per account. Kept
+    from scan to scan (a daemon's job): clients are costly to make, and the assumed-role
+    credentials refresh themselves."""
+
+    def __init__(self, config: Config, base: boto3.Session | None = None) -> None:
+        self._aws = config.aws
+        self._base = base or boto3.Session()
+        self._shared: dict[tuple[str | None, str | None], tuple[boto3.Session, RateBudget]] = {}
+        self._factories: dict[tuple[str | None, str | None, str], ClientFactory] = {}
+        self._lock = threading.Lock()
+
+    def factory(self, role_arn: str | None, external_id: str | None, region: str
+                ) -> ClientFactory:
+        aws = self._aws
+        with self._lock:
+            if (role_arn, external_id, region) in self._factories:
+                return self._factories[(role_arn, external_id, region)]
+            if (role_arn, external_id) not in self._shared:
+                session = (assumed_role_session(self._base, role_arn, external_id, region,
+                                                aws.endpoint_url) if role_arn else self._base)
+                self._shared[(role_arn, external_id)] = (session, RateBudget(aws.rates))
+            session, budget = self._shared[(role_arn, external_id)]
+            made = ClientFactory(retry_mode=aws.retry_mode, max_attempts=aws.max_attempts,
+                                 endpoint_url=aws.endpoint_url, default_region=region,
+                                 timeout=aws.timeout, session=session, budget=budget)
+            self._factories[(role_arn, external_id, region)] = made
+            return made
+
+    def for_account(self, account: AccountSettings) -> ClientFactory:
+        region = self._aws.regions[0] if self._aws.regions else "us-east-1"
+        return self.factory(account.role_arn, account.external_id, region)
+
+
+def unit_config(config: Config, unit: Unit) -> Config:
+    """The config one unit is scanned with: its region, its role, its declared sources."""
+    effective = config.model_copy(deep=True)
+    effective.aws.regions = [unit.region]
+    effective.aws.role_arn, effective.aws.external_id = unit.role_arn, unit.external_id
+    effective.scan.states, effective.scan.plans = list(unit.states), list(unit.plans)
+    effective.scan.stacks = list(unit.stacks)
+    return effective
+
+
+Scan = Callable[..., CheckResult]
+
+
+def scan_units(config: Config, units: Sequence[Unit], clients: AccountClients | None = None,
+               extra_policy_dirs: Sequence[Path] = (), scan: Scan = pipeline.scan,
+               ) -> list[UnitResult]:
+    """Every unit, at most aws.max_units at once; a unit that fails is reported as not
+    checked for that unit only."""
+    clients = clients or AccountClients(config)
+
+    def one(unit: Unit) -> UnitResult:
+        started = time.monotonic()
+        if unit.error is not None:
+            return UnitResult(unit, unreachable(config, unit, "DescribeRegions", unit.error),
+                              time.monotonic() - started, True)
+        factory = clients.factory(unit.role_arn, unit.external_id, unit.region)
+        factory.stats.reset()
+        try:
+            result = scan(unit_config(config, unit), extra_policy_dirs, clients=factory,
+                          with_global=unit.home)
+        except DriftguardError as exc:
+            return UnitResult(unit, unreachable(config, unit, "load", str(exc)),
+                              time.monotonic() - started, True)
+        for gap in result.not_checked:  # a gap before the account was known names none
+            gap.account = gap.account or unit.account
+            gap.region = gap.region or (None if gap.type != "*" else unit.region)
+        result.account = result.account or unit.account
+        return UnitResult(unit, result, time.monotonic() - started, result.incomplete)
+
+    with ThreadPoolExecutor(config.aws.max_units, thread_name_prefix="unit") as pool:
+        return list(pool.map(one, units))
+
+
+def unreachable(config: Config, unit: Unit, operation: str, reason: str) -> CheckResult:
+    """The result of a unit that could not be scanned: everything in it not checked."""
+    return CheckResult(kind="scan", sources=[], resources=0, rules=[], findings=[],
+                       fail_on=config.fail_on, account=unit.account, regions=[unit.region],
+                       not_checked=[NotChecked(type="*", account=unit.account,
+                                               region=unit.region, operation=operation,
+                                               reason=reason)])
+
+
+def scan_organization(config: Config, clients: AccountClients, shard: Shard | None = None,
+                      extra_policy_dirs: Sequence[Path] = (), scan: Scan = pipeline.scan,
+                      ) -> tuple[CheckResult, list[UnitResult]]:
+    """The configured accounts' units (this shard's share of them), scanned and merged."""
+    units = expand_units(config, clients.for_account)
+    if shard is not None:
+        units = shard.select(units, key=lambda u: u.key)
+    if not config.scan.types:
+        bare = sorted({u.account for u in units if not (u.states or u.plans or u.stacks)})
+        if bare:
+            raise DriftguardError(f"accounts {', '.join(bare)}: nothing to compare: give "
+                                  "their states, plans or stacks, or scan.types")
+    results = scan_units(config, units, clients, extra_policy_dirs, scan)
+    return merge_unit_results(config, results), results
+
+
+def merge_unit_results(config: Config, results: Sequence[UnitResult]) -> CheckResult:
+    """All units as one scan result (none: an empty, complete one)."""
+    if not results:
+        return CheckResult(kind="scan", sources=[], resources=0, rules=[], findings=[],
+                           fail_on=config.fail_on)
+    return merge([(r.unit.key, r.result) for r in results], fail_on=config.fail_on)

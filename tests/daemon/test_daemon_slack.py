@@ -1,0 +1,78 @@
+"""The daemon tells Slack (a local receiver) what is new and resolved, when a job starts
+failing and recovers, and sends a digest; never the same finding twice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from daemon_helpers import create_bucket, daemon_config
+from notify.slack_receiver import SlackReceiver
+
+from driftguard.config import SlackSettings
+from driftguard.daemon.service import Daemon
+
+
+@pytest.fixture
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackReceiver]:
+    rec = SlackReceiver().up()
+    monkeypatch.setenv("DRIFTGUARD_SLACK_WEBHOOK_URL", rec.webhook_url)
+    yield rec
+    rec.down()
+
+
+def slack_daemon(tmp_path: Path, **jobs: object) -> Daemon:
+    config = daemon_config(tmp_path, **jobs)
+    config.slack = SlackSettings.model_validate({"enabled": True, "max_wait": 3, "timeout": 2})
+    return Daemon(config)
+
+
+def text(body: dict[str, object]) -> str:
+    return json.dumps(body)
+
+
+def test_new_and_resolved_findings_reach_slack_once(aws: str, tmp_path: Path,
+                                                    receiver: SlackReceiver) -> None:
+    create_bucket("ml-datasets")
+    daemon = slack_daemon(tmp_path)
+    daemon.run_job("default")
+    [first] = receiver.bodies()
+    assert "ml-datasets" in text(first)
+
+    daemon.run_job("default")  # nothing changed: nothing posted
+    assert len(receiver.bodies()) == 1
+
+    create_bucket("stray-exports")
+    daemon.run_job("default")
+    second = receiver.bodies()[-1]
+    assert "stray-exports" in text(second) and "ml-datasets" not in text(second)
+
+    boto3.client("s3").delete_bucket(Bucket="stray-exports")
+    daemon.run_job("default")
+    assert "stray-exports" in text(receiver.bodies()[-1])  # resolved
+    assert len(receiver.bodies()) == 3
+
+    daemon.send_digest()
+    assert "ml-datasets" in text(receiver.bodies()[-1])
+
+
+def test_a_failing_job_is_announced_once_and_its_recovery_too(
+        aws: str, tmp_path: Path, receiver: SlackReceiver) -> None:
+    state = tmp_path / "later.tfstate"
+    daemon = slack_daemon(tmp_path, jobs=[
+        {"name": "prod", "interval": "1h", "scan": {"states": [str(state)]}}])
+    daemon.run_job("prod")
+    daemon.run_job("prod")
+    [failing] = receiver.bodies()
+    assert "prod" in text(failing) and "later.tfstate" in text(failing)
+
+    state.write_text(json.dumps({"version": 4, "terraform_version": "1.9.5", "serial": 1,
+                                 "lineage": "x", "outputs": {}, "resources": []}))
+    daemon.run_job("prod")
+    daemon.run_job("prod")
+    titles = [b["text"] for b in receiver.bodies()]
+    assert titles[0] == failing["text"] and titles[-1] == "driftguard · job prod recovered"
+    assert sum("failing" in t or "recovered" in t for t in titles) == 2

@@ -1,0 +1,88 @@
+"""Same answers: the embedded and the opa engines give identical findings.
+
+Both engines run over the whole Rego test suite (policies/**/*_test.rego) and over the
+example plans and the corpus plans. The opa engine talks to a real OPA when
+DRIFTGUARD_OPA_URL is set (e.g. `docker run -p 8181:8181 openpolicyagent/opa run --server`),
+else to tests/policy/opa_double.py, a test double of OPA's REST API backed by regorus.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from opa_double import OpaDouble
+
+from driftguard import pipeline
+from driftguard.config import Config
+from driftguard.policy.evaluate import builtin_dir
+from driftguard.policy.opa import OpaEngine
+from driftguard.policy.testing import run_policy_tests
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted([*REPO.glob("configs/examples/*.json"), *REPO.glob("configs/examples/*.tfstate")])
+# Not the defaults, so that a data document the opa engine failed to push would show.
+SETTINGS = {"allowed_instance_types": ["t3.*", "g5.*", "p4d.*"], "admin_ports": [22, 3389, 5432],
+            "required_tags": ["owner"]}
+
+
+@pytest.fixture(scope="module")
+def opa_url() -> Iterator[str]:
+    real = os.environ.get("DRIFTGUARD_OPA_URL")
+    if real:
+        yield real
+        return
+    with OpaDouble() as double:
+        yield double.url
+
+
+def _config(engine: str, url: str, mode: str = "push") -> Config:
+    return Config.model_validate({"engine": engine, "policy": SETTINGS,
+                                  "opa": {"url": url, "mode": mode, "ready_timeout": 5}})
+
+
+def _findings(path: Path, config: Config) -> list[dict[str, object]]:
+    return [f.model_dump() for f in pipeline.check([path], config).findings]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_same_findings_on_the_examples(opa_url: str, example: Path) -> None:
+    embedded = _findings(example, _config("embedded", opa_url))
+    assert _findings(example, _config("opa", opa_url)) == embedded
+    if example.name == "ml-plan.json":
+        assert len(embedded) >= 7  # the example was built to show violations
+
+
+def test_same_findings_on_the_corpus_plans(opa_url: str, corpus_plan: str | None,
+                                           corpus_dir: Path) -> None:
+    plan = corpus_dir / "plan" / str(corpus_plan)
+    embedded = _findings(plan, _config("embedded", opa_url))
+    assert _findings(plan, _config("opa", opa_url)) == embedded
+
+
+def test_same_findings_in_bundle_mode(opa_url: str) -> None:
+    """Mode bundle queries what the server holds: here what a push left there."""
+    example = REPO / "configs/examples/ml-plan.json"
+    embedded = _findings(example, _config("embedded", opa_url))
+    assert _findings(example, _config("opa", opa_url, "push")) == embedded
+    assert _findings(example, _config("opa", opa_url, "bundle")) == embedded
+    assert embedded
+
+
+def test_same_outcomes_on_the_rego_test_suite(opa_url: str) -> None:
+    """Every test_* rule of policies/**/*_test.rego, evaluated by both engines."""
+    policies = builtin_dir()
+    data = {"driftguard": {"config": SETTINGS}}
+    embedded = run_policy_tests([policies], data)
+    assert len(embedded) > 50 and all(o.passed for o in embedded), \
+        [o for o in embedded if not o.passed]
+
+    files = [(p, p.read_text(encoding="utf-8")) for p in sorted(policies.rglob("*.rego"))]
+    with OpaEngine(_config("opa", opa_url).opa, files, data) as engine:
+        through_opa = {
+            (o.file, o.package, o.name):
+                engine.query(f"{o.package.replace('.', '/')}/{o.name}").get("result") is True
+            for o in embedded}
+    assert through_opa == {(o.file, o.package, o.name): o.passed for o in embedded}
