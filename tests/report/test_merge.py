@@ -7,6 +7,7 @@ scanned on its own (two shards), and the merge equals one scan of both halves.
 from __future__ import annotations
 
 import json
+import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,6 @@ from typing import Any
 import boto3
 import jsonschema
 import pytest
-from conftest import _moto_call as moto_call
 from scan.moto_estate import AMI, REGION, Estate, State
 
 from driftguard import __version__
@@ -43,7 +43,8 @@ def shards(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 def _scan_shards(endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                  ) -> dict[str, Path]:
-    moto_call(endpoint, "/moto-api/reset", b"{}")
+    reset = urllib.request.Request(f"{endpoint}/moto-api/reset", data=b"{}", method="POST")
+    urllib.request.urlopen(reset, timeout=10).close()
     for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                        "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
                        "AWS_ENDPOINT_URL": endpoint,
