@@ -87,7 +87,7 @@ def _without_repeats(inputs: list[Named], warn: Callable[[str], None]) -> list[N
 def _content_key(r: CheckResult) -> str:
     """What a run found, without how long it took or how many calls it made."""
     return json.dumps([
-        r.kind, r.account, r.regions, r.resources,
+        r.kind, r.account, r.regions, r.units, r.resources,
         [s.model_dump() for s in r.sources], [c.model_dump() for c in r.coverage],
         sorted(f.fingerprint for f in r.findings), sorted(d.fingerprint for d in r.drifts),
         [g.model_dump() for g in r.not_checked]])
