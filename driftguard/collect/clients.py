@@ -55,6 +55,9 @@ def assumed_role_session(base: boto3.Session, role_arn: str, external_id: str | 
     core = botocore.session.Session()
     core._credentials = DeferredRefreshableCredentials(  # noqa: SLF001 - botocore's own way
         method="assume-role", refresh_using=fetcher.fetch_credentials)
+    # One loader for all accounts: it caches the parsed service models (EC2's alone takes
+    # a quarter second to load), which a session per account would otherwise reload.
+    core.register_component("data_loader", base._session.get_component("data_loader"))
     return boto3.Session(botocore_session=core)
 
 THROTTLING_CODES = {

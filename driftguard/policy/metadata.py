@@ -6,6 +6,7 @@ A package without a block is still a rule, named after its package, severity med
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,11 @@ _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _REFERENCE_KEYS = ("checkov", "trivy", "tfsec", "cis")
 
 
+@functools.lru_cache(maxsize=1024)
 def read_rule(path: Path, text: str) -> Rule | None:
-    """The rule a policy file defines, or None for a file outside driftguard.rules."""
+    """The rule a policy file defines, or None for a file outside driftguard.rules.
+    Cached by path and content: a daemon reloads its policies on every scan, and parsing
+    their METADATA (YAML) costs more than the scan of a small account."""
     match = _PACKAGE.search(text)
     if not match or not match[1].startswith("driftguard.rules."):
         return None
