@@ -3,17 +3,36 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import pytest
 
+from driftguard.cli import main
 from driftguard.declared.state_writer import TerraformState
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 AMI = "ami-03cf127a"  # one of the AMIs moto ships
 TAGS = {"team": "ml-platform", "env": "prod"}
+
+
+def scan_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    """`driftguard scan ARGS` in this region, as JSON: (exit code, report)."""
+    capsys.readouterr()
+    code = main(["scan", *args, "--region", REGION, "--format", "json", "--no-progress"])
+    out, err = capsys.readouterr()
+    assert err == "", err
+    return code, json.loads(out)
+
+
+def drift_of(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """(kind, type, id, address, changes) of each drift entry, in the report's order."""
+    return [(d["kind"], d["type"], d["id"], d["address"],
+             [(c["attribute"], c["declared"], c["live"]) for c in d["changes"]])
+            for d in report["drift"]]
 
 
 def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from moto_estate import AMI, REGION
+from moto_estate import AMI, REGION, drift_of, scan_json
 from test_scan_not_checked import enforce_iam
 
 from driftguard.cli import main
@@ -38,18 +38,7 @@ def stack(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str
 
 
 def scan(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict[str, Any]]:
-    capsys.readouterr()
-    code = main(["scan", "--stack", "ml-*", "--region", REGION, "--format", "json",
-                 "--no-progress", *extra])
-    out, err = capsys.readouterr()
-    assert err == "", err
-    return code, json.loads(out)
-
-
-def drift_of(report: dict[str, Any]) -> list[tuple[Any, ...]]:
-    return [(d["kind"], d["type"], d["id"], d["address"],
-             [(c["attribute"], c["declared"], c["live"]) for c in d["changes"]])
-            for d in report["drift"]]
+    return scan_json(capsys, "--stack", "ml-*", *extra)
 
 
 def test_a_fresh_stack_is_in_sync_and_managed(stack: dict[str, str],

@@ -6,15 +6,12 @@ Drift classes, ignore rules, strict mode and exit codes, through the CLI's JSON 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto_estate import ACCOUNT, AMI, REGION, TAGS, Estate
-
-from driftguard.cli import main
+from moto_estate import ACCOUNT, AMI, REGION, TAGS, Estate, drift_of, scan_json
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 
@@ -30,19 +27,7 @@ def estate(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Estate:
 
 def scan(capsys: pytest.CaptureFixture[str], state: Path, *extra: str
          ) -> tuple[int, dict[str, Any]]:
-    capsys.readouterr()
-    code = main(["scan", "--state", str(state), "--region", REGION, "--format", "json",
-                 "--no-progress", *extra])
-    out, err = capsys.readouterr()
-    assert err == "", err
-    return code, json.loads(out)
-
-
-def drift_of(report: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """(kind, type, id, address, changes) of each drift entry, in the report's order."""
-    return [(d["kind"], d["type"], d["id"], d["address"],
-             [(c["attribute"], c["declared"], c["live"]) for c in d["changes"]])
-            for d in report["drift"]]
+    return scan_json(capsys, "--state", str(state), *extra)
 
 
 def drift_findings(report: dict[str, Any]) -> list[dict[str, Any]]:
