@@ -32,7 +32,7 @@ import boto3
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scan import start_moto  # noqa: E402
+from bench_scan import in_child, start_moto  # noqa: E402
 
 REGIONS = ["eu-west-1", "us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2"]
 AMI = "ami-12c6146b"
@@ -65,6 +65,11 @@ def seed_account(url: str, account: str, regions: list[str]) -> None:
         for i in range(2):
             ec2.create_volume(AvailabilityZone=f"{region}a", Size=50, Encrypted=i == 0)
         ec2.run_instances(ImageId=AMI, InstanceType="t3.large", MinCount=2, MaxCount=2)
+
+
+def seed_all(url: str, accounts: list[str], regions: list[str]) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda a: seed_account(url, a, regions), accounts))
 
 
 def run(processes: int, config: Path, env: dict[str, str], work: Path) -> dict[str, float]:
@@ -115,8 +120,7 @@ def main() -> int:
     try:
         regions, accounts = REGIONS[:args.regions], account_ids(args.accounts)
         started = time.perf_counter()
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda a: seed_account(url, a, regions), accounts))
+        in_child(seed_all, url, accounts, regions)
         print(f"seeded {len(accounts)} accounts x {len(regions)} regions in "
               f"{time.perf_counter() - started:.0f}s; work dir {work}")
         config = work / "driftguard.yaml"
