@@ -17,10 +17,11 @@ from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshabl
 
 from driftguard.collect.ratelimit import TokenBucket
 
-# Sustained request rates per account that stay below AWS's documented or observed
-# throttling limits (EC2's Describe* bucket refills at 20/s, S3 allows 5,500 GET/s per
-# prefix, RDS/ECR/KMS read APIs tolerate a few tens per second).
-DEFAULT_RATES = {"s3": 100.0, "ec2": 50.0, "rds": 20.0, "ecr": 20.0, "kms": 50.0}
+# Sustained request rates per account and region that stay below AWS's documented
+# throttling limits: EC2's token bucket for Describe* calls refills at 20/s per account
+# and region; S3 serves thousands of GETs per second per prefix; RDS, ECR and KMS read
+# APIs allow tens to hundreds per second.
+DEFAULT_RATES = {"s3": 100.0, "ec2": 20.0, "rds": 20.0, "ecr": 20.0, "kms": 50.0}
 
 
 def environment_region() -> str:
@@ -28,17 +29,21 @@ def environment_region() -> str:
 
 
 class RateBudget:
-    """Token buckets per service; share one between the factories of an account so that
-    its units together stay under the account's limits."""
+    """A token bucket per (service, region), as AWS counts its limits; share one between
+    the client factories of an account so that its units together stay under them."""
 
     def __init__(self, rates: dict[str, float] | None = None) -> None:
-        self._buckets = {svc: TokenBucket(rate) for svc, rate in
-                         {**DEFAULT_RATES, **(rates or {})}.items()}
+        self._rates = {**DEFAULT_RATES, **(rates or {})}
+        self._buckets: dict[tuple[str, str | None], TokenBucket] = {}
+        self._lock = threading.Lock()
 
-    def acquire(self, service: str) -> None:
-        bucket = self._buckets.get(service)
-        if bucket is not None:
-            bucket.acquire()
+    def acquire(self, service: str, region: str | None = None) -> None:
+        rate = self._rates.get(service)
+        if rate is None:
+            return
+        with self._lock:
+            bucket = self._buckets.setdefault((service, region), TokenBucket(rate))
+        bucket.acquire()
 
 
 def assumed_role_session(base: boto3.Session, role_arn: str, external_id: str | None,

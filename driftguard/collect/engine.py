@@ -110,7 +110,7 @@ class Collector:
 
     def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any]
                 ) -> Any:
-        self.clients.budget.acquire(spec.collect.service)
+        self.clients.budget.acquire(spec.collect.service, client.meta.region_name)
         key = item.get(detail.source_field or spec.collect.id_field or "")
         try:
             response = getattr(client, detail.operation)(**{detail.param: key}, **dict(detail.args))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,15 +37,20 @@ class UnitResult:
 
 
 class AccountClients:
-    """Client factories per unit over one session and one rate budget per account. Kept
-    from scan to scan (a daemon's job): clients are costly to make, and the assumed-role
-    credentials refresh themselves."""
+    """Client factories per unit over one session and one rate budget per account.
+
+    Sessions and budgets live as long as this object (credentials refresh themselves).
+    Factories are kept for the most recent units only: a unit's clients cost about 2 MB,
+    which thousands of units would turn into gigabytes, while making them again costs
+    ~0.07 s of CPU per unit and scan."""
 
     def __init__(self, config: Config, base: boto3.Session | None = None) -> None:
         self._aws = config.aws
         self._base = base or boto3.Session()
         self._shared: dict[tuple[str | None, str | None], tuple[boto3.Session, RateBudget]] = {}
-        self._factories: dict[tuple[str | None, str | None, str], ClientFactory] = {}
+        self._factories: OrderedDict[tuple[str | None, str | None, str], ClientFactory] = (
+            OrderedDict())
+        self._keep = max(16, 4 * config.aws.max_units)
         self._lock = threading.Lock()
 
     def factory(self, role_arn: str | None, external_id: str | None, region: str | None
@@ -53,8 +59,10 @@ class AccountClients:
         region = region or environment_region()
         aws = self._aws
         with self._lock:
-            if (role_arn, external_id, region) in self._factories:
-                return self._factories[(role_arn, external_id, region)]
+            key = (role_arn, external_id, region)
+            if key in self._factories:
+                self._factories.move_to_end(key)
+                return self._factories[key]
             if (role_arn, external_id) not in self._shared:
                 session = (assumed_role_session(self._base, role_arn, external_id, region,
                                                 aws.endpoint_url) if role_arn else self._base)
@@ -63,7 +71,9 @@ class AccountClients:
             made = ClientFactory(retry_mode=aws.retry_mode, max_attempts=aws.max_attempts,
                                  endpoint_url=aws.endpoint_url, default_region=region,
                                  timeout=aws.timeout, session=session, budget=budget)
-            self._factories[(role_arn, external_id, region)] = made
+            self._factories[key] = made
+            if len(self._factories) > self._keep:
+                self._factories.popitem(last=False)
             return made
 
     def for_account(self, account: AccountSettings) -> ClientFactory:
