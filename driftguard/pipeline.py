@@ -133,7 +133,7 @@ def scan(
     with timer("drift"):
         in_scope = [r for r in declared if _in_scope(r, account, regions, with_global)]
         drifts, coverage = diff(in_scope, inventory.resources, inventory.not_checked, ignore,
-                                _is_aws_default, settings.strict)
+                                _is_aws_default, settings.strict, stacks.owns_unread)
         if settings.cfn_native_drift and stacks.stacks:
             from driftguard.collect.stack_drift import native_drift
 

@@ -41,12 +41,27 @@ class Stack:
     logical_types: dict[str, str] = field(default_factory=dict)  # logical id -> CFN type
 
 
+STACK_NAME_TAG = "aws:cloudformation:stack-name"  # CloudFormation tags what it creates
+
+
 @dataclass
 class StackSources:
     resources: list[Resource] = field(default_factory=list)
     summaries: list[SourceSummary] = field(default_factory=list)
     not_checked: list[NotChecked] = field(default_factory=list)
     stacks: list[Stack] = field(default_factory=list)
+    unread: set[str] = field(default_factory=set)  # stacks whose template could not be read
+    unlisted: set[str] = field(default_factory=set)  # regions whose stacks could not be listed
+    patterns: list[str] = field(default_factory=list)
+
+    def owns_unread(self, live: Resource) -> bool:
+        """A live resource of a stack that could not be read is neither managed nor
+        unmanaged: its stack's gap is reported instead."""
+        name = (live.attributes.get("tags") or {}).get(STACK_NAME_TAG)
+        if not isinstance(name, str):
+            return False
+        listing_failed = live.region in self.unlisted or (live.region is None and self.unlisted)
+        return name in self.unread or (listing_failed and matches(name, self.patterns))
 
 
 def origin_of(region: str, name: str) -> str:
@@ -59,7 +74,7 @@ def matches(name: str, patterns: Iterable[str]) -> bool:
 
 def load_stacks(clients: ClientFactory, patterns: list[str], regions: list[str]
                 ) -> StackSources:
-    out = StackSources()
+    out = StackSources(patterns=patterns)
     for region in regions:
         client = clients.client("cloudformation", region)
         try:
@@ -68,6 +83,7 @@ def load_stacks(clients: ClientFactory, patterns: list[str], regions: list[str]
         except (ClientError, BotoCoreError) as exc:
             out.not_checked.append(NotChecked(type=STACK_TYPE, region=region,
                                               operation="DescribeStacks", reason=_reason(exc)))
+            out.unlisted.add(region)
             continue
         for summary in found:
             if summary.get("StackStatus") in NOTHING_DEPLOYED:
@@ -93,6 +109,7 @@ def _load_one(client: Any, region: str, summary: dict[str, Any], out: StackSourc
         out.not_checked.append(NotChecked(type=STACK_TYPE, account=account, region=region,
                                           operation=operation,
                                           reason=f"stack {name}: {_reason(exc)}"))
+        out.unread.add(name)
         return
     physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in listed
                 if r.get("PhysicalResourceId") and r.get("ResourceStatus") not in GONE}
@@ -109,6 +126,7 @@ def _load_one(client: Any, region: str, summary: dict[str, Any], out: StackSourc
                                           operation="GetTemplate",
                                           reason=f"stack {name}: template not understood: "
                                                  f"{exc.problem}"))
+        out.unread.add(name)
         return
     out.resources.extend(resources)
     out.summaries.append(SourceSummary(path=origin, kind="cloudformation stack",

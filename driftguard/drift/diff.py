@@ -30,8 +30,11 @@ def diff(
     ignore: Ignore,
     is_aws_default: Callable[[Resource], bool],
     strict: bool = False,
+    unjudged: Callable[[Resource], bool] = lambda _: False,
 ) -> tuple[list[Drift], list[Coverage]]:
-    """(drifts, coverage per type). Only catalog types take part."""
+    """(drifts, coverage per type). Only catalog types take part. A live resource that
+    `unjudged` names (its declaring stack could not be read) is neither managed nor
+    unmanaged."""
     declared = [r for r in declared if spec_for(r.type) and r.id]
     live = [r for r in live if spec_for(r.type) and r.id]
     index: dict[tuple[str, str], list[Resource]] = defaultdict(list)
@@ -47,6 +50,8 @@ def diff(
             continue
         twins = [d for d in index.get((res.type, res.id), []) if _same_place(d, res)]  # type: ignore[arg-type]
         if not twins:
+            if unjudged(res):
+                continue
             if strict or not is_aws_default(res):
                 unmanaged[res.type] += 1
                 drifts.append(_drift("unmanaged", res, address=res.address))

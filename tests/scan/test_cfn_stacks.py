@@ -127,3 +127,29 @@ def test_unreadable_stacks_are_not_checked(stack: dict[str, str], aws: str,
     assert [(n["type"], n["operation"], n["reason"].split(":")[0])
             for n in report["not_checked"]] == [
         ("aws_cloudformation_stack", "DescribeStacks", "access denied")]
+
+
+@pytest.mark.parametrize("allowed", [[], ["cloudformation:DescribeStacks"]],
+                         ids=["stacks-unlisted", "template-unread"])
+def test_resources_of_an_unreadable_stack_are_not_unmanaged(
+        stack: dict[str, str], aws: str, allowed: list[str],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The stack's groups carry CloudFormation's stack-name tag: while the stack cannot be
+    read they are neither managed nor unmanaged; a group outside any stack still is."""
+    stray = boto3.client("ec2").create_security_group(GroupName="stray", Description="x")
+    iam = boto3.client("iam")
+    iam.create_user(UserName="reader")
+    iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+            "ec2:Describe*", "sts:GetCallerIdentity", *allowed], "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="reader")["AccessKey"]
+    enforce_iam(aws)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    code, report = scan(capsys, "--type", "aws_security_group")
+    assert code == EXIT_INCOMPLETE
+    assert {n["type"] for n in report["not_checked"]} == {"aws_cloudformation_stack"}
+    unmanaged = {d["id"] for d in report["drift"] if d["kind"] == "unmanaged"}
+    assert stray["GroupId"] in unmanaged
+    assert stack["TrainerSg"] not in unmanaged
