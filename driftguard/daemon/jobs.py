@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -64,9 +63,3 @@ def _cron_period(trigger: CronTrigger) -> float:
     second = trigger.get_next_fire_time(first, first + dt.timedelta(seconds=1)) if first else None
     return (second - first).total_seconds() if first and second else 0.0
 
-
-def describe(job: ScanJob) -> dict[str, Any]:
-    """What /api/v1 and the logs say about a job (no credentials: role ARNs stay out)."""
-    return {"name": job.name, "interval_seconds": job.interval,
-            "regions": job.config.aws.regions, "states": len(job.config.scan.states),
-            "plans": len(job.config.scan.plans)}
