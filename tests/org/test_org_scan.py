@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import boto3
 import pytest
 import yaml
 from org_estate import REGIONS, account_ids, build, config, session
+from scan.moto_estate import allow, scan_as, scanner_key
 
 from driftguard.config import Config
 from driftguard.org.runner import AccountClients, scan_organization
@@ -106,9 +106,8 @@ def test_a_unit_that_fails_is_reported_for_that_unit_only(
     checked, account 1's is scanned as usual."""
     accounts = account_ids(2)
     build(accounts, REGIONS[:1])
-    scanner = deny_reads_in(accounts[1], aws)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", scanner["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", scanner["SecretAccessKey"])
+    deny_reads_in(accounts[1])
+    scan_as(scanner_key(["sts:AssumeRole"]), aws, monkeypatch)
     cfg = Config.model_validate(config(accounts, REGIONS[:1]))
     result, units = scan_organization(cfg, AccountClients(cfg))
     by_account = {u.unit.account: u for u in units}
@@ -119,24 +118,13 @@ def test_a_unit_that_fails_is_reported_for_that_unit_only(
     assert result.incomplete
 
 
-def deny_reads_in(denied: str, endpoint: str) -> dict[str, str]:
+def deny_reads_in(denied: str) -> None:
     """Roles `driftguard` in every account of the estate, able to read except in
-    `denied`; a scanner user that may assume them; then moto enforces IAM."""
-    read = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
-        "s3:List*", "s3:Get*", "ec2:Describe*", "sts:GetCallerIdentity"], "Resource": "*"}]})
+    `denied`."""
+    read = allow(["s3:List*", "s3:Get*", "ec2:Describe*", "sts:GetCallerIdentity"])
     for account in account_ids(2):
         iam = session(account).client("iam")
         iam.create_role(RoleName="driftguard", AssumeRolePolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": []}))
         if account != denied:
             iam.put_role_policy(RoleName="driftguard", PolicyName="read", PolicyDocument=read)
-    iam = boto3.client("iam")
-    iam.create_user(UserName="scanner")
-    iam.put_user_policy(UserName="scanner", PolicyName="assume", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
-    key = iam.create_access_key(UserName="scanner")["AccessKey"]
-    request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0",
-                                     headers={"Content-Type": "text/plain"}, method="POST")
-    urllib.request.urlopen(request, timeout=10).close()
-    return {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}

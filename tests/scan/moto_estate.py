@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,37 @@ def drift_of(report: dict[str, Any]) -> list[tuple[Any, ...]]:
     return [(d["kind"], d["type"], d["id"], d["address"],
              [(c["attribute"], c["declared"], c["live"]) for c in d["changes"]])
             for d in report["drift"]]
+
+
+def allow(actions: list[str]) -> str:
+    """An IAM policy document allowing `actions` on every resource."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": actions, "Resource": "*"}]})
+
+
+def scanner_key(actions: list[str], user: str = "driftguard-scanner") -> dict[str, str]:
+    """An IAM user allowed exactly `actions`, and its access key. Make it (and whatever
+    the test needs) before moto enforces IAM: see scan_as."""
+    iam = boto3.client("iam")
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="scan", PolicyDocument=allow(actions))
+    return dict(iam.create_access_key(UserName=user)["AccessKey"])
+
+
+def enforce_iam(endpoint: str) -> None:
+    """moto's server checks IAM from now on (the `aws` fixture turns it off again)."""
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0",
+                                     headers={"Content-Type": "text/plain"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read())["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"]
+
+
+def scan_as(key: dict[str, str], endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """IAM enforced, and every boto3 session from now on (driftguard's too) uses `key`."""
+    enforce_iam(endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # it cached the other keys
 
 
 def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:

@@ -9,8 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from moto_estate import AMI, REGION, drift_of, scan_json
-from test_scan_not_checked import enforce_iam
+from moto_estate import AMI, REGION, drift_of, scan_as, scan_json, scanner_key
 
 from driftguard.cli import main
 
@@ -112,16 +111,8 @@ def test_unreadable_stacks_are_not_checked(stack: dict[str, str], aws: str,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """With IAM enforced and no cloudformation:* permission, the scan is incomplete and
     names the call that failed."""
-    iam = boto3.client("iam")
-    iam.create_user(UserName="reader")
-    iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
-            "s3:*", "ec2:Describe*", "ecr:*", "sts:GetCallerIdentity"], "Resource": "*"}]}))
-    key = iam.create_access_key(UserName="reader")["AccessKey"]
-    enforce_iam(aws)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    reader = scanner_key(["s3:*", "ec2:Describe*", "ecr:*", "sts:GetCallerIdentity"])
+    scan_as(reader, aws, monkeypatch)
     code, report = scan(capsys, "--type", "aws_s3_bucket")
     assert code == EXIT_INCOMPLETE
     assert [(n["type"], n["operation"], n["reason"].split(":")[0])
@@ -137,16 +128,7 @@ def test_resources_of_an_unreadable_stack_are_not_unmanaged(
     """The stack's groups carry CloudFormation's stack-name tag: while the stack cannot be
     read they are neither managed nor unmanaged; a group outside any stack still is."""
     stray = boto3.client("ec2").create_security_group(GroupName="stray", Description="x")
-    iam = boto3.client("iam")
-    iam.create_user(UserName="reader")
-    iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
-            "ec2:Describe*", "sts:GetCallerIdentity", *allowed], "Resource": "*"}]}))
-    key = iam.create_access_key(UserName="reader")["AccessKey"]
-    enforce_iam(aws)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    scan_as(scanner_key(["ec2:Describe*", "sts:GetCallerIdentity", *allowed]), aws, monkeypatch)
     code, report = scan(capsys, "--type", "aws_security_group")
     assert code == EXIT_INCOMPLETE
     assert {n["type"] for n in report["not_checked"]} == {"aws_cloudformation_stack"}

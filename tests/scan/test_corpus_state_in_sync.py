@@ -109,30 +109,23 @@ def make_buckets(doc: dict[str, Any], region: str, ids: Ids) -> None:
 
 # --- one recreation per corpus state: (region, build) -----------------------------------
 
-def vpc_state(doc: dict[str, Any], region: str) -> Ids:
-    ids: Ids = {}
-    make_vpcs(doc, region, ids)
-    return ids
+Recreate = Callable[[dict[str, Any], str], Ids]  # (state document, region) -> ids
 
 
-def subnet_state(doc: dict[str, Any], region: str) -> Ids:
-    ids: Ids = {}
-    make_subnets(doc, region, ids)
-    return ids
+def built_by(*makers: Callable[[dict[str, Any], str, Ids], None]) -> Recreate:
+    """A recreation that runs these makers in turn, collecting their ids."""
+    def build(doc: dict[str, Any], region: str) -> Ids:
+        ids: Ids = {}
+        for make in makers:
+            make(doc, region, ids)
+        return ids
+    return build
 
 
-def pulumi_state(doc: dict[str, Any], region: str) -> Ids:
-    ids: Ids = {}
-    make_vpcs(doc, region, ids)
-    make_subnets(doc, region, ids)
-    make_buckets(doc, region, ids)
-    return ids
-
-
-def bucket_state(doc: dict[str, Any], region: str) -> Ids:
-    ids: Ids = {}
-    make_buckets(doc, region, ids)
-    return ids
+vpc_state = built_by(make_vpcs)
+subnet_state = built_by(make_subnets)
+pulumi_state = built_by(make_vpcs, make_subnets, make_buckets)
+bucket_state = built_by(make_buckets)
 
 
 def volume_state(doc: dict[str, Any], region: str) -> Ids:
@@ -242,7 +235,6 @@ def security_group_state(doc: dict[str, Any], region: str) -> Ids:
 
 
 PREFIX = "snyk__driftctl__pkg__iac__terraform__state__test__"
-Recreate = Callable[[dict[str, Any], str], Ids]
 # Per case, a region and the states recreated there, scanned together (one scan, to keep
 # the suite fast; each drift entry names its state). States that would see each other's
 # resources (a VPC one declares, another leaves undeclared) are separate cases.

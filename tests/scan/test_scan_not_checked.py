@@ -7,12 +7,11 @@ requests still allowed without authentication; the `aws` fixture sets it back to
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
-from moto_estate import ACCOUNT, AMI, REGION, State
+from moto_estate import ACCOUNT, AMI, REGION, State, scan_as, scanner_key
 
 from driftguard.cli import main
 
@@ -28,18 +27,6 @@ CASES = {
 }
 
 
-def policy(actions: list[str]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": actions, "Resource": "*"}]})
-
-
-def enforce_iam(endpoint: str) -> None:
-    request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0",
-                                     headers={"Content-Type": "text/plain"}, method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert json.loads(response.read())["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"]
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_access_denied_is_not_checked_never_missing(
         aws: str, case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -48,11 +35,7 @@ def test_access_denied_is_not_checked_never_missing(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DRIFTGUARD_CONFIG", raising=False)
     # While IAM is not enforced yet: a scanner user, and what the state declares.
-    iam = boto3.client("iam")
-    iam.create_user(UserName="driftguard-scanner")
-    iam.put_user_policy(UserName="driftguard-scanner", PolicyName="read-ec2",
-                        PolicyDocument=policy(actions))
-    key = iam.create_access_key(UserName="driftguard-scanner")["AccessKey"]
+    key = scanner_key(actions)
     boto3.client("s3").create_bucket(Bucket="acme-ml-data", CreateBucketConfiguration={
         "LocationConstraint": REGION})
     ec2 = boto3.client("ec2")
@@ -70,10 +53,7 @@ def test_access_denied_is_not_checked_never_missing(
         schema_version=1)
     path = state.write(tmp_path / "terraform.tfstate")
 
-    enforce_iam(aws)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # it cached the other keys
+    scan_as(key, aws, monkeypatch)
     # The scanner's keys work where its policy allows, and are denied elsewhere.
     assert boto3.client("sts").get_caller_identity()["Account"] == ACCOUNT
     with pytest.raises(boto3.client("s3").exceptions.ClientError, match="AccessDenied"):
