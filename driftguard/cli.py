@@ -224,12 +224,13 @@ def _shard(args: argparse.Namespace) -> Shard | None:
 
 def _scan_accounts(args: argparse.Namespace, config: Config) -> CheckResult:
     """Every (account, region) unit of `accounts` / `organization`, or this shard's."""
-    from driftguard.org.runner import AccountClients, scan_organization
+    from driftguard.collect.clients import AccountClients
+    from driftguard.org.runner import scan_organization
 
     if config.scan.states or config.scan.plans or config.scan.stacks:
         raise DriftguardError("with accounts, declare sources per account (accounts[].states, "
                               ".plans, .stacks, or organization.*), not in the scan section")
-    result, _ = scan_organization(config, AccountClients(config), _shard(args), args.policy)
+    result, _ = scan_organization(config, AccountClients(config.aws), _shard(args), args.policy)
     return result
 
 

@@ -100,18 +100,14 @@ def scan(
     """
     from driftguard.catalog import spec_for
     from driftguard.collect.account import caller_account
-    from driftguard.collect.clients import ClientFactory, RateBudget
+    from driftguard.collect.clients import AccountClients
     from driftguard.collect.engine import Collector
     from driftguard.drift.diff import diff
     from driftguard.drift.findings import drift_findings, drift_rules
     from driftguard.drift.ignore import Ignore, load_rules
 
     aws, settings = config.aws, config.scan
-    clients = clients or ClientFactory(
-        retry_mode=aws.retry_mode, max_attempts=aws.max_attempts, endpoint_url=aws.endpoint_url,
-        role_arn=aws.role_arn, external_id=aws.external_id,
-        default_region=aws.regions[0] if aws.regions else None, timeout=aws.timeout,
-        budget=RateBudget(aws.rates))
+    clients = clients or AccountClients(aws).configured()
     regions = aws.regions or [clients.default_region]
     timer = _Timer()
     with timer("load"):

@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from prometheus_client import CollectorRegistry, ProcessCollector
 
 from driftguard import pipeline
+from driftguard.collect.clients import AccountClients
 from driftguard.config import Config
 from driftguard.daemon.jobs import ScanJob, build_jobs
 from driftguard.daemon.metrics import ScanMetrics
@@ -32,7 +33,7 @@ from driftguard.drift.findings import drift_rules
 from driftguard.history import HistoryStore
 from driftguard.model import CheckResult
 from driftguard.notify.notifier import Notifier
-from driftguard.org.runner import AccountClients, scan_organization
+from driftguard.org.runner import scan_organization
 from driftguard.org.shard import Shard
 from driftguard.policy import evaluate as policy
 
@@ -66,7 +67,7 @@ class Daemon:
         self.state = {name: JobState() for name in self.jobs}
         # Clients live as long as their job: making them anew for every scan costs time
         # and memory, and assumed-role credentials refresh themselves.
-        self._clients = {job.name: AccountClients(job.config) for job in self.jobs.values()}
+        self._clients = {job.name: AccountClients(job.config.aws) for job in self.jobs.values()}
         self._scan = scan or pipeline.scan
         # Slack (disabled: every call is a no-op); its outbox lives in the history file.
         self.notifier = Notifier(config.slack, config.serve.history)
@@ -116,9 +117,7 @@ class Daemon:
     def _scan_job(self, job: ScanJob) -> CheckResult:
         """One account (the credentials'), or this shard's (account, region) units."""
         if not job.config.multi_account():
-            aws = job.config.aws
-            clients = self._clients[job.name].factory(
-                aws.role_arn, aws.external_id, aws.regions[0] if aws.regions else None)
+            clients = self._clients[job.name].configured()
             clients.stats.reset()
             return self._scan(job.config, clients=clients)
         result, units = scan_organization(job.config, self._clients[job.name], self.shard,

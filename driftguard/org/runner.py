@@ -3,24 +3,15 @@ one session (assumed-role credentials, cached and refreshed) and one API rate bu
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
-
 from driftguard import pipeline
-from driftguard.collect.clients import (
-    ClientFactory,
-    RateBudget,
-    assumed_role_session,
-    environment_region,
-)
-from driftguard.config import AccountSettings, Config
+from driftguard.collect.clients import AccountClients
+from driftguard.config import Config
 from driftguard.errors import DriftguardError
 from driftguard.model import CheckResult, NotChecked
 from driftguard.org.shard import Shard
@@ -34,51 +25,6 @@ class UnitResult:
     result: CheckResult
     seconds: float
     failed: bool  # something in the unit could not be read (see result.not_checked)
-
-
-class AccountClients:
-    """Client factories per unit over one session and one rate budget per account.
-
-    Sessions and budgets live as long as this object (credentials refresh themselves).
-    Factories are kept for the most recent units only: a unit's clients cost about 2 MB,
-    which thousands of units would turn into gigabytes, while making them again costs
-    ~0.07 s of CPU per unit and scan."""
-
-    def __init__(self, config: Config, base: boto3.Session | None = None) -> None:
-        self._aws = config.aws
-        self._base = base or boto3.Session()
-        self._shared: dict[tuple[str | None, str | None], tuple[boto3.Session, RateBudget]] = {}
-        self._factories: OrderedDict[tuple[str | None, str | None, str], ClientFactory] = (
-            OrderedDict())
-        self._keep = max(16, 4 * config.aws.max_units)
-        self._lock = threading.Lock()
-
-    def factory(self, role_arn: str | None, external_id: str | None, region: str | None
-                ) -> ClientFactory:
-        """`region` None: the environment's default region."""
-        region = region or environment_region()
-        aws = self._aws
-        with self._lock:
-            key = (role_arn, external_id, region)
-            if key in self._factories:
-                self._factories.move_to_end(key)
-                return self._factories[key]
-            if (role_arn, external_id) not in self._shared:
-                session = (assumed_role_session(self._base, role_arn, external_id, region,
-                                                aws.endpoint_url) if role_arn else self._base)
-                self._shared[(role_arn, external_id)] = (session, RateBudget(aws.rates))
-            session, budget = self._shared[(role_arn, external_id)]
-            made = ClientFactory(retry_mode=aws.retry_mode, max_attempts=aws.max_attempts,
-                                 endpoint_url=aws.endpoint_url, default_region=region,
-                                 timeout=aws.timeout, session=session, budget=budget)
-            self._factories[key] = made
-            if len(self._factories) > self._keep:
-                self._factories.popitem(last=False)
-            return made
-
-    def for_account(self, account: AccountSettings) -> ClientFactory:
-        region = self._aws.regions[0] if self._aws.regions else None
-        return self.factory(account.role_arn, account.external_id, region)
 
 
 def unit_config(config: Config, unit: Unit) -> Config:
@@ -99,7 +45,7 @@ def scan_units(config: Config, units: Sequence[Unit], clients: AccountClients | 
                ) -> list[UnitResult]:
     """Every unit, at most aws.max_units at once; a unit that fails is reported as not
     checked for that unit only."""
-    clients = clients or AccountClients(config)
+    clients = clients or AccountClients(config.aws)
 
     def one(unit: Unit) -> UnitResult:
         started = time.monotonic()

@@ -17,8 +17,9 @@ import yaml
 from org_estate import REGIONS, account_ids, build, config, session
 from scan.moto_estate import allow, scan_as, scanner_key
 
+from driftguard.collect.clients import AccountClients
 from driftguard.config import Config
-from driftguard.org.runner import AccountClients, scan_organization
+from driftguard.org.runner import scan_organization
 from driftguard.org.units import expand_units
 
 
@@ -81,7 +82,7 @@ def test_organization_discovery_with_filters(aws: str) -> None:
         "organization": {"discover": True, "include": ["ml-*"], "exclude": ["*-dev"],
                          "states": ["s3://tf-state/{account}/{region}/terraform.tfstate"]},
         "accounts": [{"id": "123456789012", "regions": ["eu-west-1"]}]})
-    units = expand_units(cfg, AccountClients(cfg).for_account)
+    units = expand_units(cfg, AccountClients(cfg.aws).for_account)
     assert [u.key for u in units] == sorted(
         [f"{made['ml-prod']}/eu-west-1", f"{made['ml-prod']}/us-east-1",
          "123456789012/eu-west-1"])
@@ -95,7 +96,7 @@ def test_all_regions_are_the_enabled_ones(aws: str) -> None:
     cfg = Config.model_validate({"accounts": [{"id": "111111111111", "regions": "all",
                                                "role_arn": "arn:aws:iam::111111111111:role/r"}],
                                  "scan": {"types": ["aws_s3_bucket"]}})
-    units = expand_units(cfg, AccountClients(cfg).for_account)
+    units = expand_units(cfg, AccountClients(cfg.aws).for_account)
     regions = {u.region for u in units}
     assert {"eu-west-1", "us-east-1", "ap-southeast-2"} <= regions and len(units) > 10
 
@@ -109,7 +110,7 @@ def test_a_unit_that_fails_is_reported_for_that_unit_only(
     deny_reads_in(accounts[1])
     scan_as(scanner_key(["sts:AssumeRole"]), aws, monkeypatch)
     cfg = Config.model_validate(config(accounts, REGIONS[:1]))
-    result, units = scan_organization(cfg, AccountClients(cfg))
+    result, units = scan_organization(cfg, AccountClients(cfg.aws))
     by_account = {u.unit.account: u for u in units}
     assert not by_account[accounts[0]].failed and by_account[accounts[1]].failed
     assert {g.account for g in result.not_checked} == {accounts[1]}
