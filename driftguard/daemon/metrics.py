@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from prometheus_client import CollectorRegistry, Gauge, Histogram, disable_created_metrics
 from prometheus_client import Counter as PromCounter
 
+from driftguard.drift.findings import KIND_OF_RULE
 from driftguard.history import OpenFinding
 from driftguard.model import CheckResult, Finding, Rule
 from driftguard.org.runner import UnitResult
 
 disable_created_metrics()  # *_created series double the output and nobody queries them
 
-DRIFT_RULES = {"DG-DRIFT-001": "missing", "DG-DRIFT-002": "changed", "DG-DRIFT-003": "unmanaged"}
 SCAN_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600)
 
 
@@ -111,7 +111,7 @@ class ScanMetrics:
             (job, d.account or account, d.region or "", d.type, d.kind) for d in result.drifts))
         _replace(self.violations, job, Counter(
             (job, f.account or account, f.region or "", f.rule_id, f.severity.name)
-            for f in result.findings if not f.waived and f.rule_id not in DRIFT_RULES))
+            for f in result.findings if not f.waived and f.rule_id not in KIND_OF_RULE))
         _replace(self.waived, job, Counter(
             (job, f.rule_id, f.severity.name) for f in result.findings if f.waived))
         _replace(self.coverage, job, {(job, c.type): c.ratio for c in result.coverage

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from driftguard.declared.values import MASK
-from driftguard.drift.findings import RULES as DRIFT_RULES
+from driftguard.drift.findings import KIND_OF_RULE
 from driftguard.model import CheckResult, Drift, Finding, Severity
 from driftguard.report.common import message, rule_heading
 from driftguard.report.summary import headline, summarize
@@ -36,7 +36,6 @@ _NOTE_ROOM = 200  # the closing "n more" line
 ICON = {Severity.critical: ":rotating_light:", Severity.high: ":red_circle:",
         Severity.medium: ":large_orange_circle:", Severity.low: ":large_yellow_circle:",
         Severity.info: ":white_circle:"}
-DRIFT_KIND = {rule_id: kind for kind, (rule_id, _, _) in DRIFT_RULES.items()}
 
 Payload = dict[str, Any]
 Line = Callable[[Finding], str]
@@ -154,7 +153,7 @@ def _classes(findings: list[Finding]) -> str:
     """` (drift: 1 missing, 2 changed; 3 policy)`: the drift classes and policy findings."""
     kinds: dict[str, int] = {}
     for f in findings:
-        kind = DRIFT_KIND.get(f.rule_id, "policy")
+        kind = KIND_OF_RULE.get(f.rule_id, "policy")
         kinds[kind] = kinds.get(kind, 0) + 1
     drift = ", ".join(f"{kinds[k]} {k}" for k in ("missing", "changed", "unmanaged") if k in kinds)
     parts = ([f"drift: {drift}"] if drift else []) + (
