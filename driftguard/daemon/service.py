@@ -13,7 +13,6 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,14 +32,11 @@ from driftguard.drift.findings import drift_rules
 from driftguard.history import HistoryStore
 from driftguard.model import CheckResult
 from driftguard.notify.notifier import Notifier
-from driftguard.org.runner import scan_organization
+from driftguard.org.runner import Scan, scan_organization
 from driftguard.org.shard import Shard
 from driftguard.policy import evaluate as policy
 
 log = logging.getLogger("driftguard.serve")
-
-ScanFunction = Callable[..., CheckResult]  # pipeline.scan's signature
-
 
 @dataclass
 class JobState:
@@ -53,7 +49,7 @@ class JobState:
 
 class Daemon:
     def __init__(self, config: Config, *, registry: CollectorRegistry | None = None,
-                 scan: ScanFunction | None = None, where: str = "configuration",
+                 scan: Scan | None = None, where: str = "configuration",
                  shard: Shard | None = None) -> None:
         self.config = config
         self.shard = shard

@@ -24,7 +24,11 @@ class UnitResult:
     unit: Unit
     result: CheckResult
     seconds: float
-    failed: bool  # something in the unit could not be read (see result.not_checked)
+
+    @property
+    def failed(self) -> bool:
+        """Something in the unit could not be read (see result.not_checked)."""
+        return self.result.incomplete
 
 
 def unit_config(config: Config, unit: Unit) -> Config:
@@ -37,7 +41,7 @@ def unit_config(config: Config, unit: Unit) -> Config:
     return effective
 
 
-Scan = Callable[..., CheckResult]
+Scan = Callable[..., CheckResult]  # pipeline.scan's signature
 
 
 def scan_units(config: Config, units: Sequence[Unit], clients: AccountClients | None = None,
@@ -51,7 +55,7 @@ def scan_units(config: Config, units: Sequence[Unit], clients: AccountClients | 
         started = time.monotonic()
         if unit.error is not None:
             return UnitResult(unit, unreachable(config, unit, "DescribeRegions", unit.error),
-                              time.monotonic() - started, True)
+                              time.monotonic() - started)
         factory = clients.factory(unit.role_arn, unit.external_id, unit.region)
         factory.stats.reset()
         try:
@@ -59,12 +63,12 @@ def scan_units(config: Config, units: Sequence[Unit], clients: AccountClients | 
                           with_global=unit.home)
         except DriftguardError as exc:
             return UnitResult(unit, unreachable(config, unit, "load", str(exc)),
-                              time.monotonic() - started, True)
+                              time.monotonic() - started)
         for gap in result.not_checked:  # a gap before the account was known names none
             gap.account = gap.account or unit.account
             gap.region = gap.region or (None if gap.type != "*" else unit.region)
         result.account = result.account or unit.account
-        return UnitResult(unit, result, time.monotonic() - started, result.incomplete)
+        return UnitResult(unit, result, time.monotonic() - started)
 
     with ThreadPoolExecutor(config.aws.max_units, thread_name_prefix="unit") as pool:
         return list(pool.map(one, units))
