@@ -15,7 +15,7 @@ from driftguard.errors import DriftguardError
 
 if TYPE_CHECKING:
     from driftguard.config import Config
-    from driftguard.model import CheckResult
+    from driftguard.model import CheckResult, Severity
     from driftguard.org.shard import Shard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -147,16 +147,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_config(args: argparse.Namespace) -> Config:
-    from driftguard.config import load_config
+def _fail_on(args: argparse.Namespace) -> Severity | None:
     from driftguard.model import Severity
 
+    if not args.fail_on:
+        return None
+    try:
+        return Severity.parse(args.fail_on)
+    except ValueError as exc:
+        raise DriftguardError(f"--fail-on: {exc}") from None
+
+
+def _exit_code(result: CheckResult) -> int:
+    """3 when something could not be read, else 1 when findings fail the gate, else 0."""
+    if result.incomplete:
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+
+
+def _load_config(args: argparse.Namespace) -> Config:
+    from driftguard.config import load_config
+
     config = load_config(args.config)
-    if args.fail_on:
-        try:
-            config.fail_on = Severity.parse(args.fail_on)
-        except ValueError as exc:
-            raise DriftguardError(f"--fail-on: {exc}") from None
+    fail_on = _fail_on(args)
+    if fail_on is not None:  # not `or`: info is 0
+        config.fail_on = fail_on
     if args.waivers:
         config.waivers = args.waivers
     return config
@@ -170,7 +185,7 @@ def _run_check(args: argparse.Namespace) -> int:
                             cfn_parameters=_cfn_parameters(args))
     _write_reports(args, result)
     _post_to_slack(args, config, result)
-    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+    return _exit_code(result)
 
 
 def _cfn_parameters(args: argparse.Namespace) -> dict[str, str]:
@@ -211,9 +226,7 @@ def _run_scan(args: argparse.Namespace) -> int:
         result = pipeline.scan(config, args.policy, progress=_progress if show else None)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
-    if result.incomplete:
-        return EXIT_INCOMPLETE
-    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+    return _exit_code(result)
 
 
 def _shard(args: argparse.Namespace) -> Shard | None:
@@ -244,9 +257,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     result = demo.run(config, args.workdir, say)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
-    if result.incomplete:
-        return EXIT_INCOMPLETE
-    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+    return _exit_code(result)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -282,16 +293,8 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from driftguard.model import Severity
     from driftguard.report.merge import merge
     from driftguard.report.reader import read_reports
-
-    fail_on = None
-    if args.fail_on:
-        try:
-            fail_on = Severity.parse(args.fail_on)
-        except ValueError as exc:
-            raise DriftguardError(f"--fail-on: {exc}") from None
 
     def s3_client() -> object:
         from driftguard.collect.clients import ClientFactory
@@ -301,11 +304,9 @@ def _run_report(args: argparse.Namespace) -> int:
     def warn(line: str) -> None:
         print(f"driftguard: {line}", file=sys.stderr)
 
-    result = merge(read_reports(args.sources, s3_client), fail_on, warn)
+    result = merge(read_reports(args.sources, s3_client), _fail_on(args), warn)
     _write_reports(args, result)
-    if result.incomplete:
-        return EXIT_INCOMPLETE
-    return EXIT_FINDINGS if result.failing() else EXIT_CLEAN
+    return _exit_code(result)
 
 
 def _progress(resource_type: str, region: str | None, found: int) -> None:
