@@ -1,7 +1,8 @@
 """The read-only IAM policy a scan needs (`driftguard iam-policy`), from the catalog.
 
-Every catalog spec lists the IAM permissions its collector needs; a scan also asks STS who
-it is, reads Terraform state from S3, and reads CloudFormation stacks and their drift.
+The catalog derives the permissions of each type from the calls its spec makes; a scan
+also asks STS who it is, reads Terraform state from S3, and reads CloudFormation stacks
+and their drift.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def read_only_policy(state_buckets: Sequence[str] = ()) -> dict[str, Any]:
     """Two statements: the inventory reads on every resource, and the state reads on the
     given buckets (all buckets when none are given)."""
     from driftguard.catalog import specs
+    from driftguard.catalog.permissions import permissions
 
-    inventory = {p for spec in specs().values() for p in spec.iam_permissions}
+    inventory = {p for spec in specs().values() for p in permissions(spec)}
     inventory.update(SCAN_PERMISSIONS, CLOUDFORMATION_PERMISSIONS)
     bad = [b for b in state_buckets if not _BUCKET.match(b)]
     if bad:

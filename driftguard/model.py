@@ -14,6 +14,9 @@ from pydantic import BaseModel, Field
 
 Source = Literal["plan", "state", "cloudformation", "live"]
 
+# What every output shows in place of a sensitive value (masked when a source is read).
+MASK = "(sensitive)"
+
 
 class Severity(IntEnum):
     info = 0

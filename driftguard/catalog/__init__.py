@@ -1,6 +1,8 @@
-"""The catalog: one declarative ResourceSpec per resource type, one module per type.
+"""The catalog: one declarative ResourceSpec per resource type, one module per type
+(`aws_<type>.py`, defining `SPEC`), and the one interpreter of specs (project.py).
 
-Adding a type means adding one module here that defines `SPEC`; nothing else is edited.
+Adding a type means adding its module here (and its collector test case); the loaders,
+the collector, the IAM policy and the docs read it from here.
 """
 
 from __future__ import annotations
@@ -9,9 +11,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from driftguard.catalog.spec import Fold, ResourceSpec
-
-_NOT_SPECS = {"spec", "convert"}
+from driftguard.catalog.spec import CfnFold, Fold, ResourceSpec
 
 
 @cache
@@ -19,8 +19,8 @@ def specs() -> dict[str, ResourceSpec]:
     """Every spec, keyed by Terraform type."""
     found: dict[str, ResourceSpec] = {}
     for info in pkgutil.iter_modules(__path__):
-        if info.name in _NOT_SPECS:
-            continue
+        if not info.name.startswith("aws_"):
+            continue  # the catalog's own machinery
         spec: ResourceSpec = importlib.import_module(f"{__name__}.{info.name}").SPEC
         found[spec.tf_type] = spec
     return dict(sorted(found.items()))
@@ -32,5 +32,24 @@ def folds() -> dict[str, tuple[ResourceSpec, Fold]]:
     return {f.tf_type: (s, f) for s in specs().values() for f in s.folds}
 
 
+@cache
+def cfn_specs() -> dict[str, ResourceSpec]:
+    """CloudFormation type -> spec."""
+    return {s.cfn_type: s for s in specs().values() if s.cfn_type}
+
+
+@cache
+def cfn_folds() -> dict[str, tuple[ResourceSpec, CfnFold]]:
+    """Child CloudFormation type -> (parent spec, fold)."""
+    return {f.cfn_type: (s, f) for s in specs().values() for f in s.cfn_folds}
+
+
 def spec_for(tf_type: str) -> ResourceSpec | None:
     return specs().get(tf_type)
+
+
+@cache
+def cfn_physical_attributes() -> frozenset[tuple[str, str]]:
+    """(CloudFormation type, Fn::GetAtt attribute) pairs that return the physical id."""
+    return frozenset((s.cfn_type, attribute) for s in specs().values() if s.cfn_type
+                     for attribute in s.cfn_physical_id)

@@ -26,5 +26,4 @@ SPEC = ResourceSpec(
     cfn_sensitive=("MasterUserPassword",),
     collect=Collect(service="rds", operation="describe_db_instances", items="DBInstances",
                     id_field="DBInstanceIdentifier", arn_field="DBInstanceArn"),
-    iam_permissions=("rds:DescribeDBInstances", "rds:ListTagsForResource"),
 )

@@ -17,5 +17,4 @@ SPEC = ResourceSpec(
                     id_field=None),
     # Every region has the setting; off, as AWS ships it, it is AWS's own (not unmanaged).
     aws_default=lambda a: not a.get("enabled"),
-    iam_permissions=("ec2:GetEbsEncryptionByDefault",),
 )

@@ -20,9 +20,9 @@ SPEC = ResourceSpec(
              live=("Attachments",), live_convert=c.created_with_instance, drift=False),
         c.tags(live="Tags"),
     ),
+    cfn_physical_id=("VolumeId",),
     collect=Collect(service="ec2", operation="describe_volumes", items="Volumes",
                     id_field="VolumeId"),
     # Root volumes come with their instance: Terraform declares them inside aws_instance.
     aws_default=lambda a: bool(a.get("created_with_instance")),
-    iam_permissions=("ec2:DescribeVolumes",),
 )

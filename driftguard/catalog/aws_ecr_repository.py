@@ -28,7 +28,7 @@ SPEC = ResourceSpec(
     collect=Collect(
         service="ecr", operation="describe_repositories", items="repositories",
         id_field="repositoryName", arn_field="repositoryArn",
+        gone=("RepositoryNotFoundException",),
         details=(Detail("list_tags_for_resource", "resourceArn", source_field="repositoryArn"),),
     ),
-    iam_permissions=("ecr:DescribeRepositories", "ecr:ListTagsForResource"),
 )

@@ -39,8 +39,8 @@ SPEC = ResourceSpec(
              via="subnet_id", target_type="aws_subnet", target_attr="map_public_ip_on_launch",
              cfn_via=("SubnetId", "NetworkInterfaces.0.SubnetId")),
     ),
+    cfn_physical_id=("InstanceId",),
     collect=Collect(service="ec2", operation="describe_instances",
                     items="Reservations[].Instances[]", id_field="InstanceId",
                     skip=("State.Name", ("terminated", "shutting-down"))),
-    iam_permissions=("ec2:DescribeInstances",),
 )

@@ -21,9 +21,10 @@ SPEC = ResourceSpec(
              default="CUSTOMER", live=("describe_key.KeyMetadata.KeyManager",), drift=False),
         c.tags(live="list_resource_tags.Tags"),
     ),
+    cfn_physical_id=("KeyId",),
     collect=Collect(
         service="kms", operation="list_keys", items="Keys", id_field="KeyId",
-        arn_field="KeyArn",
+        arn_field="KeyArn", gone=("NotFoundException",),
         details=(
             Detail("describe_key", "KeyId"),
             # A key pending deletion or disabled cannot report its rotation: not an error.
@@ -33,6 +34,4 @@ SPEC = ResourceSpec(
         ),
     ),
     aws_default=lambda a: a.get("key_manager") == "AWS",
-    iam_permissions=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus",
-                     "kms:ListResourceTags"),
 )

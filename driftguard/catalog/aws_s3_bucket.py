@@ -69,7 +69,7 @@ SPEC = ResourceSpec(
     ),
     collect=Collect(
         service="s3", operation="list_buckets", items="Buckets", id_field="Name",
-        is_global=True,
+        is_global=True, gone=("NoSuchBucket",),
         details=(
             Detail("get_bucket_encryption", "Bucket",
                    missing_ok=("ServerSideEncryptionConfigurationNotFoundError",)),
@@ -78,9 +78,5 @@ SPEC = ResourceSpec(
                    missing_ok=("NoSuchPublicAccessBlockConfiguration",)),
             Detail("get_bucket_tagging", "Bucket", missing_ok=("NoSuchTagSet",)),
         ),
-    ),
-    iam_permissions=(
-        "s3:ListAllMyBuckets", "s3:GetEncryptionConfiguration", "s3:GetBucketVersioning",
-        "s3:GetBucketPublicAccessBlock", "s3:GetBucketTagging", "s3:GetBucketLocation",
     ),
 )

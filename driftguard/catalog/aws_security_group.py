@@ -47,8 +47,8 @@ SPEC = ResourceSpec(
             Attr("egress", "list[rule]", "", cfn=c.CFN_RULE_FIELDS, cfn_convert=c.vpc_rule),
         )),
     ),
+    cfn_physical_id=("GroupId",),
     collect=Collect(service="ec2", operation="describe_security_groups",
                     items="SecurityGroups", id_field="GroupId", arn_field="SecurityGroupArn"),
     aws_default=lambda a: a.get("name") == "default",
-    iam_permissions=("ec2:DescribeSecurityGroups",),
 )

@@ -20,8 +20,8 @@ SPEC = ResourceSpec(
              live_convert=c.truthy, drift=False),
         c.tags(live="Tags"),
     ),
+    cfn_physical_id=("SubnetId",),
     collect=Collect(service="ec2", operation="describe_subnets", items="Subnets",
                     id_field="SubnetId", arn_field="SubnetArn"),
     aws_default=lambda a: bool(a.get("default_for_az")),
-    iam_permissions=("ec2:DescribeSubnets",),
 )

@@ -18,6 +18,7 @@ SPEC = ResourceSpec(
              convert=c.truthy, live=("IsDefault",), live_convert=c.truthy, drift=False),
         c.tags(live="Tags"),
     ),
+    cfn_physical_id=("VpcId",),
     collect=Collect(
         service="ec2", operation="describe_vpcs", items="Vpcs", id_field="VpcId",
         details=(
@@ -28,5 +29,4 @@ SPEC = ResourceSpec(
         ),
     ),
     aws_default=lambda a: bool(a.get("is_default")),
-    iam_permissions=("ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"),
 )

@@ -97,7 +97,9 @@ class Detail:
 
 @dataclass(frozen=True)
 class Collect:
-    """How the live collector lists the type.
+    """How the live collector lists the type. The IAM permissions a scan needs are derived
+    from these calls (catalog/permissions.py), and the rate they are made at is the
+    service's (catalog/services.py).
 
     Most types are lists: `operation` is a paginated list/describe call, `items` selects
     the resources in each page and `id_field` names each one's id. A few types are a single
@@ -114,6 +116,9 @@ class Collect:
     is_global: bool = False  # listed once per account, not per region
     arn_field: str | None = None  # item field with the ARN (the live address)
     skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
+    # Error codes of the detail calls meaning that the resource was deleted between the
+    # list and the call: it is then left out, not "not checked".
+    gone: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,6 @@ class ResourceSpec:
     doc: str
     attrs: tuple[Attr, ...]
     collect: Collect
-    iam_permissions: tuple[str, ...]
     folds: tuple[Fold, ...] = ()
     links: tuple[Link, ...] = ()
     # The Terraform attribute holding the live identity (bucket name, i-..., ...).
@@ -135,6 +139,9 @@ class ResourceSpec:
     # CloudFormation properties never shown anywhere (MasterUserPassword, ...).
     cfn_sensitive: tuple[str, ...] = ()
     cfn_folds: tuple[CfnFold, ...] = ()
+    # Fn::GetAtt attributes that return the physical id (AWS::EC2::SecurityGroup's
+    # GroupId): known once the stack exists, like a Ref.
+    cfn_physical_id: tuple[str, ...] = ()
     # Live resources AWS creates by itself (default VPC, ...), by canonical attributes:
     # not reported as unmanaged unless the scan is strict.
     aws_default: Callable[[dict[str, Any]], bool] | None = None

@@ -15,14 +15,9 @@ import botocore.session
 from botocore.config import Config as BotoConfig
 from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 
+from driftguard.catalog.services import default_rates
 from driftguard.collect.ratelimit import TokenBucket
 from driftguard.config import AccountSettings, AwsSettings
-
-# Sustained request rates per account and region that stay below AWS's documented
-# throttling limits: EC2's token bucket for Describe* calls refills at 20/s per account
-# and region; S3 serves thousands of GETs per second per prefix; RDS, ECR and KMS read
-# APIs allow tens to hundreds per second.
-DEFAULT_RATES = {"s3": 100.0, "ec2": 20.0, "rds": 20.0, "ecr": 20.0, "kms": 50.0}
 
 
 def environment_region() -> str:
@@ -34,7 +29,7 @@ class RateBudget:
     the client factories of an account so that its units together stay under them."""
 
     def __init__(self, rates: dict[str, float] | None = None) -> None:
-        self._rates = {**DEFAULT_RATES, **(rates or {})}
+        self._rates = {**default_rates(), **(rates or {})}
         self._buckets: dict[tuple[str, str | None], TokenBucket] = {}
         self._lock = threading.Lock()
 

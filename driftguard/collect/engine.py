@@ -18,16 +18,14 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
 from driftguard.catalog import spec_for
+from driftguard.catalog.project import LIVE, project
 from driftguard.catalog.spec import Detail, ResourceSpec
 from driftguard.collect.clients import THROTTLING_CODES, ClientFactory
-from driftguard.declared.build import map_attrs
 from driftguard.model import NotChecked, Resource
 
 ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
                  "AuthFailure", "UnrecognizedClientException", "InvalidClientTokenId"}
 REGION_DISABLED = {"OptInRequired", "InvalidRegion"}
-GONE = {"NoSuchBucket", "NotFoundException", "InvalidVolume.NotFound",
-        "InvalidInstanceID.NotFound", "DBInstanceNotFound", "RepositoryNotFoundException"}
 
 Progress = Callable[[str, str | None, int], None]  # (type, region, resources found)
 
@@ -118,7 +116,7 @@ class Collector:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in detail.missing_ok:
                 return None
-            if code in GONE:
+            if code in spec.collect.gone:
                 return _GONE  # deleted between the list and this call
             raise _Gap(_api_name(client, detail.operation), _reason(exc)) from None
         except BotoCoreError as exc:
@@ -127,7 +125,7 @@ class Collector:
         return response
 
     def _resource(self, spec: ResourceSpec, region: str, doc: dict[str, Any]) -> Resource:
-        attributes, _ = map_attrs(spec.attrs, doc, None, live=True)
+        attributes, _ = project(spec.attrs, doc, LIVE)
         ident = doc.get(spec.collect.id_field) if spec.collect.id_field else region
         address = doc.get(spec.collect.arn_field) if spec.collect.arn_field else None
         return Resource(

@@ -9,17 +9,14 @@ plan's configuration references (`bucket = aws_s3_bucket.data.id`).
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from driftguard.catalog import folds, spec_for
-from driftguard.catalog.convert import sort_rules
-from driftguard.catalog.spec import Attr
+from driftguard.catalog.project import TERRAFORM, fold_into, link_into, project
+from driftguard.catalog.values import any_true, lookup, mask_values
 from driftguard.declared import addresses
-from driftguard.declared.values import MASK, UNKNOWN, any_true, contains_mask, lookup, mask_values
-from driftguard.model import Resource, Source
+from driftguard.model import MASK, Resource, Source
 
 
 @dataclass
@@ -36,37 +33,6 @@ class Record:
     action: str | None = None
 
 
-def map_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any,
-              masked: bool = False, live: bool = False) -> tuple[dict[str, Any], list[str]]:
-    """Canonical attributes from Terraform values; names of those unknown until apply.
-
-    A value the source marks sensitive is hidden from policies the same way: unknown.
-    """
-    out: dict[str, Any] = {}
-    unknown_names: list[str] = []
-    for attr in attrs:
-        if attr.when and lookup(values, unknown, attr.when[0]) != attr.when[1]:
-            continue
-        paths, convert = (attr.live, attr.live_convert) if live else (attr.tf, attr.convert)
-        if live and not paths:
-            continue  # not read live
-        found = [lookup(values, unknown, path) for path in paths]
-        if masked:
-            found = [UNKNOWN if contains_mask(v) else v for v in found]
-        if convert is not None:
-            if any(v is UNKNOWN for v in found):
-                unknown_names.append(attr.name)
-            else:
-                out[attr.name] = convert(*found)
-            continue
-        value = next((v for v in found if v is not None), None)
-        if value is UNKNOWN:
-            unknown_names.append(attr.name)
-        else:
-            out[attr.name] = copy.copy(attr.default) if value is None else value
-    return out, unknown_names
-
-
 def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
     resources: list[Resource] = []
     for rec in records:
@@ -78,7 +44,8 @@ def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
             for name in spec.sensitive:
                 if rec.values.get(name) is not None:
                     rec.values[name] = MASK
-            attributes, unknown = map_attrs(spec.attrs, rec.values, rec.unknown, rec.masked)
+            attributes, unknown = project(spec.attrs, rec.values, TERRAFORM, rec.unknown,
+                                          rec.masked)
             ident = lookup(rec.values, rec.unknown, spec.tf_id)
         else:
             attributes, unknown = {}, []
@@ -133,20 +100,14 @@ class _Joiner:
                 parent_spec, fold = fold_specs[rec.type]
                 parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
                 if parent is not None:
-                    values, unknown = map_attrs(fold.attrs, rec.values, rec.unknown,
-                                                rec.masked)
-                    apply_fold(parent, values, unknown, fold.extend)
+                    values, unknown = project(fold.attrs, rec.values, TERRAFORM, rec.unknown,
+                                              rec.masked)
+                    fold_into(parent, values, unknown, fold.extend)
         # Links read the targets' final attributes, so they run after every fold.
         for rec, res in self.pairs:
             spec = spec_for(rec.type)
             for link in spec.links if spec else ():
-                target = self.target(rec, link.via, link.target_type)
-                if target is None:
-                    res.attributes[link.name] = None
-                elif link.target_attr in target.unknown:
-                    res.unknown.append(link.name)
-                else:
-                    res.attributes[link.name] = target.attributes.get(link.target_attr)
+                link_into(res, link, self.target(rec, link.via, link.target_type))
 
     def target(self, rec: Record, attr: str, target_type: str) -> Resource | None:
         """The resource of `target_type` that `rec.attr` names, by id or by reference."""
@@ -178,20 +139,3 @@ def _pick(candidates: list[tuple[str, Resource]], ref_index: str, own_index: str
     if len(candidates) == 1:
         return candidates[0][1]
     return next((r for i, r in candidates if i == own_index), None)
-
-
-def apply_fold(parent: Resource, values: dict[str, Any], unknown: list[str],
-               extend: bool) -> None:
-    for name, value in values.items():
-        if extend and isinstance(value, list):
-            if name not in parent.unknown:
-                merged = parent.attributes.get(name, []) + value
-                parent.attributes[name] = sort_rules(merged)
-        else:
-            parent.attributes[name] = value
-            if name in parent.unknown:
-                parent.unknown.remove(name)
-    for name in unknown:
-        parent.attributes.pop(name, None)
-        if name not in parent.unknown:
-            parent.unknown.append(name)

@@ -9,7 +9,6 @@ from typing import Any
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
 from driftguard.declared.files import detect, parse_json, read_bytes
-from driftguard.declared.values import tree_from_paths
 from driftguard.errors import InputError
 from driftguard.model import Resource
 
@@ -189,3 +188,21 @@ def state_records(path: str, doc: dict[str, Any]) -> list[Record]:
                 sensitive=sensitive,
             ))
     return records
+
+
+def tree_from_paths(paths: list[Any]) -> dict[str, Any]:
+    """State `sensitive_attributes` (lists of get_attr/index steps) as a sensitivity tree."""
+    tree: dict[str, Any] = {}
+    for path in paths:
+        steps = [step.get("value") for step in path if isinstance(step, dict)]
+        steps = [s.get("value") if isinstance(s, dict) else s for s in steps]
+        if not steps:
+            continue
+        node: Any = tree
+        for step in steps[:-1]:
+            node = node.setdefault(str(step), {})
+            if node is True:
+                break
+        else:
+            node[str(steps[-1])] = True
+    return tree

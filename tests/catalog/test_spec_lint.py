@@ -20,6 +20,8 @@ import jmespath
 import pytest
 
 from driftguard.catalog import specs
+from driftguard.catalog.permissions import permissions
+from driftguard.catalog.services import SERVICES, iam_action
 from driftguard.catalog.spec import Attr, ResourceSpec
 
 REQUIRED_TYPES = {
@@ -52,14 +54,6 @@ KNOWN_CFN_TYPES = {
 # them once.
 NOT_PAGINATED: dict[tuple[str, str], str] = {
     ("ec2", "GetEbsEncryptionByDefault"): "one setting per account and region, not a list",
-}
-
-# IAM actions are usually `<service>:<OperationName>`; these are the exceptions that the
-# catalog's operations hit (from the AWS Service Authorization Reference).
-IAM_ACTION_EXCEPTIONS = {
-    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
-    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
-    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
 }
 
 # Attribute kinds as docs/canonical-model.md writes them: alternatives joined by `|`.
@@ -104,11 +98,6 @@ def can_paginate(service: str, operation_name: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def iam_action(service: str, operation_name: str) -> str:
-    # The IAM prefix equals the botocore service name for every service the catalog uses.
-    return IAM_ACTION_EXCEPTIONS.get((service, operation_name), f"{service}:{operation_name}")
 
 
 class _ListOf:
@@ -244,27 +233,27 @@ def test_cfn_type_is_known(spec: ResourceSpec) -> None:
         assert CFN_TYPE.match(spec.cfn_type), f"{spec.cfn_type!r} is not AWS::Service::Type"
 
 
-def test_iam_permissions_are_well_formed(spec: ResourceSpec) -> None:
-    assert spec.iam_permissions, "collecting needs at least one permission"
-    malformed = [p for p in spec.iam_permissions if not IAM_PERMISSION.match(p)]
-    assert malformed == [], "permissions must look like service:Action"
-    assert len(set(spec.iam_permissions)) == len(spec.iam_permissions), "duplicate permission"
+def test_service_is_in_the_catalogs_services(spec: ResourceSpec) -> None:
+    """Its rate and IAM naming are a decision, not forgotten (catalog/services.py)."""
+    assert spec.collect.service in SERVICES, (
+        f"add {spec.collect.service!r} to driftguard/catalog/services.py")
 
 
-def test_iam_permissions_cover_the_list_operation(spec: ResourceSpec) -> None:
+def test_permissions_are_derived_from_every_call(spec: ResourceSpec) -> None:
     service = spec.collect.service
-    name = operation_model(service, spec.collect.operation).name
-    assert iam_action(service, name) in spec.iam_permissions
+    derived = permissions(spec)
+    assert derived, "collecting needs at least one permission"
+    assert [p for p in derived if not IAM_PERMISSION.match(p)] == [], "not service:Action"
+    for method in (spec.collect.operation, *(d.operation for d in spec.collect.details)):
+        name = operation_model(service, method).name
+        assert iam_action(service, name) in derived, f"{name} would be denied"
 
 
-def test_iam_permissions_cover_the_detail_operations(spec: ResourceSpec) -> None:
-    service = spec.collect.service
-    missing = [
-        iam_action(service, operation_model(service, d.operation).name)
-        for d in spec.collect.details
-    ]
-    missing = [p for p in missing if p not in spec.iam_permissions]
-    assert missing == [], "a detail call would be denied"
+def test_renamed_iam_actions_name_real_operations() -> None:
+    for service, known in SERVICES.items():
+        for operation in known.iam_actions:
+            assert operation in service_model(service).operation_names, (
+                f"catalog/services.py: {service} has no operation {operation}")
 
 
 # --- attributes, folds and links ----------------------------------------------------------
@@ -437,3 +426,13 @@ def test_cfn_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
                 inspect.signature(convert).bind(*[None] * len(attr.cfn))
             except TypeError as exc:
                 pytest.fail(f"{spec.tf_type}.{attr.name}: {len(attr.cfn)} cfn paths but {exc}")
+
+
+def test_cfn_physical_id_attributes_are_read_only_properties(spec: ResourceSpec) -> None:
+    """Fn::GetAtt names that the spec says return the physical id exist on the type."""
+    if not spec.cfn_physical_id:
+        return
+    assert spec.cfn_type is not None
+    read_only = set(cfn_schema(spec.cfn_type).get("readOnlyProperties", []))
+    missing = [a for a in spec.cfn_physical_id if f"/properties/{a}" not in read_only]
+    assert missing == [], f"{spec.cfn_type} has no read-only property {missing}"

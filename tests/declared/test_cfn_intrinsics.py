@@ -10,9 +10,8 @@ import pytest
 
 from driftguard.cli import main
 from driftguard.declared.cloudformation import load_bytes, parameters
-from driftguard.declared.values import MASK
 from driftguard.errors import InputError
-from driftguard.model import Resource
+from driftguard.model import MASK, Resource
 
 HEADER = """\
 AWSTemplateFormatVersion: '2010-09-09'

@@ -22,8 +22,8 @@ import pytest
 
 from driftguard.cli import main
 from driftguard.declared.terraform import load
-from driftguard.declared.values import MASK
 from driftguard.errors import InputError
+from driftguard.model import MASK
 from driftguard.report import FORMATS
 
 

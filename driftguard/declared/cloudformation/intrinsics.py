@@ -17,8 +17,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from driftguard.declared.values import MASK, UNKNOWN
+from driftguard.catalog import cfn_physical_attributes
+from driftguard.catalog.values import UNKNOWN
 from driftguard.errors import InputError
+from driftguard.model import MASK
 
 
 class _NoValue:
@@ -30,12 +32,6 @@ NO_VALUE: Any = _NoValue()
 PSEUDO = ("AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
           "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix")
 _SUB = re.compile(r"\$\{([^}]*)\}")
-# Fn::GetAtt attributes that return the physical id, known once a stack exists.
-PHYSICAL_ATTRIBUTES = {
-    ("AWS::EC2::SecurityGroup", "GroupId"), ("AWS::EC2::Subnet", "SubnetId"),
-    ("AWS::EC2::VPC", "VpcId"), ("AWS::KMS::Key", "KeyId"),
-    ("AWS::EC2::Instance", "InstanceId"), ("AWS::EC2::Volume", "VolumeId"),
-}
 
 
 def contains_unknown(value: Any) -> bool:
@@ -146,7 +142,8 @@ class Resolver:
         if not isinstance(resource, dict):
             return UNKNOWN  # not defined here: the template is an excerpt (see dependencies)
         self._record(logical, path)
-        if (resource.get("Type"), attribute) in PHYSICAL_ATTRIBUTES and logical in self.physical:
+        if (resource.get("Type"), attribute) in cfn_physical_attributes() and (
+                logical in self.physical):
             return self.physical[logical]
         return UNKNOWN
 

@@ -8,19 +8,21 @@ their CloudFormation type, with their unresolved properties as `raw`.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from driftguard.catalog import specs
-from driftguard.catalog.convert import CFN_RULE_FIELDS, cfn_bool
-from driftguard.catalog.spec import Attr, CfnFold, ResourceSpec
-from driftguard.declared.build import apply_fold
+from driftguard.catalog import cfn_folds, cfn_specs
+from driftguard.catalog.project import (
+    CLOUDFORMATION,
+    DEPLOYED_STACK,
+    fold_into,
+    link_into,
+    project,
+)
+from driftguard.catalog.spec import CfnFold, ResourceSpec
+from driftguard.catalog.values import lookup, split_unknown
 from driftguard.declared.cloudformation.intrinsics import Resolver
-from driftguard.declared.values import MASK, UNKNOWN, contains_mask, lookup
-from driftguard.model import Resource
+from driftguard.model import MASK, Resource
 
 
 @dataclass
@@ -31,87 +33,6 @@ class StackContext:
     region: str | None
     account: str | None
     physical: dict[str, str] = field(default_factory=dict)  # logical id -> physical id
-
-
-@cache
-def _by_cfn_type() -> tuple[dict[str, ResourceSpec], dict[str, tuple[ResourceSpec, CfnFold]]]:
-    types = {s.cfn_type: s for s in specs().values() if s.cfn_type}
-    fold_types = {f.cfn_type: (s, f) for s in specs().values() for f in s.cfn_folds}
-    return types, fold_types
-
-
-def split_unknown(value: Any) -> tuple[Any, Any]:
-    """(value with UNKNOWN as None, a tree that is True where UNKNOWN was) - the shape of
-    a plan's after/after_unknown, so values.lookup reads both."""
-    if value is UNKNOWN:
-        return None, True
-    if isinstance(value, dict):
-        known, unknown = {}, {}
-        for key, item in value.items():
-            known[key], tree = split_unknown(item)
-            if tree is not None:
-                unknown[key] = tree
-        return known, unknown or None
-    if isinstance(value, list):
-        pairs = [split_unknown(item) for item in value]
-        trees = [tree for _, tree in pairs]
-        return [k for k, _ in pairs], trees if any(t is not None for t in trees) else None
-    return value, None
-
-
-def _coerce(kind: str, value: Any) -> Any:
-    """"true"/"42" where CloudFormation takes a boolean or a number."""
-    if kind.startswith("bool"):
-        return cfn_bool(value)
-    if kind.startswith("int") and isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return value
-
-
-def map_cfn_attrs(attrs: Iterable[Attr], values: dict[str, Any], unknown: Any,
-                  explicit_only: bool = False) -> tuple[dict[str, Any], list[str]]:
-    """Canonical attributes from resolved properties; names of those unknown before deploy.
-
-    With `explicit_only` (a deployed stack, for drift), an attribute the template does not
-    set is left out, so drift does not compare it; rule lists are always compared, as an
-    absent list means no rules.
-    """
-    out: dict[str, Any] = {}
-    unknown_names: list[str] = []
-    for attr in attrs:
-        if not attr.cfn:
-            if not explicit_only:
-                out[attr.name] = copy.copy(attr.default)
-            continue
-        tree = _rule_fields_only(unknown, attr.cfn) if attr.kind == "list[rule]" else unknown
-        found = [lookup(values, tree, path) for path in attr.cfn]
-        if any(v is UNKNOWN or contains_mask(v) for v in found):
-            unknown_names.append(attr.name)
-            continue
-        if explicit_only and attr.kind != "list[rule]" and all(v is None for v in found):
-            continue
-        found = [_coerce(attr.kind, v) for v in found]
-        convert = attr.cfn_convert or attr.convert
-        if convert is not None:
-            out[attr.name] = convert(*found)
-            continue
-        value = next((v for v in found if v is not None), None)
-        out[attr.name] = copy.copy(attr.default) if value is None else value
-    return out, unknown_names
-
-
-def _rule_fields_only(unknown: Any, paths: tuple[str, ...]) -> Any:
-    """The unknown tree without what rule lists do not read (a source group's id, unknown
-    before deploy, does not make the group's CIDR rules unknown)."""
-    if not isinstance(unknown, dict) or not any(p in unknown for p in paths):
-        return unknown
-    pruned = dict(unknown)
-    for path in paths:
-        entries = unknown.get(path)
-        if isinstance(entries, list):
-            pruned[path] = [{k: v for k, v in e.items() if k in CFN_RULE_FIELDS}
-                            if isinstance(e, dict) else e for e in entries]
-    return pruned
 
 
 @dataclass
@@ -125,7 +46,7 @@ class _Mapped:
 
 def build(origin: str, doc: dict[str, Any], resolver: Resolver,
           stack: StackContext | None = None) -> list[Resource]:
-    types, fold_types = _by_cfn_type()
+    types, fold_types = cfn_specs(), cfn_folds()
     mapped: dict[str, _Mapped] = {}
     folded: list[tuple[ResourceSpec, CfnFold, _Mapped]] = []
     for logical, declared in doc["Resources"].items():
@@ -152,8 +73,9 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
         entry = _Mapped(_resource(logical, cfn_type, origin, stack, values), spec, values,
                         unknown, refs)
         if spec is not None:
-            attributes, unknown_names = map_cfn_attrs(spec.attrs, values, unknown,
-                                                      explicit_only=stack is not None)
+            dialect = CLOUDFORMATION if stack is None else DEPLOYED_STACK
+            attributes, unknown_names = project(spec.attrs, values, dialect, unknown,
+                                                masked=True)
             entry.resource.type = spec.tf_type
             entry.resource.attributes = attributes
             entry.resource.unknown = unknown_names
@@ -198,8 +120,9 @@ def _fold(folded: list[tuple[ResourceSpec, CfnFold, _Mapped]], mapped: dict[str,
         parent = _target(entry, fold.parent_ref, mapped, by_id, spec.tf_type)
         if parent is None:
             continue  # a group outside the template: nothing here to fold into
-        values, unknown = map_cfn_attrs(fold.attrs, entry.values, entry.unknown)
-        apply_fold(parent.resource, values, unknown, fold.extend)
+        values, unknown = project(fold.attrs, entry.values, CLOUDFORMATION, entry.unknown,
+                                  masked=True)
+        fold_into(parent.resource, values, unknown, fold.extend)
 
 
 def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
@@ -207,12 +130,6 @@ def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
         for link in entry.spec.links if entry.spec else ():
             if not link.cfn_via:
                 continue
-            res = entry.resource
             target = next((t for t in (_target(entry, path, mapped, by_id, link.target_type)
                                        for path in link.cfn_via) if t is not None), None)
-            if target is None:
-                res.attributes[link.name] = None
-            elif link.target_attr in target.resource.unknown:
-                res.unknown.append(link.name)
-            else:
-                res.attributes[link.name] = target.resource.attributes.get(link.target_attr)
+            link_into(entry.resource, link, target.resource if target else None)

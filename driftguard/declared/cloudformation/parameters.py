@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from driftguard.declared.values import MASK, UNKNOWN
+from driftguard.catalog.values import UNKNOWN
 from driftguard.errors import DriftguardError, InputError
+from driftguard.model import MASK
 
 # Parameters whose value CloudFormation looks up at deploy (an SSM parameter's value).
 RESOLVED_AT_DEPLOY = "AWS::SSM::Parameter::Value<"

@@ -1,15 +1,20 @@
-"""Reading Terraform attribute values that may be unknown or sensitive.
+"""Reading attribute values that may be unknown or sensitive, from any source.
 
-A Terraform plan describes unknown values with a parallel tree (`after_unknown`) that
-holds `true` where a value is known only after apply; sensitive values likewise
-(`after_sensitive`, state `sensitive_attributes`). These helpers walk both trees together.
+The projector reads a document (Terraform values, CloudFormation properties, a live API
+response) together with a parallel tree that holds `true` where a value is known only
+after apply or deploy, as a plan's `after_unknown` does; sensitive values are marked by
+trees of the same shape (`after_sensitive`, state `sensitive_attributes`). These helpers
+walk both trees together.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-MASK = "(sensitive)"
+from driftguard.model import MASK
+
+__all__ = ["MASK", "UNKNOWN", "any_true", "contains_mask", "lookup", "mask", "mask_values",
+           "split_unknown"]
 
 
 class _Unknown:
@@ -85,19 +90,21 @@ def mask(values: Any, sensitive: Any) -> Any:
     return values
 
 
-def tree_from_paths(paths: list[Any]) -> dict[str, Any]:
-    """State `sensitive_attributes` (lists of get_attr/index steps) as a sensitivity tree."""
-    tree: dict[str, Any] = {}
-    for path in paths:
-        steps = [step.get("value") for step in path if isinstance(step, dict)]
-        steps = [s.get("value") if isinstance(s, dict) else s for s in steps]
-        if not steps:
-            continue
-        node: Any = tree
-        for step in steps[:-1]:
-            node = node.setdefault(str(step), {})
-            if node is True:
-                break
-        else:
-            node[str(steps[-1])] = True
-    return tree
+def split_unknown(value: Any) -> tuple[Any, Any]:
+    """(value with UNKNOWN as None, a tree that is True where UNKNOWN was): a document
+    whose unknown values are sentinels (resolved CloudFormation properties) in the shape
+    of a plan's after/after_unknown, which `lookup` reads."""
+    if value is UNKNOWN:
+        return None, True
+    if isinstance(value, dict):
+        known, unknown = {}, {}
+        for key, item in value.items():
+            known[key], tree = split_unknown(item)
+            if tree is not None:
+                unknown[key] = tree
+        return known, unknown or None
+    if isinstance(value, list):
+        pairs = [split_unknown(item) for item in value]
+        trees = [tree for _, tree in pairs]
+        return [k for k, _ in pairs], trees if any(t is not None for t in trees) else None
+    return value, None

@@ -1,0 +1,154 @@
+"""The one interpreter of specs: a source's document -> canonical attributes.
+
+Terraform values, CloudFormation properties and live API documents are read by the same
+rules, through the paths and converters that each `Attr` gives for that dialect:
+
+- Without a converter, the paths are alternatives: the first one that is set wins. With
+  one, the value is `convert(*values_of_all_paths)`.
+- A value unknown until apply (or deploy) in a path that decides the value makes the
+  attribute unknown: it is left out of the attributes and named in the unknown list, so
+  no policy reads it as null, false or true. A masked (sensitive) value counts as unknown.
+- An attribute without paths in the dialect gets its default (what the code declares
+  without setting it) or, for live documents and deployed stacks, is not read at all (so
+  drift never compares it).
+- `Attr.when` (fold attributes) applies the attribute only when the document's value at
+  that path equals the given one.
+
+Folds and links, which combine several resources, are applied with `fold_into` and
+`link_into` once the loader has found the parent or target.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from driftguard.catalog.convert import CFN_RULE_FIELDS, cfn_bool, sort_rules
+from driftguard.catalog.spec import Attr, Link
+from driftguard.catalog.values import UNKNOWN, contains_mask, lookup
+from driftguard.model import Resource
+
+Converter = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one kind of source document is read."""
+
+    name: str
+    paths: Callable[[Attr], tuple[str, ...]]
+    convert: Callable[[Attr], Converter | None]
+    # Attributes without paths here: their default (True) or not read (False).
+    defaults_unread: bool = True
+    # Only what the document sets (a deployed stack's template, for drift): an attribute
+    # whose paths are all unset is left out; rule lists always count (absent: no rules).
+    explicit_only: bool = False
+    # CloudFormation writes booleans and numbers as strings ("true", "42").
+    coerce_strings: bool = False
+    # Rule lists read only these fields of each entry: an unknown source group id does
+    # not make a group's CIDR rules unknown.
+    rule_fields: tuple[str, ...] = ()
+
+
+TERRAFORM = Dialect("terraform", paths=lambda a: a.tf, convert=lambda a: a.convert)
+CLOUDFORMATION = Dialect("cloudformation", paths=lambda a: a.cfn,
+                         convert=lambda a: a.cfn_convert or a.convert,
+                         coerce_strings=True, rule_fields=CFN_RULE_FIELDS)
+DEPLOYED_STACK = Dialect("deployed stack", paths=lambda a: a.cfn,
+                         convert=lambda a: a.cfn_convert or a.convert, defaults_unread=False,
+                         explicit_only=True, coerce_strings=True, rule_fields=CFN_RULE_FIELDS)
+LIVE = Dialect("live", paths=lambda a: a.live, convert=lambda a: a.live_convert,
+               defaults_unread=False)
+
+
+def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
+            unknown: Any = None, masked: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """(canonical attributes, names of those unknown) of one document.
+
+    `unknown` is the document's unknown tree (None: everything is known); `masked` says
+    that some value may be the mask (a sensitive value), which then reads as unknown.
+    """
+    out: dict[str, Any] = {}
+    unknown_names: list[str] = []
+    for attr in attrs:
+        if attr.when and lookup(values, unknown, attr.when[0]) != attr.when[1]:
+            continue
+        paths = dialect.paths(attr)
+        if not paths:
+            if dialect.defaults_unread:
+                out[attr.name] = copy.copy(attr.default)
+            continue
+        tree = unknown
+        if dialect.rule_fields and attr.kind == "list[rule]":
+            tree = _rule_fields_only(unknown, paths, dialect.rule_fields)
+        found = [lookup(values, tree, path) for path in paths]
+        if masked:
+            found = [UNKNOWN if contains_mask(v) else v for v in found]
+        convert = dialect.convert(attr)
+        if convert is None:
+            found = [next((v for v in found if v is not None), None)]
+        if any(v is UNKNOWN for v in found):
+            unknown_names.append(attr.name)
+            continue
+        if dialect.explicit_only and attr.kind != "list[rule]" and all(
+                v is None for v in found):
+            continue
+        if dialect.coerce_strings:
+            found = [_coerce(attr.kind, v) for v in found]
+        if convert is not None:
+            out[attr.name] = convert(*found)
+        else:
+            out[attr.name] = copy.copy(attr.default) if found[0] is None else found[0]
+    return out, unknown_names
+
+
+def _coerce(kind: str, value: Any) -> Any:
+    """"true"/"42" where the kind is a boolean or a number."""
+    if kind.startswith("bool"):
+        return cfn_bool(value)
+    if kind.startswith("int") and isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
+def _rule_fields_only(unknown: Any, paths: tuple[str, ...], fields: tuple[str, ...]) -> Any:
+    if not isinstance(unknown, dict) or not any(p in unknown for p in paths):
+        return unknown
+    pruned = dict(unknown)
+    for path in paths:
+        entries = unknown.get(path)
+        if isinstance(entries, list):
+            pruned[path] = [{k: v for k, v in e.items() if k in fields}
+                            if isinstance(e, dict) else e for e in entries]
+    return pruned
+
+
+def fold_into(parent: Resource, values: dict[str, Any], unknown: list[str],
+              extend: bool) -> None:
+    """A fold's projected attributes into its parent: lists (rules) are appended when the
+    fold extends, other values replace; what the fold leaves unknown becomes unknown."""
+    for name, value in values.items():
+        if extend and isinstance(value, list):
+            if name not in parent.unknown:
+                merged = parent.attributes.get(name, []) + value
+                parent.attributes[name] = sort_rules(merged)
+        else:
+            parent.attributes[name] = value
+            if name in parent.unknown:
+                parent.unknown.remove(name)
+    for name in unknown:
+        parent.attributes.pop(name, None)
+        if name not in parent.unknown:
+            parent.unknown.append(name)
+
+
+def link_into(resource: Resource, link: Link, target: Resource | None) -> None:
+    """A link's value: the target's attribute, unknown where it is, null without a target."""
+    if target is None:
+        resource.attributes[link.name] = None
+    elif link.target_attr in target.unknown:
+        resource.unknown.append(link.name)
+    else:
+        resource.attributes[link.name] = target.attributes.get(link.target_attr)

@@ -1,0 +1,48 @@
+"""What the catalog knows about each AWS service its types are collected from.
+
+A fact about a service (not about one type) lives here once: the sustained request rate
+that stays below AWS's documented throttling limits, and the IAM actions that are not
+named after their API operation (from the AWS Service Authorization Reference). A type of
+a new service adds its service here; the lint checks that every spec's service is listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Service:
+    # Calls per second per account and region; None: no limit of driftguard's own.
+    rate: float | None = None
+    # API operation -> IAM action, where IAM names the action otherwise.
+    iam_actions: dict[str, str] = field(default_factory=dict)
+
+
+SERVICES: dict[str, Service] = {
+    # EC2's token bucket for Describe* calls refills at 20/s per account and region.
+    "ec2": Service(rate=20.0),
+    # S3 serves thousands of GETs per second per prefix.
+    "s3": Service(rate=100.0, iam_actions={
+        "ListBuckets": "s3:ListAllMyBuckets",
+        "GetBucketEncryption": "s3:GetEncryptionConfiguration",
+        "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+        "ListObjectsV2": "s3:ListBucket",
+    }),
+    # RDS, ECR and KMS read APIs allow tens to hundreds per second.
+    "rds": Service(rate=20.0),
+    "ecr": Service(rate=20.0),
+    "kms": Service(rate=50.0),
+}
+
+
+def default_rates() -> dict[str, float]:
+    """Service -> calls/s, for the services that have a rate."""
+    return {name: s.rate for name, s in SERVICES.items() if s.rate is not None}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action that allows `operation` (an API name such as ListBuckets)."""
+    known = SERVICES.get(service)
+    renamed = known.iam_actions.get(operation) if known else None
+    return renamed or f"{service}:{operation}"
