@@ -23,7 +23,6 @@ import botocore.session
 import jmespath
 import pytest
 
-from driftguard import catalog
 from driftguard.catalog import specs
 from driftguard.catalog.spec import Attr, ResourceSpec
 
@@ -134,6 +133,7 @@ def all_attrs(spec: ResourceSpec) -> Iterator[tuple[str, Attr]]:
 
 def test_every_spec_module_is_named_after_its_type() -> None:
     """One file per type, named after it: `aws_s3_bucket.py` defines aws_s3_bucket's SPEC."""
+    catalog = importlib.import_module("driftguard.catalog")
     modules = [m.name for m in pkgutil.iter_modules(catalog.__path__)]
     named = {name: getattr(importlib.import_module(f"{catalog.__name__}.{name}"), "SPEC", None)
              for name in modules if name.startswith("aws_")}
@@ -220,18 +220,18 @@ def test_items_yield_a_list_of_shapes_with_the_id_field(spec: ResourceSpec) -> N
 # --- CloudFormation and IAM ---------------------------------------------------------------
 
 
-def test_cfn_type_is_a_cloudformation_resource_type(spec: ResourceSpec) -> None:
-    """A real CloudFormation type (in the resource schemas cfn-lint ships), or None for a
+def test_cfn_type_is_known(spec: ResourceSpec) -> None:
+    """A type in the CloudFormation resource schemas that cfn-lint ships, or None for a
     type CloudFormation cannot declare: then nothing in the spec reads CloudFormation."""
     if spec.cfn_type is None:
         assert not any(a.cfn for a in spec.attrs), "cfn paths on a type without cfn_type"
         assert not spec.cfn_folds, "cfn folds on a type without cfn_type"
         assert not any(link.cfn_via for link in spec.links), "cfn_via without cfn_type"
         assert not spec.cfn_sensitive, "cfn_sensitive without cfn_type"
-        return
-    assert CFN_TYPE.match(spec.cfn_type), f"{spec.cfn_type!r} is not AWS::Service::Type"
-    assert spec.cfn_type in cfn_provider_index(), (
-        f"{spec.cfn_type} is not a CloudFormation resource type")
+    else:
+        assert spec.cfn_type in cfn_provider_index(), (
+            f"{spec.cfn_type} is not a CloudFormation resource type")
+        assert CFN_TYPE.match(spec.cfn_type), f"{spec.cfn_type!r} is not AWS::Service::Type"
 
 
 def test_iam_permissions_are_well_formed(spec: ResourceSpec) -> None:
