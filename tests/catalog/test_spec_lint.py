@@ -26,6 +26,9 @@ import pytest
 from driftguard.catalog import specs
 from driftguard.catalog.spec import Attr, ResourceSpec
 
+# No table of types here: a type is whatever the catalog holds, and its CloudFormation
+# type and its paging are checked against cfn-lint's schemas and botocore's models.
+
 # IAM actions are usually `<service>:<OperationName>`; these are the exceptions that the
 # catalog's operations hit (from the AWS Service Authorization Reference).
 IAM_ACTION_EXCEPTIONS = {
