@@ -133,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR")
     rules.set_defaults(run=_run_rules)
 
+    catalog = sub.add_parser("catalog", help="list the resource types, their canonical "
+                                             "attributes and the rules that read them")
+    catalog.add_argument("--format", choices=LIST_FORMATS, default="text")
+    catalog.add_argument("--config", "-c", type=Path, help="config file (YAML)")
+    catalog.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR")
+    catalog.set_defaults(run=_run_catalog)
+
     policy = sub.add_parser("policy", help="work with Rego policies")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True)
     test = policy_sub.add_parser("test", help="run the test_* rules of *_test.rego files")
@@ -364,6 +371,26 @@ def _run_rules(args: argparse.Namespace) -> int:
     print(f"{'ID'.ljust(width)}  SEVERITY  TITLE")
     for r in rules:
         print(f"{r.id.ljust(width)}  {r.severity.name.ljust(8)}  {r.title}")
+    return EXIT_CLEAN
+
+
+def _run_catalog(args: argparse.Namespace) -> int:
+    import json
+
+    from driftguard import pipeline
+    from driftguard.catalog import describe
+    from driftguard.config import load_config
+    from driftguard.policy.reads import load_reads, rules_reading
+
+    config = load_config(args.config)
+    reads = load_reads(pipeline.policy_dirs(config, args.policy))
+    types = [{**t, "rules": rules_reading(reads, t["type"], [
+                 a["name"] for a in [*t["attributes"], *t["links"]]])}
+             for t in describe.describe_catalog()]
+    if args.format == "json":
+        print(json.dumps({"schema": describe.SCHEMA, "types": types}, indent=2))
+        return EXIT_CLEAN
+    sys.stdout.write(describe.text(types))
     return EXIT_CLEAN
 
 

@@ -4,7 +4,9 @@ SPEC = ResourceSpec(
     tf_type="aws_ebs_encryption_by_default",
     # CloudFormation has no resource for this account setting.
     cfn_type=None,
-    doc="The account's EBS encryption-by-default setting in one region (one per region).",
+    doc=("The account's EBS encryption-by-default setting in one region, one resource per "
+         "region: its id is the region. Off, as AWS ships it, it is AWS's own: not "
+         "unmanaged unless the scan is strict."),
     attrs=(
         # Terraform's `enabled` defaults to true.
         Attr("enabled", "bool", "new EBS volumes and snapshot copies are encrypted",

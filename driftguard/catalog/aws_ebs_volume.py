@@ -8,7 +8,8 @@ SPEC = ResourceSpec(
     attrs=(
         Attr("encrypted", "bool", "encrypted at rest", tf=("encrypted",), convert=c.truthy,
              live=("Encrypted",), live_convert=c.truthy, cfn=("Encrypted",)),
-        Attr("kms_key_id", "str|null", "KMS key", tf=("kms_key_id",), convert=c.non_empty,
+        Attr("kms_key_id", "str|null", "KMS key; null when not set", tf=("kms_key_id",),
+             convert=c.non_empty,
              live=("KmsKeyId",), live_convert=c.non_empty, cfn=("KmsKeyId",)),
         Attr("size", "int", "size in GiB", tf=("size",), live=("Size",), cfn=("Size",)),
         Attr("volume_type", "str", "gp3, io2, ...", tf=("type",), live=("VolumeType",),

@@ -4,7 +4,10 @@ from driftguard.catalog.spec import Attr, Collect, Link, ResourceSpec
 SPEC = ResourceSpec(
     tf_type="aws_instance",
     cfn_type="AWS::EC2::Instance",
-    doc="An EC2 instance.",
+    doc=("An EC2 instance. When the code sets no metadata_options block, metadata_http_tokens "
+         "and metadata_http_endpoint are null (not set), although a plan marks the "
+         "provider-computed block unknown. Terminated and shutting-down instances are not "
+         "collected."),
     attrs=(
         Attr("instance_type", "str", "instance type, e.g. g5.xlarge", tf=("instance_type",),
              live=("InstanceType",), cfn=("InstanceType",)),
@@ -17,25 +20,27 @@ SPEC = ResourceSpec(
              # A stopped instance has no public IP: what it has now is not drift.
              live_convert=c.has_value, drift=False,
              cfn=("NetworkInterfaces.0.AssociatePublicIpAddress",)),
-        Attr("vpc_security_group_ids", "list[str]", "security group ids",
+        Attr("vpc_security_group_ids", "list[str]", "security group ids, sorted",
              tf=("vpc_security_group_ids",), convert=c.sorted_list,
              live=("SecurityGroups",), live_convert=c.group_ids,
              cfn=("SecurityGroupIds", "NetworkInterfaces.0.GroupSet"), cfn_convert=c.merged_sorted),
-        Attr("metadata_http_tokens", "str|null", "IMDS tokens: required (IMDSv2) or optional",
+        Attr("metadata_http_tokens", "str|null",
+             "IMDS tokens: required (IMDSv2) or optional; null when not set (the AMI or "
+             "account default decides)",
              tf=("metadata_options.0.http_tokens",), live=("MetadataOptions.HttpTokens",),
              cfn=("MetadataOptions.HttpTokens",)),
         Attr("metadata_http_endpoint", "str|null",
              "IMDS endpoint: enabled or disabled; null when not set (enabled)",
              tf=("metadata_options.0.http_endpoint",),
              live=("MetadataOptions.HttpEndpoint",), cfn=("MetadataOptions.HttpEndpoint",)),
-        Attr("root_volume_encrypted", "bool|null", "root EBS volume encrypted",
+        Attr("root_volume_encrypted", "bool|null", "root EBS volume encrypted; null when not set",
              tf=("root_block_device.0.encrypted",), cfn=("BlockDeviceMappings",),
              cfn_convert=c.cfn_root_volume_encrypted),
         c.tags(live="Tags"),
     ),
     links=(
         Link("subnet_map_public_ip_on_launch",
-             "the subnet's map_public_ip_on_launch, when the subnet is in the same input",
+             "copied from the instance's subnet when that subnet is in the same input, else null",
              via="subnet_id", target_type="aws_subnet", target_attr="map_public_ip_on_launch",
              cfn_via=("SubnetId", "NetworkInterfaces.0.SubnetId")),
     ),

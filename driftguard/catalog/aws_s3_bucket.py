@@ -11,7 +11,8 @@ LIVE_SSE = ("get_bucket_encryption.ServerSideEncryptionConfiguration.Rules.0."
 SPEC = ResourceSpec(
     tf_type="aws_s3_bucket",
     cfn_type="AWS::S3::Bucket",
-    doc="An S3 bucket, with the settings that provider v4+ splits into their own resources.",
+    doc=("An S3 bucket, with the settings that provider v4+ splits into their own resources. "
+         "S3 is global: live buckets are listed once per account, with no region."),
     tf_id="bucket",
     attrs=(
         Attr("bucket", "str", "bucket name", tf=("bucket",), live=("Name",),
@@ -23,24 +24,29 @@ SPEC = ResourceSpec(
              # Code that configures nothing reads False here, while AWS encrypts every
              # bucket with AES256 since 2023: drift compares sse_algorithm, set or not.
              drift=False),
-        Attr("sse_algorithm", "str|null", "AES256, aws:kms or aws:kms:dsse",
+        Attr("sse_algorithm", "str|null",
+             "AES256, aws:kms or aws:kms:dsse; null when no default encryption is configured",
              tf=(f"{INLINE_SSE}.sse_algorithm",), convert=c.non_empty,
              live=(f"{LIVE_SSE}.SSEAlgorithm",), live_convert=c.non_empty,
              cfn=(f"{CFN_SSE}.SSEAlgorithm",)),
-        Attr("kms_key_id", "str|null", "KMS key of the default encryption",
+        Attr("kms_key_id", "str|null",
+             "KMS key of the default encryption; null when not set (aws:kms then uses the "
+             "AWS-managed key aws/s3)",
              tf=(f"{INLINE_SSE}.kms_master_key_id",), convert=c.non_empty,
              live=(f"{LIVE_SSE}.KMSMasterKeyID",), live_convert=c.non_empty,
              cfn=(f"{CFN_SSE}.KMSMasterKeyID",)),
-        Attr("versioning", "bool", "versioning enabled",
+        Attr("versioning", "bool", "versioning enabled (false: never configured, or suspended)",
              tf=("versioning.0.enabled",), convert=c.truthy,
              live=("get_bucket_versioning.Status",), live_convert=c.enabled,
              cfn=("VersioningConfiguration.Status",), cfn_convert=c.enabled),
         Attr("public_access_block", "object|null",
-             "the four public access block flags, null when no block is attached",
+             "the public access block: bools block_public_acls, block_public_policy, "
+             "ignore_public_acls, restrict_public_buckets; null when no block is attached",
              live=("get_public_access_block.PublicAccessBlockConfiguration",),
              live_convert=c.live_public_access_block,
              cfn=("PublicAccessBlockConfiguration",), cfn_convert=c.cfn_public_access_block),
-        Attr("acl", "str|null", "canned ACL", tf=("acl",), convert=c.non_empty,
+        Attr("acl", "str|null", "canned ACL (private, public-read, ...); null when not set",
+             tf=("acl",), convert=c.non_empty,
              cfn=("AccessControl",), cfn_convert=c.canned_acl),
         c.tags(live="get_bucket_tagging.TagSet"),
     ),

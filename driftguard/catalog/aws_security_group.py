@@ -8,7 +8,10 @@ RULES_DOC = "rules {protocol, from_port, to_port, cidrs}"
 SPEC = ResourceSpec(
     tf_type="aws_security_group",
     cfn_type="AWS::EC2::SecurityGroup",
-    doc="A VPC security group, with its inline and standalone rules folded in.",
+    doc=("A VPC security group, with its inline and standalone rules folded in. A rule's "
+         "protocol is tcp, udp, icmp, icmpv6, or -1 for all (ports 0 to 65535 then); its "
+         "cidrs hold IPv4 and IPv6 ranges together; rules of the same protocol and ports "
+         "are merged into one, as AWS keeps them."),
     attrs=(
         Attr("name", "str", "group name", tf=("name",), live=("GroupName",),
              cfn=("GroupName",)),

@@ -8,10 +8,14 @@ failure names the spec.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import json
+import pkgutil
 import re
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import botocore
@@ -24,37 +28,8 @@ from driftguard.catalog.permissions import permissions
 from driftguard.catalog.services import SERVICES, iam_action
 from driftguard.catalog.spec import Attr, ResourceSpec
 
-REQUIRED_TYPES = {
-    "aws_s3_bucket", "aws_instance", "aws_ebs_volume", "aws_db_instance",
-    "aws_security_group", "aws_subnet", "aws_vpc", "aws_ecr_repository", "aws_kms_key",
-}
-# Types added beyond the required nine, each reviewed: a new type is added here on purpose,
-# together with its KNOWN_CFN_TYPES entry.
-REVIEWED_EXTRA_TYPES = {"aws_ebs_encryption_by_default"}
-
-# The CloudFormation resource type of each Terraform type. The CloudFormation registry
-# (`aws cloudformation list-types`, or the resource specification download) needs the
-# network, so this list is kept by hand; check a new entry against the CloudFormation
-# resource type reference before adding it.
-KNOWN_CFN_TYPES = {
-    "aws_s3_bucket": "AWS::S3::Bucket",
-    "aws_instance": "AWS::EC2::Instance",
-    "aws_ebs_volume": "AWS::EC2::Volume",
-    "aws_db_instance": "AWS::RDS::DBInstance",
-    "aws_security_group": "AWS::EC2::SecurityGroup",
-    "aws_subnet": "AWS::EC2::Subnet",
-    "aws_vpc": "AWS::EC2::VPC",
-    "aws_ecr_repository": "AWS::ECR::Repository",
-    "aws_kms_key": "AWS::KMS::Key",
-    # An account setting per region: CloudFormation has no resource type for it.
-    "aws_ebs_encryption_by_default": None,
-}
-
-# List operations that botocore cannot paginate, with the reason the collector may call
-# them once.
-NOT_PAGINATED: dict[tuple[str, str], str] = {
-    ("ec2", "GetEbsEncryptionByDefault"): "one setting per account and region, not a list",
-}
+# No table of types here: a type is whatever the catalog holds, and its CloudFormation
+# type and its paging are checked against cfn-lint's schemas and botocore's models.
 
 # Attribute kinds as docs/canonical-model.md writes them: alternatives joined by `|`.
 KINDS = {"str", "bool", "int", "map", "object", "null", "list[str]", "list[rule]"}
@@ -148,9 +123,16 @@ def all_attrs(spec: ResourceSpec) -> Iterator[tuple[str, Attr]]:
 # --- the catalog as a whole ------------------------------------------------------------
 
 
-def test_catalog_has_the_required_types_and_only_reviewed_extras() -> None:
-    assert REQUIRED_TYPES <= set(specs()), "a required type is missing"
-    assert set(specs()) - REQUIRED_TYPES <= REVIEWED_EXTRA_TYPES, "an unreviewed type"
+def test_every_spec_module_is_named_after_its_type() -> None:
+    """One file per type, named after it: `aws_s3_bucket.py` defines aws_s3_bucket's SPEC."""
+    catalog = importlib.import_module("driftguard.catalog")
+    modules = [m.name for m in pkgutil.iter_modules(catalog.__path__)]
+    named = {name: getattr(importlib.import_module(f"{catalog.__name__}.{name}"), "SPEC", None)
+             for name in modules if name.startswith("aws_")}
+    wrong = {name: getattr(s, "tf_type", None) for name, s in named.items()
+             if getattr(s, "tf_type", None) != name}
+    assert wrong == {}, "a catalog module must define the SPEC of the type it is named after"
+    assert set(named) == set(specs()), "a spec in a module not named after its type"
 
 
 def test_every_spec_is_keyed_by_its_own_type() -> None:
@@ -182,14 +164,19 @@ def test_list_operation_exists(spec: ResourceSpec) -> None:
         f"{spec.collect.service}.{spec.collect.operation} is not a boto3 method")
 
 
-def test_list_operation_paginates_or_says_why_not(spec: ResourceSpec) -> None:
+def test_list_operation_paginates_unless_it_is_one_setting(spec: ResourceSpec) -> None:
+    """A list is paginated (else the collector would read its first page only); a type
+    without an id field is one setting per account and region, read with one unpaginated
+    get call (its whole response is the only item)."""
     service = spec.collect.service
     name = operation_model(service, spec.collect.operation).name
-    if can_paginate(service, name):
-        assert (service, name) not in NOT_PAGINATED, "stale NOT_PAGINATED entry: it paginates"
+    if spec.collect.id_field is None:
+        assert name.startswith("Get") and not can_paginate(service, name), (
+            f"{service}.{name}: a type without id_field is one setting, read with one "
+            "unpaginated Get call")
     else:
-        assert NOT_PAGINATED.get((service, name)), (
-            f"{service}.{name} cannot paginate: page it by hand or record why in NOT_PAGINATED")
+        assert can_paginate(service, name), (
+            f"{service}.{name} cannot paginate: a list type needs a paginated list call")
 
 
 def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> None:
@@ -226,10 +213,16 @@ def test_items_yield_a_list_of_shapes_with_the_id_field(spec: ResourceSpec) -> N
 
 
 def test_cfn_type_is_known(spec: ResourceSpec) -> None:
-    assert spec.tf_type in KNOWN_CFN_TYPES, (
-        f"add {spec.tf_type}'s CloudFormation type to KNOWN_CFN_TYPES after checking it")
-    assert spec.cfn_type == KNOWN_CFN_TYPES[spec.tf_type]
-    if spec.cfn_type is not None:
+    """A type in the CloudFormation resource schemas that cfn-lint ships, or None for a
+    type CloudFormation cannot declare: then nothing in the spec reads CloudFormation."""
+    if spec.cfn_type is None:
+        assert not any(a.cfn for a in spec.attrs), "cfn paths on a type without cfn_type"
+        assert not spec.cfn_folds, "cfn folds on a type without cfn_type"
+        assert not any(link.cfn_via for link in spec.links), "cfn_via without cfn_type"
+        assert not spec.cfn_sensitive, "cfn_sensitive without cfn_type"
+    else:
+        assert spec.cfn_type in cfn_provider_index(), (
+            f"{spec.cfn_type} is not a CloudFormation resource type")
         assert CFN_TYPE.match(spec.cfn_type), f"{spec.cfn_type!r} is not AWS::Service::Type"
 
 
@@ -348,18 +341,26 @@ def test_live_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
 # --- CloudFormation property paths, against the resource schemas cfn-lint ships ----------
 
 
+def _cfn_schemas() -> Path:
+    cfnlint = pytest.importorskip("cfnlint", reason="cfn-lint (the `test` extra) ships the "
+                                                    "CloudFormation resource schemas")
+    return Path(cfnlint.__file__).parent / "data" / "schemas"
+
+
+@cache
+def cfn_provider_index() -> dict[str, str]:
+    """Every CloudFormation resource type -> its schema file, from cfn-lint's offline copy
+    of the registry (us-east-1, where every type is available)."""
+    return dict(json.loads((_cfn_schemas() / "providers" / "us-east-1.json").read_text()))
+
+
 @cache
 def cfn_schema(cfn_type: str) -> dict[str, Any]:
     """The CloudFormation registry schema of a type, from cfn-lint's offline copy."""
-    import json
-    from pathlib import Path
-
-    cfnlint = pytest.importorskip("cfnlint", reason="cfn-lint (the `test` extra) ships the "
-                                                    "CloudFormation resource schemas")
-    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
-    index = json.loads((schemas / "providers" / "us-east-1.json").read_text())
+    index = cfn_provider_index()
     assert cfn_type in index, f"{cfn_type} is not a CloudFormation resource type"
-    return dict(json.loads((schemas / "resources" / f"{index[cfn_type]}.json").read_text()))
+    path = _cfn_schemas() / "resources" / f"{index[cfn_type]}.json"
+    return dict(json.loads(path.read_text()))
 
 
 def _cfn_nodes(schema: dict[str, Any], node: dict[str, Any]) -> list[dict[str, Any]]:

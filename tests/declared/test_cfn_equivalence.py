@@ -12,14 +12,25 @@ import pytest
 from plans import change, plan, write
 
 from driftguard import pipeline
+from driftguard.catalog import spec_for
 from driftguard.config import Config, PolicySettings
 from driftguard.policy import evaluate as policy
+from driftguard.policy.reads import load_reads
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "cfn" / "estate.yaml"
 TAGS = {"owner": "ml-platform"}
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1111-2222"
-# Rules that no resource in a template can reach: account settings without a CFN type.
-NOT_IN_CLOUDFORMATION = {"DG-ENC-005"}
+
+
+def _not_in_cloudformation() -> set[str]:
+    """Rules that no resource in a template can reach: they read only types without a
+    CloudFormation type (account settings)."""
+    reads = load_reads([policy.builtin_dir()])
+    return {rule for rule, r in reads.items() if r.types and not r.every_type
+            and all(getattr(spec_for(t), "cfn_type", None) is None for t in r.types)}
+
+
+NOT_IN_CLOUDFORMATION = _not_in_cloudformation()
 
 
 def tagged(values: dict[str, Any]) -> dict[str, Any]:
