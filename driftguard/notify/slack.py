@@ -103,9 +103,9 @@ class Webhook:
         self._client = WebhookClient(url=url, retry_handlers=[], logger=SILENT)
 
     def send(self, payload: Payload, timeout: float) -> Outcome:
-        return classify(self.post(payload, timeout))
+        return classify(self._post(payload, timeout))
 
-    def post(self, payload: Payload, timeout: float) -> Response:
+    def _post(self, payload: Payload, timeout: float) -> Response:
         self._client.timeout = timeout  # type: ignore[assignment]
         resp = self._client.send_dict(payload)
         error = "" if resp.status_code < 300 else str(resp.body or "").strip()[:80]
@@ -119,9 +119,9 @@ class BotChannel:
         self._client = client
 
     def send(self, payload: Payload, timeout: float) -> Outcome:
-        return classify(self.post(payload, timeout))
+        return classify(self._post(payload, timeout))
 
-    def post(self, payload: Payload, timeout: float) -> Response:
+    def _post(self, payload: Payload, timeout: float) -> Response:
         from slack_sdk.errors import SlackApiError
 
         self._client.timeout = timeout
