@@ -1,12 +1,14 @@
 """What the daemon (and `--slack`) calls: build the messages, route them, queue them in the
-outbox, deliver what can be delivered within `slack.max_wait`.
+outbox, deliver what can be delivered within the section's `max_wait` (`slack.max_wait`).
+Channel-neutral: the channel (channel.py; Slack's is slack.py) renders the messages and
+sends them; routing, the outbox, ordering, deadlines and redaction are done here.
 
 Routing: a finding goes to the first route whose accounts and min_severity match it,
-else to the default destination (the webhook at `slack.webhook_url_env`, or
-`slack.channel` with the bot token) if it is at or above `slack.min_severity`. Job status
-messages go to the default destination. Waived findings are not announced.
+else to the default destination (for Slack: the webhook at `slack.webhook_url_env`, or
+`slack.channel` with the bot token) if it is at or above the section's `min_severity`.
+Job status messages go to the default destination. Waived findings are not announced.
 
-No method raises on a Slack problem: failures are logged (secrets redacted) and the
+No method raises on a delivery problem: failures are logged (secrets redacted) and the
 message stays in the outbox for the next call.
 """
 
@@ -20,17 +22,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from driftguard.errors import InputError
 from driftguard.model import CheckResult, Finding, Severity
-from driftguard.notify import messages
-from driftguard.notify.delivery import Channel, Destination, Sender, Webhook, bot_client
+from driftguard.notify.channel import (
+    Channel,
+    ChannelSettings,
+    Destination,
+    Digest,
+    Event,
+    JobStatus,
+    Report,
+    ScanChanges,
+)
+from driftguard.notify.delivery import Sender
 from driftguard.notify.outbox import Outbox, Pending
 from driftguard.notify.secrets import Redactor, Secrets
-
-if TYPE_CHECKING:
-    from driftguard.config import SlackSettings
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +53,17 @@ class _Route:
 
 
 class Notifier:
-    def __init__(self, settings: SlackSettings, outbox_path: Path | None,
-                 environ: Mapping[str, str] = os.environ) -> None:
-        """InputError if Slack is enabled but a secret is missing (bad config)."""
+    def __init__(self, settings: ChannelSettings, outbox_path: Path | None,
+                 environ: Mapping[str, str] = os.environ, *,
+                 channel: Channel | None = None) -> None:
+        """The channel is the one that serves `settings` (registry.py) unless given.
+        InputError if the channel is enabled but a secret is missing (bad config)."""
+        if channel is None:
+            from driftguard.notify.registry import channel_for
+
+            channel = channel_for(settings)
         self.settings = settings
+        self.channel = channel
         self.enabled = settings.enabled
         self._lock = threading.Lock()
         self._not_before: dict[str, float] = {}  # destination -> monotonic time (429)
@@ -58,8 +71,12 @@ class Notifier:
         self.routes: list[_Route] = []
         self.redact = Redactor([])
         if self.enabled:
-            self.default, self.routes, secret_values = _routes(settings, environ)
-            self.redact = Redactor(secret_values)
+            secrets = Secrets(environ, settings.secrets_file, channel.name)
+            self.default = _Route(channel.destination(None, secrets), frozenset(),
+                                  settings.min_severity)
+            self.routes = [_Route(channel.destination(r, secrets), frozenset(r.accounts),
+                                  r.min_severity) for r in settings.routes]
+            self.redact = Redactor(secrets.handed_out)
             self.sender = Sender(settings.timeout, self.redact)
         self.outbox = Outbox(outbox_path)
 
@@ -74,10 +91,8 @@ class Notifier:
         new_by = self._route(new, account)
         resolved_by = self._route(resolved, account)
         for name in dict.fromkeys([*new_by, *resolved_by]):
-            self._queue(name, messages.scan_changes(
-                job, result, new_by.get(name, []), resolved_by.get(name, []),
-                include_values=self.settings.include_values,
-                report_url=self.settings.report_url))
+            self._queue(name, ScanChanges(job, result, new_by.get(name, []),
+                                          resolved_by.get(name, [])))
         self.flush()
 
     def digest(self, job: str, open_findings: list[tuple[Finding, datetime]]) -> None:
@@ -90,44 +105,43 @@ class Notifier:
         now = datetime.now(UTC)
         for name, findings in routed.items():
             pairs = [(f, _aware(first_seen[id(f)])) for f in findings]
-            self._queue(name, messages.digest(job, pairs, now,
-                                              include_values=self.settings.include_values,
-                                              report_url=self.settings.report_url))
+            self._queue(name, Digest(job, pairs, now))
         self.flush()
 
     def job_status(self, job: str, failing: bool, error: str | None) -> None:
         if not self.enabled:
             return
-        self._queue(self.default.destination.name, messages.job_status(
-            job, failing, self.redact(error) if error else None))
+        self._queue(self.default.destination.name,
+                    JobStatus(job, failing, self.redact(error) if error else None))
         self.flush()
 
     def flush(self) -> int:
         """Send the backlog, oldest first per destination; returns how many remain."""
         if not self.enabled:
-            return self.outbox.count()
+            return self._left()
         deadline = time.monotonic() + self.settings.max_wait
         by_name = {r.destination.name: r.destination for r in [self.default, *self.routes]}
         # Another thread's flush is at it (and picks up what was just queued): no second
-        # sender, and no scan waits behind another one's Slack trouble.
+        # sender, and no scan waits behind another one's trouble.
         if not self._lock.acquire(blocking=False):
-            return self.outbox.count()
+            return self._left()
         try:
-            for name in self.outbox.destinations():
+            for name in self._destinations():
                 dest = by_name.get(name)
                 if dest is None:
                     for m in self.outbox.pending(name):
                         self.outbox.mark_failed(m.id, "destination no longer configured",
                                                 rejected=True)
-                    log.warning("slack: dropped messages for %s: no longer configured", name)
+                    log.warning("%s: dropped messages for %s: no longer configured",
+                                self.channel.name, name)
                     continue
                 if self._not_before.get(name, 0.0) > time.monotonic():
-                    self.last_problem = f"{name}: rate limited by Slack"
-                    continue  # Slack asked us to wait
+                    self.last_problem = f"{name}: rate limited by {self.channel.title}"
+                    continue  # the service asked us to wait
                 self._drain(dest, deadline)
         finally:
             self._lock.release()
-        return self.outbox.count()
+        return self._left()
 
     # --- one-shot runs -------------------------------------------------------------
 
@@ -135,14 +149,12 @@ class Notifier:
         """Post a one-shot report to every destination that has findings for it (the
         default one always); None when delivered, else what went wrong."""
         if not self.enabled:
-            return "Slack is not enabled"
+            return f"{self.channel.title} is not enabled"
         shown = [f for f in result.findings if not f.waived]
         routed = self._route(shown, _account(result))
         routed.setdefault(self.default.destination.name, [])
         for name, findings in routed.items():
-            self._queue(name, messages.report(result, findings,
-                                              include_values=self.settings.include_values,
-                                              report_url=self.settings.report_url))
+            self._queue(name, Report(result, findings))
         left = self.flush()
         if not left:
             return None
@@ -163,12 +175,20 @@ class Notifier:
                 out.setdefault(route.destination.name, []).append(f)
         return out
 
-    def _queue(self, destination: str, payload: dict[str, Any]) -> None:
+    def _queue(self, destination: str, event: Event) -> None:
+        payload = self.channel.render(event)
         try:
             self.outbox.add(destination, payload)
         except Exception as exc:  # a locked or full database must not stop a scan
-            log.error("slack: cannot queue a message for %s: %s", destination,
-                      self.redact(str(exc)))
+            log.error("%s: cannot queue a message for %s: %s", self.channel.name,
+                      destination, self.redact(str(exc)))
+
+    def _destinations(self) -> list[str]:
+        """This channel's destinations with pending messages (an outbox may be shared)."""
+        return [d for d in self.outbox.destinations() if self.channel.owns(d)]
+
+    def _left(self) -> int:
+        return sum(self.outbox.count(d) for d in self._destinations())
 
     def _drain(self, dest: Destination, deadline: float) -> None:
         while batch := self.outbox.pending(dest.name):  # again: others may queue meanwhile
@@ -176,7 +196,7 @@ class Notifier:
                 return
 
     def _send(self, dest: Destination, batch: list[Pending], deadline: float) -> bool:
-        """Send in order; False at the first message that must wait (Slack is down)."""
+        """Send in order; False at the first message that must wait (the service is down)."""
         for message in batch:
             outcome = self.sender.send(dest, message.payload, deadline)
             if outcome.status == "sent":
@@ -186,43 +206,16 @@ class Notifier:
                                     rejected=outcome.status == "rejected")
             self.last_problem = f"{dest.name}: {outcome.detail}"
             if outcome.status == "rejected":
-                log.error("slack: %s refused message %d: %s", dest.name, message.id,
-                          outcome.detail)
+                log.error("%s: %s refused message %d: %s", self.channel.name, dest.name,
+                          message.id, outcome.detail)
                 continue
             if outcome.retry_after:
                 self._not_before[dest.name] = time.monotonic() + outcome.retry_after
-            log.warning("slack: %s unavailable (%s); %d message(s) kept for later",
-                        dest.name, outcome.detail, len(self.outbox.pending(dest.name)))
+            log.warning("%s: %s unavailable (%s); %d message(s) kept for later",
+                        self.channel.name, dest.name, outcome.detail,
+                        len(self.outbox.pending(dest.name)))
             return False  # keep the order: nothing newer goes before this one
         return True
-
-
-def _routes(settings: SlackSettings, environ: Mapping[str, str]
-            ) -> tuple[_Route, list[_Route], list[str]]:
-    """The default route, the configured ones, and the secrets they hold (to redact)."""
-    if settings.mode == "bot" and not settings.channel:
-        raise InputError("slack", "bot mode needs slack.channel (the default channel)")
-    secrets = Secrets(environ, settings.secrets_file)
-    values: list[str] = []
-    client: Any = None
-
-    def destination(channel: str | None, env_name: str | None) -> Destination:
-        nonlocal client
-        if settings.mode == "bot":
-            if client is None:
-                values.append(secrets.get(settings.token_env))
-                client = bot_client(values[-1], settings.api_base_url)
-            assert channel is not None  # the config checks that routes name one
-            return Channel(channel, client)
-        assert env_name is not None
-        values.append(secrets.get(env_name))
-        return Webhook(env_name, values[-1])
-
-    default = _Route(destination(settings.channel, settings.webhook_url_env), frozenset(),
-                     settings.min_severity)
-    routes = [_Route(destination(r.channel, r.webhook_url_env), frozenset(r.accounts),
-                     r.min_severity) for r in settings.routes]
-    return default, routes, values
 
 
 def _account(result: CheckResult) -> str | None:

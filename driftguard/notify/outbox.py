@@ -1,14 +1,16 @@
-"""Slack messages waiting to be delivered, in SQLite, so that an outage loses nothing and
-a restart resends nothing.
+"""Messages waiting to be delivered, in SQLite, so that an outage loses nothing and a
+restart resends nothing. Channel-neutral: a payload is a JSON object, a destination a
+name that its channel owns; channels may share one outbox.
 
-Every message is written here before it is sent and marked sent only after Slack answered
-2xx; messages go out oldest first per destination. The idempotency key (a hash of the
-destination and the content) refuses a second copy of a message still pending. Sent rows
-are kept for a week (what was posted, and when), then pruned. The daemon passes its
-history database; one-shot runs pass None (in memory).
+Every message is written here before it is sent and marked sent only after the service
+accepted it (Slack: 2xx); messages go out oldest first per destination. The idempotency
+key (a hash of the destination and the content) refuses a second copy of a message still
+pending. Sent rows are kept for a week (what was posted, and when), then pruned. The
+daemon passes its history database; one-shot runs pass None (in memory).
 
 The table has its own schema version (`slack_outbox_schema`), so the history migrations
-can take it over later.
+can take it over later. Its name dates from when Slack was the only channel: existing
+outboxes must keep delivering, so it stays.
 """
 
 from __future__ import annotations
@@ -106,10 +108,13 @@ class Outbox:
                 "GROUP BY destination ORDER BY min(id)").fetchall()
         return [r[0] for r in rows]
 
-    def count(self) -> int:
+    def count(self, destination: str | None = None) -> int:
+        query = "SELECT count(*) FROM slack_outbox WHERE status = 'pending'"
+        args: tuple[str, ...] = ()
+        if destination is not None:
+            query, args = query + " AND destination = ?", (destination,)
         with self._lock:
-            return int(self._db.execute(
-                "SELECT count(*) FROM slack_outbox WHERE status = 'pending'").fetchone()[0])
+            return int(self._db.execute(query, args).fetchone()[0])
 
     def mark_sent(self, message_id: int) -> None:
         now = time.time()

@@ -1,9 +1,10 @@
-"""Slack secrets (webhook URLs, the bot token): read from the environment or a secrets
-file, by name, and kept out of every log line and error message.
+"""A channel's secrets (Slack's webhook URLs and bot token, ...): read from the environment
+or a secrets file, by name, and kept out of every log line and error message.
 
 A secret is looked up by its name (`slack.webhook_url_env`, `slack.token_env`, a route's
-`webhook_url_env`): first in the environment, then in `slack.secrets_file`, a YAML mapping
-of the same names to values (a mounted Kubernetes or Docker secret, for instance).
+`webhook_url_env`): first in the environment, then in the section's `secrets_file`, a YAML
+mapping of the same names to values (a mounted Kubernetes or Docker secret, for instance).
+Every value handed out is remembered, so that the Notifier redacts all of them.
 """
 
 from __future__ import annotations
@@ -19,17 +20,21 @@ REDACTED = "[redacted]"
 
 
 class Secrets:
-    def __init__(self, environ: Mapping[str, str], secrets_file: Path | None) -> None:
+    def __init__(self, environ: Mapping[str, str], secrets_file: Path | None,
+                 source: str) -> None:
         self._environ = environ
         self._file = secrets_file
+        self._source = source  # the channel: where a config error points
         self._from_file: dict[str, str] | None = None
+        self.handed_out: list[str] = []
 
     def get(self, name: str) -> str:
         """The secret's value; InputError naming where it was looked for (never the value)."""
         value = self._environ.get(name) or self._file_values().get(name)
         if not value:
             where = f"${name}" + (f" or {name} in {self._file}" if self._file else "")
-            raise InputError("slack", f"no secret found: set {where}")
+            raise InputError(self._source, f"no secret found: set {where}")
+        self.handed_out.append(value)
         return value
 
     def _file_values(self) -> dict[str, str]:

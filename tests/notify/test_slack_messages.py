@@ -10,8 +10,8 @@ from typing import Any
 from conftest import finding
 
 from driftguard.model import MASK, AttributeChange, CheckResult, Coverage, Drift, Severity
-from driftguard.notify import messages
-from driftguard.notify.messages import BLOCKS_CHARS, HEADER_CHARS, MAX_BLOCKS, SECTION_CHARS
+from driftguard.notify import slack_blocks as messages
+from driftguard.notify.slack_blocks import BLOCKS_CHARS, HEADER_CHARS, MAX_BLOCKS, SECTION_CHARS
 
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
