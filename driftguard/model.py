@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 
 Source = Literal["plan", "state", "cloudformation", "live"]
 
+MASK = "(sensitive)"  # what a sensitive value reads as, everywhere after load
+
 
 class Severity(IntEnum):
     info = 0
@@ -119,6 +121,7 @@ class Finding(BaseModel):
 
 
 DriftKind = Literal["unmanaged", "missing", "changed"]
+KIND_ORDER: dict[str, int] = {"missing": 0, "changed": 1, "unmanaged": 2}
 
 
 class AttributeChange(BaseModel):
@@ -144,6 +147,12 @@ class Drift(BaseModel):
         parts = ("drift", self.kind, self.type, self.account or "", self.region or "",
                  self.id or self.address)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def drift_order(drift: Drift) -> tuple[int, str, str, str]:
+    """The order drift is listed in, wherever it is listed: missing, changed, unmanaged,
+    then by type, id and address."""
+    return (KIND_ORDER[drift.kind], drift.type, drift.id or "", drift.address)
 
 
 class NotChecked(BaseModel):

@@ -21,8 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from driftguard.catalog import specs
 from driftguard.collect.engine import _reason
 from driftguard.collect.stacks import STACK_TYPE, Stack
-from driftguard.drift.diff import KIND_ORDER
-from driftguard.model import AttributeChange, Drift, NotChecked
+from driftguard.model import AttributeChange, Drift, NotChecked, drift_order
 
 VERDICTS = ["MODIFIED", "DELETED", "UNKNOWN", "NOT_CHECKED"]
 FIRST_DELAY, MAX_DELAY, MAX_WAIT = 1.0, 30.0, 600.0
@@ -136,5 +135,5 @@ def merge(drifts: list[Drift], native: list[Drift]) -> list[Drift]:
             continue
         seen = {c.attribute for c in twin.changes}
         twin.changes.extend(c for c in d.changes if c.attribute not in seen)
-    merged.sort(key=lambda d: (KIND_ORDER[d.kind], d.type, d.id or "", d.address))
+    merged.sort(key=drift_order)
     return merged

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MASK = "(sensitive)"
+from driftguard.model import MASK  # noqa: F401 - re-exported: defined in the model
 
 
 class _Unknown:

@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from driftguard.declared.values import MASK
 from driftguard.drift.findings import KIND_OF_RULE
-from driftguard.model import CheckResult, Drift, Finding, Severity
+from driftguard.model import MASK, CheckResult, Drift, Finding, Severity
 from driftguard.report.common import message, rule_heading
 from driftguard.report.summary import headline, summarize
 

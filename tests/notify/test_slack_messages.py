@@ -9,8 +9,7 @@ from typing import Any
 
 from conftest import finding
 
-from driftguard.declared.values import MASK
-from driftguard.model import AttributeChange, CheckResult, Coverage, Drift, Severity
+from driftguard.model import MASK, AttributeChange, CheckResult, Coverage, Drift, Severity
 from driftguard.notify import messages
 from driftguard.notify.messages import BLOCKS_CHARS, HEADER_CHARS, MAX_BLOCKS, SECTION_CHARS
 
