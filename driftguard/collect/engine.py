@@ -17,15 +17,13 @@ from typing import Any
 import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
+from driftguard.aws_errors import reason as _reason
 from driftguard.catalog import spec_for
 from driftguard.catalog.spec import Detail, ResourceSpec
-from driftguard.collect.clients import THROTTLING_CODES, ClientFactory
+from driftguard.collect.clients import ClientFactory
 from driftguard.declared.build import map_attrs
 from driftguard.model import NotChecked, Resource
 
-ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
-                 "AuthFailure", "UnrecognizedClientException", "InvalidClientTokenId"}
-REGION_DISABLED = {"OptInRequired", "InvalidRegion"}
 GONE = {"NoSuchBucket", "NotFoundException", "InvalidVolume.NotFound",
         "InvalidInstanceID.NotFound", "DBInstanceNotFound", "RepositoryNotFoundException"}
 
@@ -152,18 +150,3 @@ def _skipped(spec: ResourceSpec, item: dict[str, Any]) -> bool:
     path, values = spec.collect.skip
     return jmespath.search(path, item) in values
 
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = error.get("Code", "")
-        if code in ACCESS_DENIED:
-            kind = "access denied"
-        elif code in THROTTLING_CODES:
-            kind = "throttled past retries"
-        elif code in REGION_DISABLED:
-            kind = "region disabled"
-        else:
-            kind = "AWS error"
-        return f"{kind}: {code}: {error.get('Message', '')}".strip()
-    return f"unreachable: {type(exc).__name__}: {exc}"

@@ -18,8 +18,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from driftguard.aws_errors import reason
 from driftguard.catalog import specs
-from driftguard.collect.engine import _reason
 from driftguard.collect.stacks import STACK_TYPE, Stack
 from driftguard.model import AttributeChange, Drift, NotChecked, drift_order
 
@@ -45,7 +45,7 @@ def native_drift(clients: Any, stacks: list[Stack], drifts: list[Drift],
             detection = client.detect_stack_drift(StackName=stack.stack_id)
             started.append((stack, client, detection["StackDriftDetectionId"]))
         except (ClientError, BotoCoreError) as exc:
-            gaps.append(_gap(stack, "DetectStackDrift", _reason(exc)))
+            gaps.append(_gap(stack, "DetectStackDrift", reason(exc)))
     found: list[Drift] = []
     for stack, client, detection_id in started:
         try:
@@ -57,7 +57,7 @@ def native_drift(clients: Any, stacks: list[Stack], drifts: list[Drift],
             found.extend(_verdicts(client, stack, gaps))
         except (ClientError, BotoCoreError) as exc:
             operation = getattr(exc, "operation_name", None) or "DescribeStackResourceDrifts"
-            gaps.append(_gap(stack, operation, _reason(exc)))
+            gaps.append(_gap(stack, operation, reason(exc)))
     return merge(drifts, found), gaps
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from driftguard.aws_errors import reason
 from driftguard.collect.clients import ClientFactory
-from driftguard.collect.engine import _reason
 from driftguard.declared import cloudformation
 from driftguard.declared.cloudformation import template
 from driftguard.errors import InputError
@@ -82,7 +82,7 @@ def load_stacks(clients: ClientFactory, patterns: list[str], regions: list[str]
                      for s in page.get("Stacks", [])]
         except (ClientError, BotoCoreError) as exc:
             out.not_checked.append(NotChecked(type=STACK_TYPE, region=region,
-                                              operation="DescribeStacks", reason=_reason(exc)))
+                                              operation="DescribeStacks", reason=reason(exc)))
             out.unlisted.add(region)
             continue
         for summary in found:
@@ -108,7 +108,7 @@ def _load_one(client: Any, region: str, summary: dict[str, Any], out: StackSourc
     except (ClientError, BotoCoreError) as exc:
         out.not_checked.append(NotChecked(type=STACK_TYPE, account=account, region=region,
                                           operation=operation,
-                                          reason=f"stack {name}: {_reason(exc)}"))
+                                          reason=f"stack {name}: {reason(exc)}"))
         out.unread.add(name)
         return
     physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in listed
