@@ -132,8 +132,10 @@ def scan(
                                 _is_aws_default, settings.strict, stacks.owns_unread)
         if settings.cfn_native_drift and stacks.stacks:
             from driftguard.collect.stack_drift import native_drift
+            from driftguard.drift import native
 
-            drifts, native_gaps = native_drift(clients, stacks.stacks, drifts)
+            verdicts, native_gaps = native_drift(clients, stacks.stacks)
+            drifts = native.merge(drifts, verdicts)
             inventory.not_checked.extend(native_gaps)
     policies, findings = _evaluate(config, extra_policy_dirs, inventory.resources, timer)
     findings = drift_findings(drifts, settings.drift_severity) + findings

@@ -1,4 +1,4 @@
-"""CloudFormation's own drift detection, merged into driftguard's drift (`--cfn-native-drift`).
+"""CloudFormation's own drift detection (`--cfn-native-drift`): AWS's verdicts, as Drift.
 
 DetectStackDrift starts a detection per stack (all stacks first: AWS runs them side by
 side), DescribeStackDriftDetectionStatus is polled with exponential backoff, and
@@ -6,7 +6,7 @@ DescribeStackResourceDrifts gives AWS's verdict per resource: MODIFIED (with pro
 differences) becomes "changed", DELETED becomes "missing". A resource AWS could not check
 (UNKNOWN, NOT_CHECKED), a failed or timed-out detection, and throttling past retries become
 "not checked", like any collector failure. Types AWS does not support (UNSUPPORTED) are
-simply not in its verdict.
+simply not in its verdict. drift/native.py merges the verdicts into driftguard's drift.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from driftguard.aws_errors import reason
 from driftguard.catalog import specs
 from driftguard.collect.stacks import STACK_TYPE, Stack
-from driftguard.model import AttributeChange, Drift, NotChecked, drift_order
+from driftguard.model import AttributeChange, Drift, NotChecked
 
 VERDICTS = ["MODIFIED", "DELETED", "UNKNOWN", "NOT_CHECKED"]
 FIRST_DELAY, MAX_DELAY, MAX_WAIT = 1.0, 30.0, 600.0
@@ -32,11 +32,13 @@ def _tf_type(cfn_type: str) -> str:
     return next((s.tf_type for s in specs().values() if s.cfn_type == cfn_type), cfn_type)
 
 
-def native_drift(clients: Any, stacks: list[Stack], drifts: list[Drift],
+def native_drift(clients: Any, stacks: list[Stack],
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic, max_wait: float = MAX_WAIT
                  ) -> tuple[list[Drift], list[NotChecked]]:
-    """(drifts with AWS's verdicts merged in, the stacks or resources not checked)."""
+    """(AWS's verdicts as drift, the stacks or resources not checked).
+
+    `clients` has `.client(service, region)` (a collect.clients.ClientFactory)."""
     gaps: list[NotChecked] = []
     started: list[tuple[Stack, Any, str]] = []
     for stack in stacks:
@@ -58,7 +60,7 @@ def native_drift(clients: Any, stacks: list[Stack], drifts: list[Drift],
         except (ClientError, BotoCoreError) as exc:
             operation = getattr(exc, "operation_name", None) or "DescribeStackResourceDrifts"
             gaps.append(_gap(stack, operation, reason(exc)))
-    return merge(drifts, found), gaps
+    return found, gaps
 
 
 def _gap(stack: Stack, operation: str, reason: str) -> NotChecked:
@@ -121,19 +123,3 @@ def _value(text: Any) -> Any:
     except json.JSONDecodeError:
         return text
 
-
-def merge(drifts: list[Drift], native: list[Drift]) -> list[Drift]:
-    """One entry per (kind, type, id): AWS's property differences join driftguard's own
-    changes on the same resource (CloudFormation's paths start with `/`)."""
-    index = {(d.kind, d.type, d.id or d.address): d for d in drifts}
-    merged = list(drifts)
-    for d in native:
-        twin = index.get((d.kind, d.type, d.id or d.address))
-        if twin is None:
-            merged.append(d)
-            index[(d.kind, d.type, d.id or d.address)] = d
-            continue
-        seen = {c.attribute for c in twin.changes}
-        twin.changes.extend(c for c in d.changes if c.attribute not in seen)
-    merged.sort(key=drift_order)
-    return merged

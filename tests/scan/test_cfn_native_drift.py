@@ -17,6 +17,7 @@ from moto_estate import REGION
 
 from driftguard.collect.stack_drift import native_drift
 from driftguard.collect.stacks import Stack
+from driftguard.drift.native import merge
 from driftguard.model import AttributeChange, Drift
 
 ACCOUNT = "123456789012"
@@ -84,7 +85,8 @@ def expect_detection(clients: Clients, *states: str) -> None:
 def run(clients: Clients, drifts: list[Drift], **kwargs: Any) -> tuple[Any, Any, list[float]]:
     sleeps: list[float] = []
     with clients.stub:
-        merged, gaps = native_drift(clients, [STACK], drifts, sleep=sleeps.append, **kwargs)
+        verdicts, gaps = native_drift(clients, [STACK], sleep=sleeps.append, **kwargs)
+        merged = merge(drifts, verdicts)
         clients.stub.assert_no_pending_responses()
     return merged, gaps, sleeps
 
@@ -158,8 +160,9 @@ def test_a_detection_that_never_ends_times_out() -> None:
         now[0] += seconds
 
     with clients.stub:
-        merged, gaps = native_drift(clients, [STACK], [], sleep=sleep, clock=clock,
-                                    max_wait=10)
+        verdicts, gaps = native_drift(clients, [STACK], sleep=sleep, clock=clock,
+                                      max_wait=10)
+        merged = merge([], verdicts)
     assert sleeps == [1.0, 2.0, 4.0]
     assert merged == []
     assert [g.reason for g in gaps] == [
