@@ -6,6 +6,7 @@ See docs/canonical-model.md for the contract that policies read.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 from typing import Any, Literal
@@ -191,6 +192,22 @@ class SourceSummary(BaseModel):
     path: str
     kind: str  # plan, state
     resources: int
+
+
+STACK_TYPE = "aws_cloudformation_stack"  # Terraform's name, for a stack's not-checked entries
+
+
+@dataclass
+class Stack:
+    """A deployed CloudFormation stack that declared resources (declared/sources/stacks.py),
+    as CloudFormation's own drift detection needs it (collect/stack_drift.py)."""
+
+    name: str
+    stack_id: str
+    region: str
+    account: str | None
+    origin: str
+    logical_types: dict[str, str] = field(default_factory=dict)  # logical id -> CFN type
 
 
 class CheckResult(BaseModel):

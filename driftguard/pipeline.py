@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard.config import Config
-from driftguard.declared.sources import load_all
+from driftguard.declared.sources import SourceContext, declare, load_all
 from driftguard.model import CheckResult, Finding, Resource
 from driftguard.policy import evaluate as policy
 from driftguard.policy.engines import make_engine
@@ -102,6 +102,7 @@ def scan(
     from driftguard.collect.account import caller_account
     from driftguard.collect.clients import AccountClients
     from driftguard.collect.engine import Collector
+    from driftguard.declared.sources.stacks import DeployedStacks
     from driftguard.drift.diff import diff
     from driftguard.drift.findings import drift_findings, drift_rules
     from driftguard.drift.ignore import Ignore, load_rules
@@ -111,11 +112,11 @@ def scan(
     regions = aws.regions or [clients.default_region]
     timer = _Timer()
     with timer("load"):
-        declared, sources = load_all([*settings.states, *settings.plans],
-                                     s3_client=lambda: clients.client("s3"))
-        stacks = _load_stacks(clients, settings.stacks, regions)
-        declared += stacks.resources
-        sources += stacks.summaries
+        found = declare([*settings.states, *settings.plans],
+                        SourceContext(s3_client=lambda: clients.client("s3")))
+        if settings.stacks:
+            found.extend(DeployedStacks(clients, settings.stacks, regions).load())
+        declared, sources = found.resources, found.summaries
         ignore = Ignore(load_rules(settings.ignore_file) if settings.ignore_file else [])
     with timer("collect"):
         account, gap = caller_account(clients)
@@ -125,16 +126,16 @@ def scan(
                               progress=progress).collect(types, regions)
         if gap is not None:
             inventory.not_checked.insert(0, gap)
-        inventory.not_checked.extend(stacks.not_checked)
+        inventory.not_checked.extend(found.not_checked)
     with timer("drift"):
         in_scope = [r for r in declared if _in_scope(r, account, regions, with_global)]
         drifts, coverage = diff(in_scope, inventory.resources, inventory.not_checked, ignore,
-                                _is_aws_default, settings.strict, stacks.owns_unread)
-        if settings.cfn_native_drift and stacks.stacks:
+                                _is_aws_default, settings.strict, found.owns_unread)
+        if settings.cfn_native_drift and found.stacks:
             from driftguard.collect.stack_drift import native_drift
             from driftguard.drift import native
 
-            verdicts, native_gaps = native_drift(clients, stacks.stacks)
+            verdicts, native_gaps = native_drift(clients, found.stacks)
             drifts = native.merge(drifts, verdicts)
             inventory.not_checked.extend(native_gaps)
     policies, findings = _evaluate(config, extra_policy_dirs, inventory.resources, timer)
@@ -162,12 +163,6 @@ def scan(
         units=[f"{account or 'unknown'}/{region}" for region in regions],
         timings=timer.timings,
     )
-
-
-def _load_stacks(clients: Any, patterns: list[str], regions: list[str]) -> Any:
-    from driftguard.collect.stacks import StackSources, load_stacks
-
-    return load_stacks(clients, patterns, regions) if patterns else StackSources()
 
 
 def _in_scope(resource: Resource, account: str | None, regions: list[str],

@@ -20,8 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from driftguard.aws_errors import reason
 from driftguard.catalog import specs
-from driftguard.collect.stacks import STACK_TYPE, Stack
-from driftguard.model import AttributeChange, Drift, NotChecked
+from driftguard.model import STACK_TYPE, AttributeChange, Drift, NotChecked, Stack
 
 VERDICTS = ["MODIFIED", "DELETED", "UNKNOWN", "NOT_CHECKED"]
 FIRST_DELAY, MAX_DELAY, MAX_WAIT = 1.0, 30.0, 600.0

@@ -16,9 +16,8 @@ from botocore.stub import Stubber
 from moto_estate import REGION
 
 from driftguard.collect.stack_drift import native_drift
-from driftguard.collect.stacks import Stack
 from driftguard.drift.native import merge
-from driftguard.model import AttributeChange, Drift
+from driftguard.model import AttributeChange, Drift, Stack
 
 ACCOUNT = "123456789012"
 STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/ml-dev/5b9-4a1"
