@@ -293,8 +293,8 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from driftguard.report.merge import merge
-    from driftguard.report.reader import read_reports
+    from driftguard.results.merge import merge
+    from driftguard.results.reader import read_reports
 
     def s3_client() -> object:
         from driftguard.collect.clients import ClientFactory

@@ -16,7 +16,7 @@ from driftguard.errors import DriftguardError
 from driftguard.model import CheckResult, NotChecked
 from driftguard.org.shard import Shard
 from driftguard.org.units import Unit, expand_units
-from driftguard.report.merge import merge
+from driftguard.results.merge import merge
 
 
 @dataclass(frozen=True)
