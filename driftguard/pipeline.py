@@ -51,8 +51,8 @@ def _evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list
               timer: _Timer) -> tuple[policy.Policies, list[Finding]]:
     with timer("policy_load"):
         policies = policy.load(policy_dirs(config, extra_policy_dirs))
-        engine = make_engine(config, policies.files,
-                             policy.policy_data(config.policy.model_dump()))
+        engine = make_engine(config.engine, policies.files,
+                             policy.policy_data(config.policy.model_dump()), opa=config.opa)
     with timer("evaluate"), closing(engine):
         findings = policy.evaluate(engine, policies, resources)
     return policies, findings
