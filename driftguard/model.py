@@ -121,6 +121,12 @@ class Finding(BaseModel):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def finding_order(finding: Finding) -> tuple[int, str, str, str]:
+    """The order findings are listed in, wherever they are listed: most severe first, then
+    by rule, resource and message."""
+    return (-finding.severity, finding.rule_id, finding.resource_address, finding.message)
+
+
 DriftKind = Literal["unmanaged", "missing", "changed"]
 KIND_ORDER: dict[str, int] = {"missing": 0, "changed": 1, "unmanaged": 2}
 

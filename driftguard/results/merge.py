@@ -13,7 +13,14 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
 from driftguard.errors import DriftguardError, InputError
-from driftguard.model import CheckResult, Coverage, Rule, Severity, drift_order
+from driftguard.model import (
+    CheckResult,
+    Coverage,
+    Rule,
+    Severity,
+    drift_order,
+    finding_order,
+)
 
 T = TypeVar("T")
 Named = tuple[str, CheckResult]  # (file or URL, its result)
@@ -29,7 +36,7 @@ def merge(inputs: list[Named], fail_on: Severity | None = None,
     inputs = _without_repeats(inputs, warn)
     findings, dup_findings = _dedupe(inputs, lambda r: r.findings, lambda f: f.fingerprint)
     drifts, dup_drifts = _dedupe(inputs, lambda r: r.drifts, lambda d: d.fingerprint)
-    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
+    findings.sort(key=finding_order)
     drifts.sort(key=drift_order)
     if dup_findings or dup_drifts:
         warn(_duplicates_line(dup_findings, dup_drifts))
