@@ -212,10 +212,8 @@ def test_scan_reports_aws_verdicts_with_the_stack_and_logical_id(
     answers = DriftCalls([BUCKET_MODIFIED])
     clients.client("cloudformation", REGION).meta.events.register_first(
         "before-call.cloudformation.*", answers)
-    config = Config()
-    config.aws.regions = [REGION]
-    config.scan.stacks = ["ml-*"]
-    config.scan.cfn_native_drift = True
+    config = Config().with_overrides(aws={"regions": [REGION]},
+                                     scan={"stacks": ["ml-*"], "cfn_native_drift": True})
 
     result = pipeline.scan(config, clients=clients)
 
