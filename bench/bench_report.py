@@ -32,7 +32,7 @@ def split(report: Path, shards: int, workdir: Path) -> list[Path]:
     """The check report cut into `shards` JSON reports, by resource address."""
     sys.path.insert(0, str(REPO))
     from driftguard.report.json_report import render
-    from driftguard.report.reader import read_report
+    from driftguard.results.reader import read_report
 
     full = read_report(str(report), report.read_bytes())
     addresses = sorted({f.resource_address for f in full.findings})

@@ -176,12 +176,13 @@ def _load_config(args: argparse.Namespace) -> Config:
     from driftguard.config import load_config
 
     config = load_config(args.config)
+    overrides: dict[str, object] = {}
     fail_on = _fail_on(args)
     if fail_on is not None:  # not `or`: info is 0
-        config.fail_on = fail_on
+        overrides["fail_on"] = fail_on
     if args.waivers:
-        config.waivers = args.waivers
-    return config
+        overrides["waivers"] = args.waivers
+    return config.with_overrides(**overrides)
 
 
 def _run_check(args: argparse.Namespace) -> int:
@@ -209,23 +210,10 @@ def _cfn_parameters(args: argparse.Namespace) -> dict[str, str]:
 def _run_scan(args: argparse.Namespace) -> int:
     from driftguard import pipeline
 
-    config = _load_config(args)
-    scan = config.scan
-    scan.states += args.state
-    scan.plans += args.plan
-    scan.types += args.type
-    scan.stacks += args.stack
-    scan.cfn_native_drift = scan.cfn_native_drift or args.cfn_native_drift
-    scan.strict = scan.strict or args.strict
-    if args.ignore:
-        scan.ignore_file = args.ignore
-    if args.region:
-        config.aws.regions = args.region
-    if args.endpoint_url:
-        config.aws.endpoint_url = args.endpoint_url
+    config = _scan_config(args, _load_config(args))
     if config.multi_account():
         result = _scan_accounts(args, config)
-    elif scan.compares_nothing():
+    elif config.scan.compares_nothing():
         raise DriftguardError("nothing to compare: give --state, --plan, --stack or --type "
                               "(or scan.states in the config)")
     else:
@@ -234,6 +222,19 @@ def _run_scan(args: argparse.Namespace) -> int:
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
+
+
+def _scan_config(args: argparse.Namespace, config: Config) -> Config:
+    """The config with scan's options: sources and types added, switches turned on."""
+    scan, aws = config.scan, config.aws
+    return config.with_overrides(
+        scan={"states": [*scan.states, *args.state], "plans": [*scan.plans, *args.plan],
+              "types": [*scan.types, *args.type], "stacks": [*scan.stacks, *args.stack],
+              "cfn_native_drift": scan.cfn_native_drift or args.cfn_native_drift,
+              "strict": scan.strict or args.strict,
+              "ignore_file": args.ignore or scan.ignore_file},
+        aws={"regions": args.region or aws.regions,
+             "endpoint_url": args.endpoint_url or aws.endpoint_url})
 
 
 def _shard(args: argparse.Namespace) -> Shard | None:
@@ -270,16 +271,19 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from driftguard.config import load_config
+    from driftguard.config import config_path, load_config, where_of
     from driftguard.daemon.http import start_http
+    from driftguard.daemon.jobs import check_schedules
     from driftguard.daemon.service import Daemon, wait_for_signal
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per run is noise
-    config = load_config(args.config)
+    path = config_path(args.config)
+    config = load_config(path)
+    check_schedules(config, where_of(path))  # config.py leaves crontab lines to the daemon
     if args.listen:
-        config.serve.listen = args.listen
+        config = config.with_overrides(serve={"listen": args.listen})
     daemon = Daemon(config, where=str(args.config or "configuration"), shard=_shard(args))
     try:
         server = start_http(daemon, config.serve.listen)
@@ -300,8 +304,8 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from driftguard.report.merge import merge
-    from driftguard.report.reader import read_reports
+    from driftguard.results.merge import merge
+    from driftguard.results.reader import read_reports
 
     def s3_client() -> object:
         from driftguard.collect.clients import ClientFactory

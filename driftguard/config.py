@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -39,7 +40,7 @@ ENV_PREFIX = "DRIFTGUARD_"
 class PolicySettings(BaseModel):
     """Passed to the rules as data.driftguard.config."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     allowed_instance_types: list[str] = Field(default_factory=lambda: DEFAULT_INSTANCE_TYPES)
     admin_ports: list[int] = Field(default_factory=lambda: [22, 3389])
@@ -49,7 +50,7 @@ class PolicySettings(BaseModel):
 class AwsSettings(BaseModel):
     """How the live scan reaches AWS."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     regions: list[str] = Field(default_factory=list, description="default: $AWS_REGION")
     endpoint_url: str | None = Field(default=None, description="default: $AWS_ENDPOINT_URL")
@@ -81,7 +82,7 @@ class SlackRoute(BaseModel):
     """Findings that match go to this channel (bot mode) or webhook (webhook mode) instead
     of the default one. Routes are tried in order; the first that matches wins."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     channel: str | None = Field(default=None, description="bot mode: channel name or id")
     webhook_url_env: str | None = Field(default=None, description="webhook mode: env var "
@@ -97,7 +98,7 @@ class SlackSettings(BaseModel):
     """Slack reports (docs/slack.md). The webhook URL and the token are secrets: they come
     from the environment or the secrets file, never from this file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: bool = Field(default=False, description="the daemon posts; --slack always does")
     mode: Literal["webhook", "bot"] = "webhook"
@@ -108,7 +109,8 @@ class SlackSettings(BaseModel):
     channel: str | None = Field(default=None, description="bot mode: the default channel")
     min_severity: Severity = Severity.low
     routes: list[SlackRoute] = Field(default_factory=list)
-    digest_cron: str | None = Field(default=None, description="crontab line, e.g. '0 9 * * 1-5'")
+    digest_cron: str | None = Field(default=None, description="crontab line, e.g. '0 9 * * 1-5' "
+                                    "(checked by `serve`: daemon/jobs.py)")
     report_url: str | None = Field(default=None, description="link to the full report")
     include_values: bool = Field(default=False, description="attribute values in messages")
     timeout: float = Field(default=10.0, gt=0, description="seconds per HTTP request")
@@ -125,20 +127,11 @@ class SlackSettings(BaseModel):
                 raise ValueError(f"routes[{n}] needs {need} in {self.mode} mode")
         return self
 
-    @field_validator("digest_cron")
-    @classmethod
-    def _cron(cls, value: str | None) -> str | None:
-        if value is not None:
-            from apscheduler.triggers.cron import CronTrigger
-
-            CronTrigger.from_crontab(value)  # ValueError names the bad field
-        return value
-
 
 class ScanSettings(BaseModel):
     """What `driftguard scan` compares."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     states: list[str] = Field(default_factory=list, description="paths, globs, s3:// URLs")
     plans: list[str] = Field(default_factory=list)
@@ -181,27 +174,30 @@ class JobSettings(BaseModel):
     """One scheduled scan: its own schedule and overrides of the aws and scan sections
     (e.g. other regions, another role, another set of states)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     interval: float | None = Field(default=None, gt=0, description="'15m', '1h', seconds")
-    cron: str | None = Field(default=None, description="crontab line, e.g. '*/30 * * * *'")
+    cron: str | None = Field(default=None, description="crontab line, e.g. '*/30 * * * *' "
+                             "(checked by `serve`: daemon/jobs.py)")
     jitter: float = Field(default=0, ge=0, description="seconds of random delay per run")
     aws: dict[str, Any] = Field(default_factory=dict)
     scan: dict[str, Any] = Field(default_factory=dict)
 
     _interval = field_validator("interval", mode="before")(_seconds)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_schedule(cls, data: Any) -> Any:
+        """Neither interval nor cron: every DEFAULT_INTERVAL seconds."""
+        if isinstance(data, dict) and data.get("interval") is None and data.get("cron") is None:
+            return {**data, "interval": DEFAULT_INTERVAL}
+        return data
+
     @model_validator(mode="after")
     def _one_schedule(self) -> JobSettings:
         if self.interval is not None and self.cron is not None:
             raise ValueError("give interval or cron, not both")
-        if self.cron is not None:
-            from apscheduler.triggers.cron import CronTrigger
-
-            CronTrigger.from_crontab(self.cron)  # ValueError names the bad field
-        elif self.interval is None:
-            self.interval = DEFAULT_INTERVAL
         return self
 
 
@@ -211,7 +207,7 @@ DEFAULT_INTERVAL = 900.0
 class ServeSettings(BaseModel):
     """`driftguard serve`: the daemon."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     listen: str = Field(default="127.0.0.1:9717", pattern=r"^\[?[^\s]*\]?:\d{1,5}$",
                         description="HOST:PORT of /metrics, /healthz, /readyz, /api/v1")
@@ -229,7 +225,7 @@ class ServeSettings(BaseModel):
 class OpaSettings(BaseModel):
     """How the `opa` engine reaches an OPA server (engine: opa)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: str = Field(default="http://127.0.0.1:8181", description="http(s)://HOST:PORT")
     mode: Literal["push", "bundle"] = Field(
@@ -269,7 +265,7 @@ class AccountSettings(BaseModel):
     """One AWS account to scan, and the code that declares it. In states and plans,
     {account} and {region} are replaced per unit, e.g. s3://tf-state/{account}/{region}/."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^\d{12}$")
     name: str | None = None
@@ -285,7 +281,7 @@ class OrganizationSettings(BaseModel):
     """Accounts found through AWS Organizations (ListAccounts, active ones), each reached
     through arn:aws:iam::<id>:role/<role_name>. Listed `accounts` take precedence."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     discover: bool = False
     role_name: str = "driftguard"
@@ -299,7 +295,7 @@ class OrganizationSettings(BaseModel):
 
 
 class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     fail_on: Severity = Severity.low
     engine: Literal["embedded", "opa"] = "embedded"
@@ -318,22 +314,55 @@ class Config(BaseModel):
     def multi_account(self) -> bool:
         return bool(self.accounts) or self.organization.discover
 
+    def with_overrides(self, **changes: Any) -> Config:
+        """A new Config with `changes`; this one is left as it is (configs are immutable).
+
+        A top-level setting is replaced by name (`fail_on=Severity.high`); a section takes
+        a dict of its own settings, each replaced (`scan={"states": [...]}`), or a whole
+        new section. Values are used as given (already typed), not validated again."""
+        update: dict[str, Any] = {}
+        for name, value in changes.items():
+            if name not in Config.model_fields:
+                raise TypeError(f"Config has no setting {name!r}")
+            current = getattr(self, name)
+            if isinstance(value, dict) and isinstance(current, BaseModel):
+                unknown = set(value) - set(type(current).model_fields)
+                if unknown:
+                    raise TypeError(f"{name} has no setting {', '.join(sorted(unknown))}")
+                value = current.model_copy(update=value)
+            update[name] = value
+        return self.model_copy(update=update)
+
     @field_validator("fail_on", mode="before")
     @classmethod
     def _severity(cls, value: Any) -> Any:
         return Severity.parse(value) if isinstance(value, str) else value
 
 
-def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
-    environ = dict(os.environ if environ is None else environ)
+def config_path(path: Path | None = None, environ: Mapping[str, str] | None = None
+                ) -> Path | None:
+    """The file load_config reads: `path`, else $DRIFTGUARD_CONFIG, else ./driftguard.yaml
+    if present, else none (the defaults)."""
+    environ = os.environ if environ is None else environ
     if path is None and environ.get(f"{ENV_PREFIX}CONFIG"):
         path = Path(environ[f"{ENV_PREFIX}CONFIG"])
     if path is None and Path("driftguard.yaml").is_file():
         path = Path("driftguard.yaml")
+    return path
+
+
+def where_of(path: Path | None) -> str:
+    """How errors name the configuration: its file, or `configuration`."""
+    return str(path) if path else "configuration"
+
+
+def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    environ = dict(os.environ if environ is None else environ)
+    path = config_path(path, environ)
     raw: dict[str, Any] = {}
     if path is not None:
         raw = _read_yaml(path)
-    where = str(path) if path else "configuration"
+    where = where_of(path)
     for key, value in environ.items():
         if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG":
             _override(raw, key, value)
@@ -343,19 +372,24 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
         raise InputError(where, f"{loc}: {err['msg']}") from None
-    if path is not None:  # paths in the file are relative to the file
-        config.policy_dirs = [path.parent / d for d in config.policy_dirs]
-        if config.slack.secrets_file is not None:
-            config.slack.secrets_file = path.parent / config.slack.secrets_file
-        if config.waivers is not None:
-            config.waivers = path.parent / config.waivers
-        if config.scan.ignore_file is not None:
-            config.scan.ignore_file = path.parent / config.scan.ignore_file
-        config.serve.history = path.parent / config.serve.history
-        for name in ("ca_file", "token_file"):
-            if getattr(config.opa, name) is not None:
-                setattr(config.opa, name, path.parent / getattr(config.opa, name))
+    if path is not None:
+        config = _relative_to(config, path.parent)
     return config
+
+
+def _relative_to(config: Config, here: Path) -> Config:
+    """Paths in a config file are relative to the file."""
+    def moved(value: Path | None) -> Path | None:
+        return here / value if value is not None else None
+
+    return config.with_overrides(
+        policy_dirs=[here / d for d in config.policy_dirs],
+        slack={"secrets_file": moved(config.slack.secrets_file)},
+        waivers=moved(config.waivers),
+        scan={"ignore_file": moved(config.scan.ignore_file)},
+        serve={"history": here / config.serve.history},
+        opa={"ca_file": moved(config.opa.ca_file), "token_file": moved(config.opa.token_file)},
+    )
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

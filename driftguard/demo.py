@@ -237,8 +237,8 @@ def run(config: Config, workdir: Path | None = None, say: Any = print) -> CheckR
         for line in estate.drift():
             say(f"  - {line}")
         say("scanning...\n")
-        config.scan.states = [str(state_path)]
-        config.aws.regions = [spec["region"]]
+        config = config.with_overrides(scan={"states": [str(state_path)]},
+                                       aws={"regions": [spec["region"]]})
         clients = ClientFactory(session=session, endpoint_url=endpoint,
                                 default_region=spec["region"])
         return pipeline.scan(config, clients=clients)

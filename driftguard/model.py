@@ -6,6 +6,7 @@ See docs/canonical-model.md for the contract that policies read.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 from typing import Any, Literal
@@ -121,7 +122,14 @@ class Finding(BaseModel):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def finding_order(finding: Finding) -> tuple[int, str, str, str]:
+    """The order findings are listed in, wherever they are listed: most severe first, then
+    by rule, resource and message."""
+    return (-finding.severity, finding.rule_id, finding.resource_address, finding.message)
+
+
 DriftKind = Literal["unmanaged", "missing", "changed"]
+KIND_ORDER: dict[str, int] = {"missing": 0, "changed": 1, "unmanaged": 2}
 
 
 class AttributeChange(BaseModel):
@@ -147,6 +155,12 @@ class Drift(BaseModel):
         parts = ("drift", self.kind, self.type, self.account or "", self.region or "",
                  self.id or self.address)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def drift_order(drift: Drift) -> tuple[int, str, str, str]:
+    """The order drift is listed in, wherever it is listed: missing, changed, unmanaged,
+    then by type, id and address."""
+    return (KIND_ORDER[drift.kind], drift.type, drift.id or "", drift.address)
 
 
 class NotChecked(BaseModel):
@@ -185,6 +199,22 @@ class SourceSummary(BaseModel):
     path: str
     kind: str  # plan, state
     resources: int
+
+
+STACK_TYPE = "aws_cloudformation_stack"  # Terraform's name, for a stack's not-checked entries
+
+
+@dataclass
+class Stack:
+    """A deployed CloudFormation stack that declared resources (declared/sources/stacks.py),
+    as CloudFormation's own drift detection needs it (collect/stack_drift.py)."""
+
+    name: str
+    stack_id: str
+    region: str
+    account: str | None
+    origin: str
+    logical_types: dict[str, str] = field(default_factory=dict)  # logical id -> CFN type
 
 
 class CheckResult(BaseModel):

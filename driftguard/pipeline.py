@@ -1,4 +1,14 @@
-"""Wires the stages: declared sources, live inventory -> drift, policies -> result."""
+"""Wires the stages, in the order they run:
+
+    declare   what the code says: plans, state, templates, deployed stacks (declared/)
+    collect   what runs: the live inventory, and CloudFormation's own verdicts (collect/)
+    diff      drift between the two (drift/)
+    evaluate  the policies, over declared (check) or live (scan) resources (policy/)
+    assemble  the result: drift as findings, waivers applied, rules, gaps, costs
+
+`check` is declare, evaluate, assemble; `scan` is all five. Each stage is timed under its
+key in the result's timings: load, collect, drift, policy_load and evaluate.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +17,32 @@ import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from driftguard.config import Config
-from driftguard.declared.sources import load_all
-from driftguard.model import CheckResult, Finding, Resource
+from driftguard.config import Config, ScanSettings
+from driftguard.declared import sources as declared_sources
+from driftguard.declared.sources import Declared, SourceContext
+from driftguard.model import (
+    CheckResult,
+    Coverage,
+    Drift,
+    Finding,
+    NotChecked,
+    Resource,
+    Rule,
+    SourceSummary,
+    finding_order,
+)
 from driftguard.policy import evaluate as policy
 from driftguard.policy.engines import make_engine
 from driftguard.waivers import apply_waivers, load_waivers
+
+if TYPE_CHECKING:
+    from driftguard.drift.ignore import Ignore
+
+Progress = Callable[[str, str | None, int], None]  # (type, region, resources found)
 
 
 def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:
@@ -47,15 +74,7 @@ class _Timer:
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[Resource],
-              timer: _Timer) -> tuple[policy.Policies, list[Finding]]:
-    with timer("policy_load"):
-        policies = policy.load(policy_dirs(config, extra_policy_dirs))
-        engine = make_engine(config, policies.files,
-                             policy.policy_data(config.policy.model_dump()))
-    with timer("evaluate"), closing(engine):
-        findings = policy.evaluate(engine, policies, resources)
-    return policies, findings
+# --- the two runs ---------------------------------------------------------------------
 
 
 def check(
@@ -69,27 +88,17 @@ def check(
     timer = _Timer()
     with _no_gc():
         with timer("load"):
-            resources, sources = load_all([str(p) for p in paths],
-                                          cfn_parameters=cfn_parameters)
-        policies, findings = _evaluate(config, extra_policy_dirs, resources, timer)
-    waivers = load_waivers(config.waivers) if config.waivers else []
-    stale = apply_waivers(findings, waivers, today or dt.date.today())
-    return CheckResult(
-        sources=sources,
-        resources=len(resources),
-        rules=sorted(policies.rules.values(), key=lambda r: r.id),
-        findings=findings,
-        fail_on=config.fail_on,
-        stale_waivers=stale,
-        timings=timer.timings,
-    )
+            declared = declare_files(paths, cfn_parameters)
+        policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
+    return assemble(config, declared.summaries, len(declared.resources),
+                    list(policies.rules.values()), findings, today, timer.timings)
 
 
 def scan(
     config: Config,
     extra_policy_dirs: Sequence[Path] = (),
     clients: Any = None,
-    progress: Callable[[str, str | None, int], None] | None = None,
+    progress: Progress | None = None,
     today: dt.date | None = None,
     with_global: bool = True,
 ) -> CheckResult:
@@ -98,74 +107,162 @@ def scan(
     `clients` is a collect.clients.ClientFactory (made from config.aws when None).
     `with_global=False` leaves global types (S3, ...) to another scan of the same account.
     """
-    from driftguard.catalog import spec_for
-    from driftguard.collect.account import caller_account
     from driftguard.collect.clients import AccountClients
-    from driftguard.collect.engine import Collector
-    from driftguard.drift.diff import diff
-    from driftguard.drift.findings import drift_findings, drift_rules
-    from driftguard.drift.ignore import Ignore, load_rules
 
-    aws, settings = config.aws, config.scan
-    clients = clients or AccountClients(aws).configured()
-    regions = aws.regions or [clients.default_region]
+    clients = clients or AccountClients(config.aws).configured()
+    regions = config.aws.regions or [clients.default_region]
     timer = _Timer()
     with timer("load"):
-        declared, sources = load_all([*settings.states, *settings.plans],
-                                     s3_client=lambda: clients.client("s3"))
-        stacks = _load_stacks(clients, settings.stacks, regions)
-        declared += stacks.resources
-        sources += stacks.summaries
-        ignore = Ignore(load_rules(settings.ignore_file) if settings.ignore_file else [])
+        declared = declare(config.scan, clients, regions)
+        ignore = load_ignore(config.scan)
     with timer("collect"):
-        account, gap = caller_account(clients)
-        types = {t for t in {r.type for r in declared} | set(settings.types)
-                 if (spec := spec_for(t)) and (with_global or not spec.collect.is_global)}
-        inventory = Collector(clients, account=account, max_workers=aws.max_workers,
-                              progress=progress).collect(types, regions)
-        if gap is not None:
-            inventory.not_checked.insert(0, gap)
-        inventory.not_checked.extend(stacks.not_checked)
+        live = collect(config, declared, clients, regions, progress, with_global)
     with timer("drift"):
-        in_scope = [r for r in declared if _in_scope(r, account, regions, with_global)]
-        drifts, coverage = diff(in_scope, inventory.resources, inventory.not_checked, ignore,
-                                _is_aws_default, settings.strict, stacks.owns_unread)
-        if settings.cfn_native_drift and stacks.stacks:
-            from driftguard.collect.stack_drift import native_drift
-
-            drifts, native_gaps = native_drift(clients, stacks.stacks, drifts)
-            inventory.not_checked.extend(native_gaps)
-    policies, findings = _evaluate(config, extra_policy_dirs, inventory.resources, timer)
-    findings = drift_findings(drifts, settings.drift_severity) + findings
-    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
-    waivers = load_waivers(config.waivers) if config.waivers else []
-    stale = apply_waivers(findings, waivers, today or dt.date.today())
-    rules = drift_rules(settings.drift_severity) + list(policies.rules.values())
-    return CheckResult(
-        kind="scan",
-        sources=sources,
-        resources=len(inventory.resources),
-        rules=sorted(rules, key=lambda r: r.id),
-        findings=findings,
-        fail_on=config.fail_on,
-        stale_waivers=stale,
-        drifts=drifts,
-        coverage=coverage,
-        not_checked=inventory.not_checked,
-        api_calls={f"{svc}:{op}": n for (svc, op), n in sorted(clients.stats.calls.items())},
-        api_throttles={f"{svc}:{op}": n
-                       for (svc, op), n in sorted(clients.stats.throttles.items())},
-        account=account,
-        regions=regions,
-        units=[f"{account or 'unknown'}/{region}" for region in regions],
-        timings=timer.timings,
+        drifted = diff(config.scan, declared, live, ignore, with_global)
+    policies, findings = evaluate(config, extra_policy_dirs, live.resources, timer)
+    return assemble(
+        config, declared.summaries, len(live.resources),
+        [*drifted.rules, *policies.rules.values()], [*drifted.findings, *findings],
+        today, timer.timings,
+        kind="scan", drifts=drifted.drifts, coverage=drifted.coverage,
+        not_checked=[*live.not_checked, *live.verdict_gaps],
+        api_calls=live.api_calls, api_throttles=live.api_throttles, account=live.account,
+        regions=live.regions,
+        units=[f"{live.account or 'unknown'}/{region}" for region in live.regions],
     )
 
 
-def _load_stacks(clients: Any, patterns: list[str], regions: list[str]) -> Any:
-    from driftguard.collect.stacks import StackSources, load_stacks
+# --- declare ---------------------------------------------------------------------------
 
-    return load_stacks(clients, patterns, regions) if patterns else StackSources()
+
+def declare_files(paths: Sequence[Path], cfn_parameters: dict[str, str] | None = None
+                  ) -> Declared:
+    """`check`'s sources: files and globs (no AWS access, so no S3 and no stacks)."""
+    return declared_sources.declare([str(p) for p in paths],
+                                    SourceContext(cfn_parameters=cfn_parameters))
+
+
+def declare(settings: ScanSettings, clients: Any, regions: list[str]) -> Declared:
+    """`scan`'s sources: states and plans (paths, globs, S3), then deployed stacks."""
+    from driftguard.declared.sources.stacks import DeployedStacks
+
+    declared = declared_sources.declare(
+        [*settings.states, *settings.plans],
+        SourceContext(s3_client=lambda: clients.client("s3")))
+    if settings.stacks:
+        declared.extend(DeployedStacks(clients, settings.stacks, regions).load())
+    return declared
+
+
+def load_ignore(settings: ScanSettings) -> Ignore:
+    from driftguard.drift.ignore import Ignore, load_rules
+
+    return Ignore(load_rules(settings.ignore_file) if settings.ignore_file else [])
+
+
+# --- collect ---------------------------------------------------------------------------
+
+
+@dataclass
+class Live:
+    """What the collect stage read from AWS."""
+
+    account: str | None
+    regions: list[str]
+    resources: list[Resource]
+    # The account, types and declared sources that could not be read: drift is not
+    # judged there ("not checked" is not "missing").
+    not_checked: list[NotChecked]
+    # CloudFormation's own verdicts (--cfn-native-drift), and what it could not check.
+    verdicts: list[Drift] = field(default_factory=list)
+    verdict_gaps: list[NotChecked] = field(default_factory=list)
+    api_calls: dict[str, int] = field(default_factory=dict)  # "service:Operation" -> count
+    api_throttles: dict[str, int] = field(default_factory=dict)
+
+
+def collect(config: Config, declared: Declared, clients: Any, regions: list[str],
+            progress: Progress | None, with_global: bool) -> Live:
+    """The live resources of the declared types (and scan.types) in `regions`; then,
+    when asked, CloudFormation's drift detection on the declared stacks."""
+    from driftguard.catalog import spec_for
+    from driftguard.collect.account import caller_account
+    from driftguard.collect.engine import Collector
+
+    account, gap = caller_account(clients)
+    types = {t for t in {r.type for r in declared.resources} | set(config.scan.types)
+             if (spec := spec_for(t)) and (with_global or not spec.collect.is_global)}
+    inventory = Collector(clients, account=account, max_workers=config.aws.max_workers,
+                          progress=progress).collect(types, regions)
+    gaps = [*([gap] if gap is not None else []), *inventory.not_checked,
+            *declared.not_checked]
+    live = Live(account, regions, inventory.resources, gaps)
+    if config.scan.cfn_native_drift and declared.stacks:
+        from driftguard.collect.stack_drift import native_drift
+
+        live.verdicts, live.verdict_gaps = native_drift(clients, declared.stacks)
+    live.api_calls = {f"{svc}:{op}": n for (svc, op), n in sorted(clients.stats.calls.items())}
+    live.api_throttles = {f"{svc}:{op}": n
+                          for (svc, op), n in sorted(clients.stats.throttles.items())}
+    return live
+
+
+# --- diff ------------------------------------------------------------------------------
+
+
+@dataclass
+class Drifted:
+    drifts: list[Drift]
+    coverage: list[Coverage]
+    findings: list[Finding]  # the drift as DG-DRIFT-* findings
+    rules: list[Rule]  # the DG-DRIFT-* rules
+
+
+def diff(settings: ScanSettings, declared: Declared, live: Live, ignore: Ignore,
+         with_global: bool) -> Drifted:
+    """Declared (this scan's account and regions) against live; CloudFormation's verdicts
+    join driftguard's own. AWS's own gaps do not hide driftguard's verdicts."""
+    from driftguard.drift import diff as drift_diff
+    from driftguard.drift import native
+    from driftguard.drift.findings import drift_findings, drift_rules
+
+    in_scope = [r for r in declared.resources
+                if _in_scope(r, live.account, live.regions, with_global)]
+    drifts, coverage = drift_diff.diff(in_scope, live.resources, live.not_checked, ignore,
+                                       _is_aws_default, settings.strict, declared.owns_unread)
+    drifts = native.merge(drifts, live.verdicts)
+    return Drifted(drifts, coverage, drift_findings(drifts, settings.drift_severity),
+                   drift_rules(settings.drift_severity))
+
+
+# --- evaluate --------------------------------------------------------------------------
+
+
+def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[Resource],
+             timer: _Timer) -> tuple[policy.Policies, list[Finding]]:
+    """Every rule over every resource, in one evaluation."""
+    with timer("policy_load"):
+        policies = policy.load(policy_dirs(config, extra_policy_dirs))
+        engine = make_engine(config.engine, policies.files,
+                             policy.policy_data(config.policy.model_dump()), opa=config.opa)
+    with timer("evaluate"), closing(engine):
+        findings = policy.evaluate(engine, policies, resources)
+    return policies, findings
+
+
+# --- assemble --------------------------------------------------------------------------
+
+
+def assemble(config: Config, sources: list[SourceSummary], resources: int, rules: list[Rule],
+             findings: list[Finding], today: dt.date | None, timings: dict[str, float],
+             **scanned: Any) -> CheckResult:
+    """The result: findings in order with the waivers applied, the rules, the threshold;
+    `scanned` holds a scan's own fields (kind, drifts, coverage, not_checked, ...)."""
+    findings.sort(key=finding_order)
+    waivers = load_waivers(config.waivers) if config.waivers else []
+    stale = apply_waivers(findings, waivers, today or dt.date.today())
+    return CheckResult(sources=sources, resources=resources,
+                       rules=sorted(rules, key=lambda r: r.id), findings=findings,
+                       fail_on=config.fail_on, stale_waivers=stale, timings=timings, **scanned)
 
 
 def _in_scope(resource: Resource, account: str | None, regions: list[str],

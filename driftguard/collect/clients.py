@@ -15,6 +15,7 @@ import botocore.session
 from botocore.config import Config as BotoConfig
 from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 
+from driftguard.aws_errors import THROTTLING_CODES
 from driftguard.catalog.services import default_rates
 from driftguard.collect.ratelimit import TokenBucket
 from driftguard.config import AccountSettings, AwsSettings
@@ -60,12 +61,6 @@ def assumed_role_session(base: boto3.Session, role_arn: str, external_id: str | 
     # a quarter second to load), which a session per account would otherwise reload.
     core.register_component("data_loader", base._session.get_component("data_loader"))
     return boto3.Session(botocore_session=core)
-
-
-THROTTLING_CODES = {
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded",
-    "TooManyRequestsException", "SlowDown", "RequestThrottled", "RequestThrottledException",
-}
 
 
 @dataclass

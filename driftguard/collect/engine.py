@@ -17,15 +17,12 @@ from typing import Any
 import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
 
+from driftguard.aws_errors import reason
 from driftguard.catalog import spec_for
 from driftguard.catalog.project import LIVE, project
 from driftguard.catalog.spec import Detail, ResourceSpec
-from driftguard.collect.clients import THROTTLING_CODES, ClientFactory
+from driftguard.collect.clients import ClientFactory
 from driftguard.model import NotChecked, Resource
-
-ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
-                 "AuthFailure", "UnrecognizedClientException", "InvalidClientTokenId"}
-REGION_DISABLED = {"OptInRequired", "InvalidRegion"}
 
 Progress = Callable[[str, str | None, int], None]  # (type, region, resources found)
 
@@ -103,7 +100,7 @@ class Collector:
             else:
                 items.extend(expression.search(getattr(client, op)()) or [])
         except (ClientError, BotoCoreError) as exc:
-            raise _Gap(_api_name(client, op), _reason(exc)) from None
+            raise _Gap(_api_name(client, op), reason(exc)) from None
         return items
 
     def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any]
@@ -118,9 +115,9 @@ class Collector:
                 return None
             if code in spec.collect.gone:
                 return _GONE  # deleted between the list and this call
-            raise _Gap(_api_name(client, detail.operation), _reason(exc)) from None
+            raise _Gap(_api_name(client, detail.operation), reason(exc)) from None
         except BotoCoreError as exc:
-            raise _Gap(_api_name(client, detail.operation), _reason(exc)) from None
+            raise _Gap(_api_name(client, detail.operation), reason(exc)) from None
         response.pop("ResponseMetadata", None)
         return response
 
@@ -150,18 +147,3 @@ def _skipped(spec: ResourceSpec, item: dict[str, Any]) -> bool:
     path, values = spec.collect.skip
     return jmespath.search(path, item) in values
 
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = error.get("Code", "")
-        if code in ACCESS_DENIED:
-            kind = "access denied"
-        elif code in THROTTLING_CODES:
-            kind = "throttled past retries"
-        elif code in REGION_DISABLED:
-            kind = "region disabled"
-        else:
-            kind = "AWS error"
-        return f"{kind}: {code}: {error.get('Message', '')}".strip()
-    return f"unreachable: {type(exc).__name__}: {exc}"

@@ -1,4 +1,4 @@
-"""CloudFormation's own drift detection, merged into driftguard's drift (`--cfn-native-drift`).
+"""CloudFormation's own drift detection (`--cfn-native-drift`): AWS's verdicts, as Drift.
 
 DetectStackDrift starts a detection per stack (all stacks first: AWS runs them side by
 side), DescribeStackDriftDetectionStatus is polled with exponential backoff, and
@@ -6,7 +6,7 @@ DescribeStackResourceDrifts gives AWS's verdict per resource: MODIFIED (with pro
 differences) becomes "changed", DELETED becomes "missing". A resource AWS could not check
 (UNKNOWN, NOT_CHECKED), a failed or timed-out detection, and throttling past retries become
 "not checked", like any collector failure. Types AWS does not support (UNSUPPORTED) are
-simply not in its verdict.
+simply not in its verdict. drift/native.py merges the verdicts into driftguard's drift.
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from driftguard.catalog import specs
-from driftguard.collect.engine import _reason
-from driftguard.collect.stacks import STACK_TYPE, Stack
-from driftguard.drift.diff import KIND_ORDER
-from driftguard.model import AttributeChange, Drift, NotChecked
+from driftguard.aws_errors import reason
+from driftguard.catalog import cfn_specs
+from driftguard.model import STACK_TYPE, AttributeChange, Drift, NotChecked, Stack
 
 VERDICTS = ["MODIFIED", "DELETED", "UNKNOWN", "NOT_CHECKED"]
 FIRST_DELAY, MAX_DELAY, MAX_WAIT = 1.0, 30.0, 600.0
@@ -30,14 +28,17 @@ FIRST_DELAY, MAX_DELAY, MAX_WAIT = 1.0, 30.0, 600.0
 
 def _tf_type(cfn_type: str) -> str:
     """The catalog's type for a CloudFormation type, else the CloudFormation type."""
-    return next((s.tf_type for s in specs().values() if s.cfn_type == cfn_type), cfn_type)
+    spec = cfn_specs().get(cfn_type)
+    return spec.tf_type if spec else cfn_type
 
 
-def native_drift(clients: Any, stacks: list[Stack], drifts: list[Drift],
+def native_drift(clients: Any, stacks: list[Stack],
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic, max_wait: float = MAX_WAIT
                  ) -> tuple[list[Drift], list[NotChecked]]:
-    """(drifts with AWS's verdicts merged in, the stacks or resources not checked)."""
+    """(AWS's verdicts as drift, the stacks or resources not checked).
+
+    `clients` has `.client(service, region)` (a collect.clients.ClientFactory)."""
     gaps: list[NotChecked] = []
     started: list[tuple[Stack, Any, str]] = []
     for stack in stacks:
@@ -46,7 +47,7 @@ def native_drift(clients: Any, stacks: list[Stack], drifts: list[Drift],
             detection = client.detect_stack_drift(StackName=stack.stack_id)
             started.append((stack, client, detection["StackDriftDetectionId"]))
         except (ClientError, BotoCoreError) as exc:
-            gaps.append(_gap(stack, "DetectStackDrift", _reason(exc)))
+            gaps.append(_gap(stack, "DetectStackDrift", reason(exc)))
     found: list[Drift] = []
     for stack, client, detection_id in started:
         try:
@@ -58,8 +59,8 @@ def native_drift(clients: Any, stacks: list[Stack], drifts: list[Drift],
             found.extend(_verdicts(client, stack, gaps))
         except (ClientError, BotoCoreError) as exc:
             operation = getattr(exc, "operation_name", None) or "DescribeStackResourceDrifts"
-            gaps.append(_gap(stack, operation, _reason(exc)))
-    return merge(drifts, found), gaps
+            gaps.append(_gap(stack, operation, reason(exc)))
+    return found, gaps
 
 
 def _gap(stack: Stack, operation: str, reason: str) -> NotChecked:
@@ -122,19 +123,3 @@ def _value(text: Any) -> Any:
     except json.JSONDecodeError:
         return text
 
-
-def merge(drifts: list[Drift], native: list[Drift]) -> list[Drift]:
-    """One entry per (kind, type, id): AWS's property differences join driftguard's own
-    changes on the same resource (CloudFormation's paths start with `/`)."""
-    index = {(d.kind, d.type, d.id or d.address): d for d in drifts}
-    merged = list(drifts)
-    for d in native:
-        twin = index.get((d.kind, d.type, d.id or d.address))
-        if twin is None:
-            merged.append(d)
-            index[(d.kind, d.type, d.id or d.address)] = d
-            continue
-        seen = {c.attribute for c in twin.changes}
-        twin.changes.extend(c for c in d.changes if c.attribute not in seen)
-    merged.sort(key=lambda d: (KIND_ORDER[d.kind], d.type, d.id or "", d.address))
-    return merged

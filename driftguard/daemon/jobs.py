@@ -1,4 +1,8 @@
-"""The daemon's scan jobs: each one a schedule and a complete effective config."""
+"""The daemon's scan jobs: each one a schedule and a complete effective config.
+
+Crontab lines (serve.jobs[].cron, slack.digest_cron) are checked here, not in config.py,
+so that reading a config does not import the scheduler; `serve` checks them as it loads
+its config (check_schedules), with the text a bad setting gets there."""
 
 from __future__ import annotations
 
@@ -20,6 +24,24 @@ class ScanJob:
     config: Config  # the base config with the job's aws/scan overrides applied
     trigger: BaseTrigger
     interval: float  # seconds between runs (for cron: between the next two)
+
+
+def cron_trigger(line: str, setting: str, where: str) -> CronTrigger:
+    """The trigger of a crontab line; a bad line is `WHERE: SETTING: Value error, why`,
+    as any invalid setting of the config reads."""
+    try:
+        return CronTrigger.from_crontab(line, timezone=dt.UTC)
+    except ValueError as exc:  # names the bad field
+        raise InputError(where, f"{setting}: Value error, {exc}") from None
+
+
+def check_schedules(config: Config, where: str = "configuration") -> None:
+    """Every crontab line of the config parses."""
+    for index, job in enumerate(config.serve.jobs):
+        if job.cron is not None:
+            cron_trigger(job.cron, f"serve.jobs.{index}", where)
+    if config.slack.digest_cron is not None:
+        cron_trigger(config.slack.digest_cron, "slack.digest_cron", where)
 
 
 def build_jobs(config: Config, where: str = "configuration") -> list[ScanJob]:
@@ -46,7 +68,7 @@ def _job(config: Config, index: int, settings: JobSettings, where: str) -> ScanJ
                                 "give scan.states, scan.plans or scan.types")
     trigger: BaseTrigger
     if settings.cron is not None:
-        trigger = CronTrigger.from_crontab(settings.cron, timezone=dt.UTC)
+        trigger = cron_trigger(settings.cron, f"serve.jobs.{index}", where)
         trigger.jitter = settings.jitter or None
         interval = _cron_period(trigger)
     else:

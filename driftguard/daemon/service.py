@@ -19,14 +19,13 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from prometheus_client import CollectorRegistry, ProcessCollector
 
 from driftguard import pipeline
 from driftguard.collect.clients import AccountClients
 from driftguard.config import Config
-from driftguard.daemon.jobs import ScanJob, build_jobs
+from driftguard.daemon.jobs import ScanJob, build_jobs, cron_trigger
 from driftguard.daemon.metrics import ScanMetrics
 from driftguard.drift.findings import drift_rules
 from driftguard.history import HistoryStore
@@ -86,8 +85,8 @@ class Daemon:
             self.scheduler.add_job(self.notifier.flush, IntervalTrigger(seconds=60),
                                    id="slack-flush")
         if config.slack.enabled and config.slack.digest_cron:
-            self.scheduler.add_job(self.send_digest, CronTrigger.from_crontab(
-                config.slack.digest_cron, timezone=dt.UTC), id="slack-digest")
+            self.scheduler.add_job(self.send_digest, cron_trigger(
+                config.slack.digest_cron, "slack.digest_cron", where), id="slack-digest")
 
     # --- the scheduler's side ---
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from driftguard.errors import InputError
+from driftguard.locations import read_file
 
 Kind = Literal["plan", "state", "state-json", "cloudformation"]
 
@@ -14,10 +15,7 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", 
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read file: {exc.strerror or exc}") from None
+    return read_file(path, "cannot read file")
 
 
 def parse_json(path: str | Path, data: bytes) -> Any:

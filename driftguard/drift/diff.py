@@ -13,9 +13,7 @@ from typing import Any
 
 from driftguard.catalog import spec_for
 from driftguard.drift.ignore import Ignore
-from driftguard.model import AttributeChange, Coverage, Drift, NotChecked, Resource
-
-KIND_ORDER = {"missing": 0, "changed": 1, "unmanaged": 2}
+from driftguard.model import AttributeChange, Coverage, Drift, NotChecked, Resource, drift_order
 
 
 def _same_place(a: Resource, b: Resource) -> bool:
@@ -68,7 +66,7 @@ def diff(
         if any(gap.covers(res) for gap in not_checked):
             continue  # not checked is not missing
         drifts.append(_drift("missing", res))
-    drifts.sort(key=lambda d: (KIND_ORDER[d.kind], d.type, d.id or "", d.address))
+    drifts.sort(key=drift_order)
     coverage = [Coverage(type=t, managed=managed[t], unmanaged=unmanaged[t])
                 for t in sorted(set(managed) | set(unmanaged))]
     return drifts, coverage

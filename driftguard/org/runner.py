@@ -16,7 +16,7 @@ from driftguard.errors import DriftguardError
 from driftguard.model import CheckResult, NotChecked
 from driftguard.org.shard import Shard
 from driftguard.org.units import Unit, expand_units
-from driftguard.report.merge import merge
+from driftguard.results.merge import merge
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,11 @@ class UnitResult:
 
 def unit_config(config: Config, unit: Unit) -> Config:
     """The config one unit is scanned with: its region, its role, its declared sources."""
-    effective = config.model_copy(deep=True)
-    effective.aws.regions = [unit.region]
-    effective.aws.role_arn, effective.aws.external_id = unit.role_arn, unit.external_id
-    effective.scan.states, effective.scan.plans = list(unit.states), list(unit.plans)
-    effective.scan.stacks = list(unit.stacks)
-    return effective
+    return config.with_overrides(
+        aws={"regions": [unit.region], "role_arn": unit.role_arn,
+             "external_id": unit.external_id},
+        scan={"states": list(unit.states), "plans": list(unit.plans),
+              "stacks": list(unit.stacks)})
 
 
 Scan = Callable[..., CheckResult]  # pipeline.scan's signature

@@ -1,11 +1,12 @@
-"""Picks the policy engine the config names. Both have `evaluate(input) -> result`."""
+"""Picks the policy engine by name. Both have `evaluate(input) -> result`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from driftguard.config import Config
+if TYPE_CHECKING:
+    from driftguard.policy.opa import OpaOptions
 
 
 class Engine(Protocol):
@@ -14,13 +15,15 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def make_engine(config: Config, files: list[tuple[Path, str]], data: dict[str, Any]) -> Engine:
-    """The engine of `config.engine`, loaded with the policy files and the data document.
-    The opa engine (and its HTTP stack) is imported only when it is used."""
-    if config.engine == "opa":
+def make_engine(name: str, files: list[tuple[Path, str]], data: dict[str, Any], *,
+                opa: OpaOptions) -> Engine:
+    """The engine `name` (embedded, opa), loaded with the policy files and the data
+    document; `opa` is how the opa engine reaches its server. The opa engine (and its HTTP
+    stack) is imported only when it is used."""
+    if name == "opa":
         from driftguard.policy.opa import OpaEngine
 
-        return OpaEngine(config.opa, files, data)
+        return OpaEngine(opa, files, data)
     from driftguard.policy.embedded import EmbeddedEngine
 
     return EmbeddedEngine(files, data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from driftguard.model import Finding, Resource, Rule, Severity
+from driftguard.model import Finding, Resource, Rule, Severity, finding_order
 
 LEVELS = ("deny", "warn")
 
@@ -23,7 +23,7 @@ def to_findings(
                 findings.extend(_finding(rule, key, item, resources) for item in value)
             elif isinstance(value, dict) and key not in LEVELS:
                 stack.append((f"{package}.{key}", value))
-    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
+    findings.sort(key=finding_order)
     return findings
 
 

@@ -16,14 +16,13 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 from urllib.parse import urlsplit
 
 import requests
 from opa_client import OpaClient
 from opa_client.errors import DeletePolicyError, PolicyNotFoundError, RegoParseError
 
-from driftguard.config import OpaSettings
 from driftguard.errors import InputError, PolicyError
 
 RULES_PATH = "driftguard/rules"
@@ -36,11 +35,35 @@ _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\"()]+)")
 _ORDER_ERRORS = {"rego_type_error", "rego_compile_error", "rego_unsafe_var_error"}
 
 
+class OpaOptions(Protocol):
+    """What the engine reads of its settings: the config's `opa` section (config.OpaSettings,
+    where each one is documented) or any object with these attributes."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def mode(self) -> str: ...  # push, bundle
+    @property
+    def ca_file(self) -> Path | None: ...
+    @property
+    def token_env(self) -> str | None: ...
+    @property
+    def token_file(self) -> Path | None: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def timeout_per_mb(self) -> float: ...
+    @property
+    def connect_timeout(self) -> float: ...
+    @property
+    def ready_timeout(self) -> float: ...
+
+
 class OpaEngine:
     """Pushes (mode push) or checks (mode bundle) the policies once, then one POST per
     evaluation."""
 
-    def __init__(self, settings: OpaSettings, files: list[tuple[Path, str]],
+    def __init__(self, settings: OpaOptions, files: list[tuple[Path, str]],
                  data: dict[str, Any], environ: Mapping[str, str] | None = None) -> None:
         self._settings = settings
         self._token = _read_token(settings, os.environ if environ is None else environ)
@@ -219,7 +242,7 @@ class OpaEngine:
         return message.replace(self._token, "***") if self._token else message
 
 
-def _read_token(settings: OpaSettings, environ: Mapping[str, str]) -> str | None:
+def _read_token(settings: OpaOptions, environ: Mapping[str, str]) -> str | None:
     if settings.token_env:
         token = environ.get(settings.token_env, "").strip()
         if not token:

@@ -3,6 +3,7 @@ counts and logs it, keeps running, and the next scan after OPA is back succeeds.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,10 @@ from driftguard.daemon.service import Daemon
 def test_opa_down_is_a_failed_scan_then_recovers(aws: str, tmp_path: Path,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     open_ssh_group()
-    config = daemon_config(tmp_path)
-    config.engine = "opa"
-    config.opa.url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    config.opa.ready_timeout = 0.5
+    config = daemon_config(tmp_path).with_overrides(
+        engine="opa",
+        opa={"url": f"http://127.0.0.1:{free_port()}",  # nothing listens there
+             "ready_timeout": 0.5})
     daemon = Daemon(config)
     job = {"scan_job": "default"}
 
@@ -32,7 +33,9 @@ def test_opa_down_is_a_failed_scan_then_recovers(aws: str, tmp_path: Path,
                for r in caplog.records)
 
     with OpaDouble() as opa:
-        daemon.jobs["default"].config.opa.url = opa.url  # OPA is back
+        stale = daemon.jobs["default"]  # OPA is back
+        daemon.jobs["default"] = replace(
+            stale, config=stale.config.with_overrides(opa={"url": opa.url}))
         daemon.run_job("default")
     assert daemon.registry.get_sample_value("driftguard_last_scan_ok", job) == 1
     assert daemon.registry.get_sample_value("driftguard_violations", {

@@ -25,8 +25,8 @@ def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackReceiver]:
 
 
 def slack_daemon(tmp_path: Path, **jobs: object) -> Daemon:
-    config = daemon_config(tmp_path, **jobs)
-    config.slack = SlackSettings.model_validate({"enabled": True, "max_wait": 3, "timeout": 2})
+    config = daemon_config(tmp_path, **jobs).with_overrides(
+        slack=SlackSettings.model_validate({"enabled": True, "max_wait": 3, "timeout": 2}))
     return Daemon(config)
 
 

@@ -16,8 +16,8 @@ from botocore.stub import Stubber
 from moto_estate import REGION
 
 from driftguard.collect.stack_drift import native_drift
-from driftguard.collect.stacks import Stack
-from driftguard.model import AttributeChange, Drift
+from driftguard.drift.native import merge
+from driftguard.model import AttributeChange, Drift, Stack
 
 ACCOUNT = "123456789012"
 STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/ml-dev/5b9-4a1"
@@ -84,7 +84,8 @@ def expect_detection(clients: Clients, *states: str) -> None:
 def run(clients: Clients, drifts: list[Drift], **kwargs: Any) -> tuple[Any, Any, list[float]]:
     sleeps: list[float] = []
     with clients.stub:
-        merged, gaps = native_drift(clients, [STACK], drifts, sleep=sleeps.append, **kwargs)
+        verdicts, gaps = native_drift(clients, [STACK], sleep=sleeps.append, **kwargs)
+        merged = merge(drifts, verdicts)
         clients.stub.assert_no_pending_responses()
     return merged, gaps, sleeps
 
@@ -158,8 +159,9 @@ def test_a_detection_that_never_ends_times_out() -> None:
         now[0] += seconds
 
     with clients.stub:
-        merged, gaps = native_drift(clients, [STACK], [], sleep=sleep, clock=clock,
-                                    max_wait=10)
+        verdicts, gaps = native_drift(clients, [STACK], sleep=sleep, clock=clock,
+                                      max_wait=10)
+        merged = merge([], verdicts)
     assert sleeps == [1.0, 2.0, 4.0]
     assert merged == []
     assert [g.reason for g in gaps] == [
@@ -210,10 +212,8 @@ def test_scan_reports_aws_verdicts_with_the_stack_and_logical_id(
     answers = DriftCalls([BUCKET_MODIFIED])
     clients.client("cloudformation", REGION).meta.events.register_first(
         "before-call.cloudformation.*", answers)
-    config = Config()
-    config.aws.regions = [REGION]
-    config.scan.stacks = ["ml-*"]
-    config.scan.cfn_native_drift = True
+    config = Config().with_overrides(aws={"regions": [REGION]},
+                                     scan={"stacks": ["ml-*"], "cfn_native_drift": True})
 
     result = pipeline.scan(config, clients=clients)
 

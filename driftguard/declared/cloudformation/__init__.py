@@ -1,7 +1,7 @@
 """CloudFormation templates (JSON, YAML) and deployed stacks as declared sources.
 
 `load_bytes` reads a template file for `driftguard check`; `load_document` maps an already
-parsed template, also a deployed stack's (collect/stacks.py gives it the stack's
+parsed template, also a deployed stack's (declared/sources/stacks.py gives it the stack's
 parameters and physical ids).
 """
 

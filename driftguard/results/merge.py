@@ -12,9 +12,15 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
-from driftguard.drift.diff import KIND_ORDER
 from driftguard.errors import DriftguardError, InputError
-from driftguard.model import CheckResult, Coverage, Rule, Severity
+from driftguard.model import (
+    CheckResult,
+    Coverage,
+    Rule,
+    Severity,
+    drift_order,
+    finding_order,
+)
 
 T = TypeVar("T")
 Named = tuple[str, CheckResult]  # (file or URL, its result)
@@ -30,8 +36,8 @@ def merge(inputs: list[Named], fail_on: Severity | None = None,
     inputs = _without_repeats(inputs, warn)
     findings, dup_findings = _dedupe(inputs, lambda r: r.findings, lambda f: f.fingerprint)
     drifts, dup_drifts = _dedupe(inputs, lambda r: r.drifts, lambda d: d.fingerprint)
-    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.resource_address, f.message))
-    drifts.sort(key=lambda d: (KIND_ORDER[d.kind], d.type, d.id or "", d.address))
+    findings.sort(key=finding_order)
+    drifts.sort(key=drift_order)
     if dup_findings or dup_drifts:
         warn(_duplicates_line(dup_findings, dup_drifts))
     results = [r for _, r in inputs]

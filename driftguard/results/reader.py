@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from driftguard.declared.sources import S3Client, expand, read_s3
 from driftguard.errors import InputError
+from driftguard.locations import S3Client, read_all
 from driftguard.model import (
     CheckResult,
     Coverage,
@@ -61,21 +60,10 @@ def read_reports(specs: list[str], s3_client: S3Client | None = None
                  ) -> list[tuple[str, CheckResult]]:
     """(name, result) of every report that the paths, globs and S3 URLs name, in order;
     an S3 prefix ending in `/` means every `.json` object under it."""
-    out: list[tuple[str, CheckResult]] = []
-    for spec in specs:
-        for source in expand(spec):
-            if source.startswith("s3://"):
-                if s3_client is None:
-                    raise InputError(source, "S3 reports need AWS access")
-                out += [(url, read_report(url, body))
-                        for url, body in read_s3(source, s3_client, ".json", "report")]
-                continue
-            try:
-                body = Path(source).read_bytes()
-            except OSError as exc:
-                raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
-            out.append((source, read_report(source, body)))
-    return out
+    return [(name, read_report(name, body)) for spec in specs
+            for name, body in read_all(spec, s3_client, suffix=".json", what="report",
+                                       needs_aws="S3 reports need AWS access",
+                                       file_problem="cannot read")]
 
 
 def _result(kind: str, doc: dict[str, Any]) -> CheckResult:

@@ -6,6 +6,8 @@ resources (ListStackResources: logical id -> physical id). The template is mappe
 `driftguard check`, with the parameters' real values and the physical ids, so each declared
 resource carries its live id and the address `stack/LogicalId`. A stack that cannot be read
 is reported as not checked, never as an empty stack.
+
+The boto3 clients are injected (anything with `.client(service, region)`).
 """
 
 from __future__ import annotations
@@ -15,37 +17,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from driftguard.collect.clients import ClientFactory
-from driftguard.collect.engine import _reason
+from driftguard.aws_errors import reason
 from driftguard.declared import cloudformation
 from driftguard.declared.cloudformation import template
+from driftguard.declared.sources.base import Clients, Declared
 from driftguard.errors import InputError
-from driftguard.model import NotChecked, Resource, SourceSummary
+from driftguard.model import STACK_TYPE, NotChecked, Resource, SourceSummary, Stack
 
-STACK_TYPE = "aws_cloudformation_stack"  # Terraform's name, for not-checked entries
+__all__ = ["STACK_TYPE", "DeployedStacks", "Stack", "load_stacks", "matches", "origin_of"]
+
 # Stacks with nothing deployed (a change set under review, a rolled-back create, deleted).
 NOTHING_DEPLOYED = {"REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "DELETE_COMPLETE",
                     "DELETE_IN_PROGRESS", "CREATE_FAILED"}
 GONE = {"DELETE_COMPLETE"}
-
-
-@dataclass
-class Stack:
-    name: str
-    stack_id: str
-    region: str
-    account: str | None
-    origin: str
-    logical_types: dict[str, str] = field(default_factory=dict)  # logical id -> CFN type
-
-
 STACK_NAME_TAG = "aws:cloudformation:stack-name"  # CloudFormation tags what it creates
 
 
 @dataclass
 class StackSources:
+    """What the stacks declared, and which of them (or which regions' listings) failed."""
+
     resources: list[Resource] = field(default_factory=list)
     summaries: list[SourceSummary] = field(default_factory=list)
     not_checked: list[NotChecked] = field(default_factory=list)
@@ -72,8 +63,28 @@ def matches(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
-def load_stacks(clients: ClientFactory, patterns: list[str], regions: list[str]
-                ) -> StackSources:
+@dataclass(frozen=True)
+class DeployedStacks:
+    """The stacks whose names match `patterns` in `regions`, as one declared source."""
+
+    clients: Clients
+    patterns: list[str]
+    regions: list[str]
+
+    @property
+    def origin(self) -> str:
+        return ", ".join(self.patterns)
+
+    def load(self) -> Declared:
+        found = load_stacks(self.clients, self.patterns, self.regions)
+        return Declared(resources=found.resources, summaries=found.summaries,
+                        not_checked=found.not_checked, stacks=found.stacks,
+                        unread_owners=[found.owns_unread])
+
+
+def load_stacks(clients: Clients, patterns: list[str], regions: list[str]) -> StackSources:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     out = StackSources(patterns=patterns)
     for region in regions:
         client = clients.client("cloudformation", region)
@@ -82,7 +93,7 @@ def load_stacks(clients: ClientFactory, patterns: list[str], regions: list[str]
                      for s in page.get("Stacks", [])]
         except (ClientError, BotoCoreError) as exc:
             out.not_checked.append(NotChecked(type=STACK_TYPE, region=region,
-                                              operation="DescribeStacks", reason=_reason(exc)))
+                                              operation="DescribeStacks", reason=reason(exc)))
             out.unlisted.add(region)
             continue
         for summary in found:
@@ -95,6 +106,8 @@ def load_stacks(clients: ClientFactory, patterns: list[str], regions: list[str]
 
 
 def _load_one(client: Any, region: str, summary: dict[str, Any], out: StackSources) -> None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     name, stack_id = summary["StackName"], summary["StackId"]
     account = stack_id.split(":")[4] if stack_id.startswith("arn:") else None
     origin = origin_of(region, name)
@@ -108,7 +121,7 @@ def _load_one(client: Any, region: str, summary: dict[str, Any], out: StackSourc
     except (ClientError, BotoCoreError) as exc:
         out.not_checked.append(NotChecked(type=STACK_TYPE, account=account, region=region,
                                           operation=operation,
-                                          reason=f"stack {name}: {_reason(exc)}"))
+                                          reason=f"stack {name}: {reason(exc)}"))
         out.unread.add(name)
         return
     physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in listed

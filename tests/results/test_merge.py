@@ -21,11 +21,11 @@ from driftguard import __version__
 from driftguard.cli import main
 from driftguard.errors import DriftguardError
 from driftguard.report import EXTENSIONS, FORMATS, json_report, sarif
-from driftguard.report.merge import merge
-from driftguard.report.reader import read_report
+from driftguard.results.merge import merge
+from driftguard.results.reader import read_report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "report" / "golden"
 SCHEMA = Path(__file__).parents[2] / "driftguard" / "report" / "schema" / "check-v1.json"
 # Shard B: storage, keys and databases; shard A: the network and compute.
 STORAGE = ("aws_s3_", "aws_kms_", "aws_ecr_", "aws_db_")

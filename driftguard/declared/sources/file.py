@@ -1,0 +1,45 @@
+"""Local files: a path or a glob of paths, each a Terraform plan or state, or a
+CloudFormation template (JSON, or YAML by its name); which one is told by its content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from driftguard.declared import cloudformation, terraform
+from driftguard.declared.files import detect, parse_json, read_bytes
+from driftguard.declared.sources.base import Declared, Source, SourceContext
+from driftguard.locations import expand
+from driftguard.model import Resource, SourceSummary
+
+SCHEME = ""  # names without a scheme are paths
+
+
+def sources(spec: str, context: SourceContext) -> list[Source]:
+    """One source per file that the path or glob names."""
+    return [LocalFile(path, context.cfn_parameters) for path in expand(spec)]
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    origin: str
+    cfn_parameters: dict[str, str] | None = None
+
+    def load(self) -> Declared:
+        kind, found = load_file(Path(self.origin), self.cfn_parameters)
+        return Declared(resources=found, summaries=[
+            SourceSummary(path=self.origin, kind=kind, resources=len(found))])
+
+
+def load_file(path: Path, cfn_parameters: dict[str, str] | None = None) -> tuple[
+    str, list[Resource]
+]:
+    """(kind, resources) of a Terraform plan or state, or a CloudFormation template."""
+    data, origin = read_bytes(path), str(path)
+    if cloudformation.is_yaml_file(path, data):
+        return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters)
+    doc = parse_json(origin, data)
+    if detect(origin, doc) == "cloudformation":  # parsed again: duplicate keys are errors
+        return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters,
+                                                           yaml_text=False)
+    return terraform.load_document(origin, doc)

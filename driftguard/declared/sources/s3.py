@@ -1,0 +1,34 @@
+"""Terraform state in S3: `s3://bucket/key`, or every `.tfstate` object under a prefix
+ending in `/` (one summary per object, each object its own origin)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from driftguard.declared import terraform
+from driftguard.declared.sources.base import Declared, Source, SourceContext
+from driftguard.errors import InputError
+from driftguard.locations import S3Client, read_s3
+from driftguard.model import SourceSummary
+
+SCHEME = "s3"
+
+
+def sources(url: str, context: SourceContext) -> list[Source]:
+    return [S3State(url, context.s3_client)]
+
+
+@dataclass(frozen=True)
+class S3State:
+    origin: str
+    s3_client: S3Client | None = None
+
+    def load(self) -> Declared:
+        if self.s3_client is None:
+            raise InputError(self.origin, "S3 state needs AWS access (run `driftguard scan`)")
+        out = Declared()
+        for origin, body in read_s3(self.origin, self.s3_client, ".tfstate", "state"):
+            kind, found = terraform.load_bytes(origin, body)
+            out.resources.extend(found)
+            out.summaries.append(SourceSummary(path=origin, kind=kind, resources=len(found)))
+        return out
