@@ -18,10 +18,12 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check driftguard tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check driftguard tests bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV)

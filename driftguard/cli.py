@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from driftguard import __version__
 from driftguard.errors import DriftguardError
@@ -26,7 +26,8 @@ class _Reports(argparse.Action):
     """`--format F [--output FILE]`, repeatable: each --output belongs to the --format
     before it, so one run writes every report (`--format sarif -o r.sarif --format text`)."""
 
-    def __call__(self, parser, namespace, value, option_string=None):  # noqa: ANN001
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 value: Any, option_string: str | None = None) -> None:
         reports = list(getattr(namespace, self.dest) or [])
         if option_string in ("--format", "-f"):
             reports.append([value, None])

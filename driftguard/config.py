@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from driftguard.errors import InputError
-from driftguard.model import Severity
+from driftguard.model import DriftKind, Severity
 
 # Families most ML platform teams run: general purpose, compute and memory optimised,
 # and the GPU/accelerator families for training and inference.
@@ -35,6 +35,8 @@ DEFAULT_INSTANCE_TYPES = [
     "g4dn.*", "g5.*", "g6.*", "p3.*", "p4d.*", "p5.*", "inf2.*", "trn1.*",
 ]
 ENV_PREFIX = "DRIFTGUARD_"
+DEFAULT_DRIFT_SEVERITY: dict[DriftKind, Severity] = {
+    "missing": Severity.high, "changed": Severity.medium, "unmanaged": Severity.medium}
 
 
 class PolicySettings(BaseModel):
@@ -142,9 +144,8 @@ class ScanSettings(BaseModel):
                               description="CloudFormation stack names or globs (* for all)")
     cfn_native_drift: bool = Field(default=False,
                                    description="also run CloudFormation's drift detection")
-    drift_severity: dict[Literal["missing", "changed", "unmanaged"], Severity] = Field(
-        default_factory=lambda: {"missing": Severity.high, "changed": Severity.medium,
-                                 "unmanaged": Severity.medium})
+    drift_severity: dict[DriftKind, Severity] = Field(default_factory=lambda: dict(
+        DEFAULT_DRIFT_SEVERITY))
 
     def compares_nothing(self) -> bool:
         return not (self.states or self.plans or self.types or self.stacks)

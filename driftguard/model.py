@@ -129,6 +129,7 @@ def finding_order(finding: Finding) -> tuple[int, str, str, str]:
 
 
 DriftKind = Literal["unmanaged", "missing", "changed"]
+ResultKind = Literal["check", "scan"]
 KIND_ORDER: dict[str, int] = {"missing": 0, "changed": 1, "unmanaged": 2}
 
 
@@ -222,7 +223,7 @@ class CheckResult(BaseModel):
     `driftguard scan` (drift between declared and live, and policies on live resources;
     drift is also in `findings`, as DG-DRIFT-* rules, so every report format shows it)."""
 
-    kind: Literal["check", "scan"] = "check"
+    kind: ResultKind = "check"
     sources: list[SourceSummary]
     resources: int
     rules: list[Rule]

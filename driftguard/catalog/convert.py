@@ -14,7 +14,7 @@ def protocol(value: Any) -> str:
     return _PROTOCOLS.get(text, text)
 
 
-def rule(proto: Any, from_port: Any, to_port: Any, cidrs: list[str]) -> dict[str, Any]:
+def rule(proto: Any, from_port: Any, to_port: Any, cidrs: list[str | None]) -> dict[str, Any]:
     """One canonical security group rule; all-protocol rules cover every port."""
     proto = protocol(proto)
     if proto == "-1":
@@ -69,7 +69,7 @@ def vpc_rule(proto: Any, from_port: Any, to_port: Any, v4: Any, v6: Any) -> list
 
 
 def enabled(value: Any) -> bool:
-    return value == "Enabled"
+    return bool(value == "Enabled")
 
 
 def truthy(value: Any) -> bool:

@@ -60,14 +60,15 @@ def contains_mask(value: Any) -> bool:
         return any(contains_mask(v) for v in value.values())
     if isinstance(value, list):
         return any(contains_mask(v) for v in value)
-    return value == MASK
+    return bool(value == MASK)
 
 
 def mask_values(values: dict[str, Any], sensitive: Any) -> dict[str, Any]:
     """mask() for a resource's attributes; a wholly sensitive resource masks every key."""
     if sensitive is True:
         return {key: MASK for key in values}
-    return mask(values, sensitive)  # type: ignore[no-any-return]
+    masked: dict[str, Any] = mask(values, sensitive)
+    return masked
 
 
 def mask(values: Any, sensitive: Any) -> Any:

@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from driftguard.aws_errors import reason
 from driftguard.catalog import cfn_specs
-from driftguard.model import STACK_TYPE, AttributeChange, Drift, NotChecked, Stack
+from driftguard.model import STACK_TYPE, AttributeChange, Drift, DriftKind, NotChecked, Stack
 
 VERDICTS = ["MODIFIED", "DELETED", "UNKNOWN", "NOT_CHECKED"]
 FIRST_DELAY, MAX_DELAY, MAX_WAIT = 1.0, 30.0, 600.0
@@ -101,7 +101,7 @@ def _verdicts(client: Any, stack: Stack, gaps: list[NotChecked]) -> list[Drift]:
                                        region=stack.region, operation="DetectStackDrift",
                                        reason=f"{stack.name}/{logical}: {reason}"))
                 continue
-            kind = "missing" if status == "DELETED" else "changed"
+            kind: DriftKind = "missing" if status == "DELETED" else "changed"
             changes = [AttributeChange(attribute=d["PropertyPath"],
                                        declared=_value(d.get("ExpectedValue")),
                                        live=_value(d.get("ActualValue")))

@@ -51,7 +51,7 @@ def exposition(daemon: Daemon) -> bytes:
                 yield metric
 
     labelled = CollectorRegistry(auto_describe=False)
-    labelled.register(Labelled())  # type: ignore[arg-type]
+    labelled.register(Labelled())
     return generate_latest(labelled)
 
 

@@ -8,7 +8,9 @@ an address or a value. `scan_job` rather than `job`, which Prometheus owns.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge, Histogram, disable_created_metrics
 from prometheus_client import Counter as PromCounter
@@ -18,7 +20,7 @@ from driftguard.history import OpenFinding
 from driftguard.model import CheckResult, Finding, Rule
 from driftguard.org.runner import UnitResult
 
-disable_created_metrics()  # *_created series double the output and nobody queries them
+disable_created_metrics()  # type: ignore[no-untyped-call]  # *_created series double the output and nobody queries them
 
 SCAN_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600)
 
@@ -131,10 +133,10 @@ class ScanMetrics:
             self.new.labels(job, f.rule_id, f.severity.name).inc()
         for f in resolved:
             self.resolved.labels(job, f.rule_id, f.severity.name).inc()
-        for key, count in result.api_calls.items():
-            self.api_calls.labels(*key.split(":", 1)).inc(count)
-        for key, count in result.api_throttles.items():
-            self.throttles.labels(*key.split(":", 1)).inc(count)
+        for call, count in result.api_calls.items():
+            self.api_calls.labels(*call.split(":", 1)).inc(count)
+        for call, count in result.api_throttles.items():
+            self.throttles.labels(*call.split(":", 1)).inc(count)
         self.duration.labels(job).observe(duration)
         self.evaluation.labels(job).observe(result.timings.get("evaluate", 0.0))
         self.last_success.labels(job).set(now)
@@ -164,7 +166,7 @@ class ScanMetrics:
         self.errors.labels(job, reason).inc()
 
 
-def _replace(gauge: Gauge, job: str, values: dict[tuple[str, ...], float]) -> None:
+def _replace(gauge: Gauge, job: str, values: Mapping[Any, float]) -> None:
     """Set the job's series to exactly these: series that vanished (drift fixed) go away
     instead of keeping their last value."""
     _drop_except(gauge, job, set(values))
@@ -172,7 +174,7 @@ def _replace(gauge: Gauge, job: str, values: dict[tuple[str, ...], float]) -> No
         gauge.labels(*labels).set(value)
 
 
-def _drop_except(gauge: Gauge, job: str, keep: set[tuple[str, ...]]) -> None:
+def _drop_except(gauge: Gauge, job: str, keep: AbstractSet[tuple[str, ...]]) -> None:
     for labels in list(gauge._metrics):  # noqa: SLF001 - prometheus_client has no public lister
         if labels[0] == job and labels not in keep:
             gauge.remove(*labels)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import NamedTuple
+from dataclasses import dataclass
 
 _INDEX = r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]'
 _ADDRESS = re.compile(
@@ -18,7 +18,8 @@ _REFERENCE = re.compile(rf"^(?P<type>[a-z][a-z0-9_]*)\.(?P<name>[A-Za-z_][A-Za-z
 _NOT_RESOURCES = {"data", "var", "local", "module", "each", "count", "path", "self", "terraform"}
 
 
-class Address(NamedTuple):
+@dataclass(frozen=True)
+class Address:
     module: str  # module instance prefix, '' for the root module
     type: str
     name: str

@@ -63,7 +63,7 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
     for rc in changes:
         address = rc.get("address") if isinstance(rc, dict) else None
         parsed = addresses.parse(address) if isinstance(address, str) else None
-        if parsed is None:
+        if parsed is None or not isinstance(address, str):
             raise InputError(path, f"resource_changes has an entry without a valid address: "
                                    f"{str(address)[:80]}")
         if rc.get("mode", "data" if parsed.is_data else "managed") != "managed":
@@ -134,7 +134,7 @@ def module_records(path: str, module: dict[str, Any]) -> list[Record]:
             res = _object(path, res, "a resource in a module")
             if res.get("mode", "managed") != "managed" or not res.get("address"):
                 continue
-            values = res.get("values") if isinstance(res.get("values"), dict) else {}
+            values = res["values"] if isinstance(res.get("values"), dict) else {}
             records.append(Record(
                 address=res["address"],
                 type=res.get("type", ""),

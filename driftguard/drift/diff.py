@@ -13,7 +13,15 @@ from typing import Any
 
 from driftguard.catalog import spec_for
 from driftguard.drift.ignore import Ignore
-from driftguard.model import AttributeChange, Coverage, Drift, NotChecked, Resource, drift_order
+from driftguard.model import (
+    AttributeChange,
+    Coverage,
+    Drift,
+    DriftKind,
+    NotChecked,
+    Resource,
+    drift_order,
+)
 
 
 def _same_place(a: Resource, b: Resource) -> bool:
@@ -35,9 +43,9 @@ def diff(
     unmanaged."""
     declared = [r for r in declared if spec_for(r.type) and r.id]
     live = [r for r in live if spec_for(r.type) and r.id]
-    index: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+    index: dict[tuple[str, str | None], list[Resource]] = defaultdict(list)
     for res in declared:
-        index[(res.type, res.id)].append(res)  # type: ignore[index]
+        index[(res.type, res.id)].append(res)
 
     drifts: list[Drift] = []
     matched: set[int] = set()
@@ -46,7 +54,7 @@ def diff(
     for res in live:
         if ignore.resource(res.type, res.id or ""):
             continue
-        twins = [d for d in index.get((res.type, res.id), []) if _same_place(d, res)]  # type: ignore[arg-type]
+        twins = [d for d in index.get((res.type, res.id), []) if _same_place(d, res)]
         if not twins:
             if unjudged(res):
                 continue
@@ -72,10 +80,10 @@ def diff(
     return drifts, coverage
 
 
-def _drift(kind: str, res: Resource, *, live: Resource | None = None, address: str | None = None,
-           changes: list[AttributeChange] | None = None) -> Drift:
+def _drift(kind: DriftKind, res: Resource, *, live: Resource | None = None,
+           address: str | None = None, changes: list[AttributeChange] | None = None) -> Drift:
     where = live or res
-    return Drift(kind=kind, type=res.type, id=res.id, address=address or res.address,  # type: ignore[arg-type]
+    return Drift(kind=kind, type=res.type, id=res.id, address=address or res.address,
                  origin=None if kind == "unmanaged" else res.origin,
                  account=where.account, region=where.region, changes=changes or [])
 

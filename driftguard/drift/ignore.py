@@ -66,7 +66,8 @@ class Ignore:
                 continue
             if not (rule.type.fullmatch(type_) and rule.id.fullmatch(id_)):
                 continue
-            if attribute is not None and not rule.attribute.fullmatch(attribute):  # type: ignore[union-attr]
+            if rule.attribute is not None and attribute is not None and (
+                    not rule.attribute.fullmatch(attribute)):
                 continue
             ignored = not rule.negated
         return ignored

@@ -62,4 +62,4 @@ def _wait(outcome: Outcome, attempt: int) -> float | None:
 
 
 def _backoff(attempt: int) -> float:
-    return min(MAX_BACKOFF, 0.5 * 2 ** attempt) + random.uniform(0, 0.25)
+    return float(min(MAX_BACKOFF, 0.5 * 2 ** attempt) + random.uniform(0, 0.25))

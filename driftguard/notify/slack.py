@@ -106,7 +106,7 @@ class Webhook:
         return classify(self._post(payload, timeout))
 
     def _post(self, payload: Payload, timeout: float) -> Response:
-        self._client.timeout = timeout  # type: ignore[assignment]
+        self._client.timeout = timeout  # type: ignore[assignment]  # typed int, used as float
         resp = self._client.send_dict(payload)
         error = "" if resp.status_code < 300 else str(resp.body or "").strip()[:80]
         return Response(resp.status_code, error, _retry_after(resp.headers))

@@ -78,7 +78,7 @@ class OpaEngine:
             # requests lets $REQUESTS_CA_BUNDLE override a session's `verify`: pin the CA
             # on every request instead, or the configured one would be silently ignored.
             session = self._client._session
-            session.request = functools.partial(session.request,  # type: ignore[method-assign]
+            session.request = functools.partial(session.request,
                                                 verify=str(settings.ca_file))
         self._paths = {_policy_id(path): path for path, _ in files}
         try:

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 from driftguard import __version__
-from driftguard.model import CheckResult, Finding
+from driftguard.model import CheckResult, Finding, ResultKind
 from driftguard.report.summary import summarize
 
-SCHEMAS = {"check": "driftguard.check/v1", "scan": "driftguard.scan/v1"}
+SCHEMAS: dict[ResultKind, str] = {"check": "driftguard.check/v1", "scan": "driftguard.scan/v1"}
 
 
 def render(result: CheckResult) -> str:

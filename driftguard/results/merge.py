@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 from driftguard.errors import DriftguardError, InputError
@@ -23,6 +23,7 @@ from driftguard.model import (
 )
 
 T = TypeVar("T")
+N = TypeVar("N", int, float)
 Named = tuple[str, CheckResult]  # (file or URL, its result)
 
 
@@ -120,10 +121,10 @@ def _dedupe(inputs: list[Named], items: Callable[[CheckResult], list[T]],
     return kept, dropped
 
 
-def _duplicates_line(findings: list[tuple[object, str, str]],
-                     drifts: list[tuple[object, str, str]]) -> str:
+def _duplicates_line(findings: Sequence[tuple[object, str, str]],
+                     drifts: Sequence[tuple[object, str, str]]) -> str:
     pairs = Counter((a, b) for _, a, b in [*findings, *drifts])
-    units = sorted({_unit(item) for item, _, _ in [*findings, *drifts]} - {None})
+    units = sorted({u for item, _, _ in [*findings, *drifts] if (u := _unit(item))})
     shown = ", ".join(f"{a} and {b} ({n})" for (a, b), n in pairs.most_common(3))
     more = f" and {len(pairs) - 3} more pairs" if len(pairs) > 3 else ""
     where = f"; units: {', '.join(units[:5])}{' ...' if len(units) > 5 else ''}" if units else ""
@@ -162,11 +163,11 @@ def _coverage(results: list[CheckResult]) -> list[Coverage]:
             for t in sorted(set(managed) | set(unmanaged))]
 
 
-def _sum(dicts: Iterable[dict[str, T]]) -> dict[str, T]:
-    total: dict[str, T] = {}
+def _sum(dicts: Iterable[dict[str, N]]) -> dict[str, N]:
+    total: dict[str, N] = {}
     for d in dicts:
         for k, v in d.items():
-            total[k] = total[k] + v if k in total else v  # type: ignore[operator]
+            total[k] = total[k] + v if k in total else v
     return dict(sorted(total.items()))
 
 

@@ -21,6 +21,7 @@ from driftguard.model import (
     Drift,
     Finding,
     NotChecked,
+    ResultKind,
     Rule,
     Severity,
     SourceSummary,
@@ -66,7 +67,7 @@ def read_reports(specs: list[str], s3_client: S3Client | None = None
                                        file_problem="cannot read")]
 
 
-def _result(kind: str, doc: dict[str, Any]) -> CheckResult:
+def _result(kind: ResultKind, doc: dict[str, Any]) -> CheckResult:
     scan = kind == "scan"
     summary = _get(doc, "summary", dict)
     try:
@@ -76,9 +77,10 @@ def _result(kind: str, doc: dict[str, Any]) -> CheckResult:
         raise _Bad(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}") from None
 
 
-def _build(kind: str, scan: bool, doc: dict[str, Any], summary: dict[str, Any]) -> CheckResult:
+def _build(kind: ResultKind, scan: bool, doc: dict[str, Any], summary: dict[str, Any]
+           ) -> CheckResult:
     return CheckResult(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         sources=_items(doc, "sources", lambda s: SourceSummary.model_validate(s)),
         resources=_get(summary, "resources", int, "summary"),
         rules=_items(doc, "rules", _rule),

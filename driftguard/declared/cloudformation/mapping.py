@@ -60,12 +60,12 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
         cfn_type, props = declared["Type"], declared.get("Properties") or {}
         spec = types.get(cfn_type)
         fold = fold_types.get(cfn_type)
-        if spec is None and fold is None:
+        owner = spec or (fold[0] if fold else None)
+        if owner is None:
             mapped[logical] = _Mapped(_resource(logical, cfn_type, origin, stack, props), None,
                                       props, None, {})
             continue
         resolved, refs = resolver.properties(props)
-        owner = spec or fold[0]  # type: ignore[index]
         for name in owner.cfn_sensitive:
             if resolved.get(name) is not None:
                 resolved[name] = MASK
@@ -79,10 +79,11 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
             entry.resource.type = spec.tf_type
             entry.resource.attributes = attributes
             entry.resource.unknown = unknown_names
-        else:
-            folded.append((fold[0], fold[1], entry))  # type: ignore[index]
+        elif fold is not None:
+            folded.append((fold[0], fold[1], entry))
         mapped[logical] = entry
-    by_id = {(m.resource.type, m.resource.id): m for m in mapped.values() if m.resource.id}
+    by_id: _ById = {(m.resource.type, m.resource.id): m for m in mapped.values()
+                    if m.resource.id}
     _fold(folded, mapped, by_id)
     _link(mapped, by_id)
     return [m.resource for m in mapped.values()]

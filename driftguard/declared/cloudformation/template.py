@@ -45,7 +45,7 @@ class _DuplicateKey(Exception):
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]  # a loader class chosen at import time
     """Safe loader + CloudFormation's tags; timestamps stay strings (2010-09-09)."""
 
 
@@ -73,8 +73,8 @@ def _intrinsic(name: str) -> Any:
                 value = value.split(".", 1)
         elif isinstance(node, yaml.SequenceNode):
             value = loader.construct_sequence(node, deep=True)
-        else:
-            value = _mapping(loader, node)  # type: ignore[arg-type]
+        elif isinstance(node, yaml.MappingNode):
+            value = _mapping(loader, node)
         return {name: value}
     return construct
 

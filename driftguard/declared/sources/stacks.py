@@ -51,7 +51,8 @@ class StackSources:
         name = (live.attributes.get("tags") or {}).get(STACK_NAME_TAG)
         if not isinstance(name, str):
             return False
-        listing_failed = live.region in self.unlisted or (live.region is None and self.unlisted)
+        listing_failed = live.region in self.unlisted or (live.region is None and
+                                                          bool(self.unlisted))
         return name in self.unread or (listing_failed and matches(name, self.patterns))
 
 
