@@ -41,8 +41,7 @@ SPEC = ResourceSpec(
     links=(
         Link("subnet_map_public_ip_on_launch",
              "copied from the instance's subnet when that subnet is in the same input, else null",
-             via="subnet_id", target_type="aws_subnet", target_attr="map_public_ip_on_launch",
-             cfn_via=("SubnetId", "NetworkInterfaces.0.SubnetId")),
+             via="subnet_id", target_type="aws_subnet", target_attr="map_public_ip_on_launch"),
     ),
     cfn_physical_id=("InstanceId",),
     collect=Collect(service="ec2", operation="describe_instances",

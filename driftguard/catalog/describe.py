@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard.catalog import specs as catalog_specs
-from driftguard.catalog.spec import Attr, ResourceSpec
+from driftguard.catalog.spec import KEY, Attr, Link, ResourceSpec
 
 SCHEMA = "driftguard.catalog/v1"
 # Where an attribute's value comes from: Terraform plans and state, CloudFormation
@@ -41,6 +41,13 @@ def _sources(attr: Attr, tf: Iterable[Attr], cfn: Iterable[Attr]) -> list[str]:
     return [s for s in SOURCES if found[s]]
 
 
+def _link_kind(link: Link, via: Attr, kinds: Mapping[str, Mapping[str, str]]) -> str:
+    """The target attribute's kind, nullable (no target), a list where `via` is one."""
+    kind = "str" if link.target_attr == KEY else kinds.get(link.target_type, {}).get(
+        link.target_attr, "null")
+    return f"list[{_nullable(kind)}]" if via.kind.startswith("list") else _nullable(kind)
+
+
 def compared_by_drift(attr: Attr) -> bool:
     """Drift compares an attribute the spec marks `drift` and reads live."""
     return attr.drift and bool(attr.live)
@@ -52,6 +59,7 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
     tf_folded = [a for fold in spec.folds for a in fold.attrs]
     cfn_folded = [a for fold in spec.cfn_folds for a in fold.attrs]
     kinds = {t: {a.name: a.kind for a in s.attrs} for t, s in catalog_specs().items()}
+    vias = {a.name: a for a in spec.attrs}
     return {
         "type": spec.tf_type,
         "cloudformation_type": spec.cfn_type,
@@ -63,9 +71,8 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
             for a in spec.attrs
         ],
         "links": [
-            {"name": link.name, "kind": _nullable(kinds.get(link.target_type, {}).get(
-                link.target_attr, "null")), "doc": link.doc,
-             "sources": ["tf", "cfn"] if link.cfn_via else ["tf"], "drift": False,
+            {"name": link.name, "kind": _link_kind(link, vias[link.via], kinds), "doc": link.doc,
+             "sources": _sources(vias[link.via], (), ()), "drift": False,
              "target_type": link.target_type, "target_attribute": link.target_attr,
              "via": link.via}
             for link in spec.links

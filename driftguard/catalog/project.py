@@ -15,18 +15,20 @@ rules, through the paths and converters that each `Attr` gives for that dialect:
   that path equals the given one.
 
 Folds and links, which combine several resources, are applied with `fold_into` and
-`link_into` once the loader has found the parent or target.
+`link_into` once the loader has found the parent or the targets (`link_by_id` finds them
+by id, as live documents name them).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from driftguard.catalog import spec_for
 from driftguard.catalog.convert import CFN_RULE_FIELDS, cfn_bool, sort_rules
-from driftguard.catalog.spec import Attr, Link
+from driftguard.catalog.spec import KEY, Attr, Link, ResourceSpec
 from driftguard.catalog.values import UNKNOWN, contains_mask, lookup
 from driftguard.model import Resource
 
@@ -144,11 +146,52 @@ def fold_into(parent: Resource, values: dict[str, Any], unknown: list[str],
             parent.unknown.append(name)
 
 
-def link_into(resource: Resource, link: Link, target: Resource | None) -> None:
-    """A link's value: the target's attribute, unknown where it is, null without a target."""
-    if target is None:
-        resource.attributes[link.name] = None
-    elif link.target_attr in target.unknown:
-        resource.unknown.append(link.name)
+def links(spec: ResourceSpec, dialect: Dialect) -> list[tuple[Link, Attr]]:
+    """The spec's links that this dialect resolves (it reads their `via`), each with its
+    `via` attribute."""
+    vias = {a.name: a for a in spec.attrs}
+    return [(link, vias[link.via]) for link in spec.links if dialect.paths(vias[link.via])]
+
+
+def ids_of(resource: Resource, via: Attr) -> list[str] | None:
+    """The target ids the `via` attribute holds; None while they are unknown."""
+    if via.name in resource.unknown:
+        return None
+    value = resource.attributes.get(via.name)
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, str) and v]
+
+
+def link_into(resource: Resource, link: Link, via: Attr,
+              targets: Sequence[Resource | None]) -> None:
+    """A link's value from its targets: the targets' attribute (a list when `via` is one),
+    unknown where any target's is, null for a target not in the input."""
+    values: list[Any] = []
+    for target in targets:
+        if target is None:
+            values.append(None)
+        elif link.target_attr == KEY:
+            values.append(target.key)
+        elif link.target_attr in target.unknown:
+            resource.unknown.append(link.name)
+            return
+        else:
+            values.append(target.attributes.get(link.target_attr))
+    if via.kind.startswith("list"):
+        resource.attributes[link.name] = values
     else:
-        resource.attributes[link.name] = target.attributes.get(link.target_attr)
+        resource.attributes[link.name] = values[0] if values else None
+
+
+def link_by_id(resources: Iterable[Resource], dialect: Dialect) -> None:
+    """Resolve the links of resources that name their targets by id (live documents)."""
+    resources = list(resources)
+    index = {(r.type, r.id): r for r in resources if r.id}
+    for resource in resources:
+        spec = spec_for(resource.type)
+        for link, via in links(spec, dialect) if spec else ():
+            ids = ids_of(resource, via)
+            if ids is None:
+                resource.unknown.append(link.name)
+                continue
+            link_into(resource, link, via, [index.get((link.target_type, i)) for i in ids])

@@ -67,16 +67,29 @@ class CfnFold:
     extend: bool = False
 
 
+# Link.target_attr that names the target itself (its key), not one of its attributes.
+KEY = "@key"
+
+
 @dataclass(frozen=True)
 class Link:
-    """A canonical attribute copied from another declared resource this one points at."""
+    """A canonical attribute copied from the resources this one points at.
+
+    `via` names this type's canonical attribute holding the target's id (an instance's
+    `subnet_id`), or a list of ids (an auto-scaling group's subnets: the link's value is
+    then the list of the targets' values). The targets are the resources of `target_type`
+    with those ids in the same input or, where the ids are not known yet, the ones the
+    source's references name (a plan's configuration, a template's Ref). A link is
+    resolved in every source that reads `via`, live ones included, where the collector
+    also reads the types in `Collect.needs`. Its value is the target's `target_attr`
+    (KEY: the target's key); null without a target; unknown where the target's is.
+    """
 
     name: str
     doc: str
-    via: str  # the Terraform attribute holding the target's id, e.g. subnet_id
+    via: str
     target_type: str
     target_attr: str
-    cfn_via: tuple[str, ...] = ()  # CloudFormation properties naming the target, in order
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,9 @@ class Collect:
     # Error codes of the detail calls meaning that the resource was deleted between the
     # list and the call: it is then left out, not "not checked".
     gone: tuple[str, ...] = ()
+    # Types whose live resources this type's links read (read along, reported only when
+    # the scan asks for them too).
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from driftguard.aws_errors import reason
 from driftguard.catalog import spec_for
-from driftguard.catalog.project import LIVE, project
+from driftguard.catalog.project import LIVE, link_by_id, links, project
 from driftguard.catalog.spec import Detail, ResourceSpec
 from driftguard.collect.clients import ClientFactory
 from driftguard.model import NotChecked, Resource
@@ -49,8 +49,11 @@ class Collector:
         self._lock = threading.Lock()
 
     def collect(self, types: Iterable[str], regions: list[str]) -> Inventory:
-        """Every (type, region) unit; a global type once, whatever the regions."""
-        specs = [s for s in (spec_for(t) for t in sorted(set(types))) if s is not None]
+        """Every (type, region) unit; a global type once, whatever the regions. The types
+        their links need are read along; only the asked-for types are returned."""
+        wanted = {t for t in types if spec_for(t) is not None}
+        reading = _with_needs(wanted)
+        specs = [s for s in (spec_for(t) for t in sorted(reading)) if s is not None]
         units = [(s, None if s.collect.is_global else r) for s in specs
                  for r in ([regions[0]] if s.collect.is_global else regions)]
         inventory = Inventory()
@@ -64,6 +67,8 @@ class Collector:
                     inventory.not_checked.append(NotChecked(
                         type=spec.tf_type, account=self.account, region=region,
                         operation=gap.operation, reason=gap.reason))
+        _link(inventory)
+        inventory.resources = [r for r in inventory.resources if r.type in wanted]
         return inventory
 
     def _unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor
@@ -134,6 +139,31 @@ class Collector:
 
 
 _GONE = object()
+
+
+def _with_needs(types: set[str]) -> set[str]:
+    """The types and, transitively, the types their links read."""
+    out, todo = set(), list(types)
+    while todo:
+        spec = spec_for(todo.pop())
+        if spec is not None and spec.tf_type not in out:
+            out.add(spec.tf_type)
+            todo.extend(spec.collect.needs)
+    return out
+
+
+def _link(inventory: Inventory) -> None:
+    """Links between live resources, by id; a link whose target type could not be read
+    where the resource is stays unknown (never null, which would read "no target")."""
+    link_by_id(inventory.resources, LIVE)
+    for res in inventory.resources:
+        spec = spec_for(res.type)
+        for link, _ in links(spec, LIVE) if spec else ():
+            if any(g.covers_where(link.target_type, res.account, res.region)
+                   for g in inventory.not_checked):
+                res.attributes.pop(link.name, None)
+                if link.name not in res.unknown:
+                    res.unknown.append(link.name)
 
 
 def _api_name(client: Any, method: str) -> str:

@@ -9,11 +9,13 @@ plan's configuration references (`bucket = aws_s3_bucket.data.id`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from driftguard.catalog import folds, spec_for
-from driftguard.catalog.project import TERRAFORM, fold_into, link_into, project
+from driftguard.catalog.project import TERRAFORM, fold_into, ids_of, link_into, links, project
+from driftguard.catalog.spec import Attr
 from driftguard.catalog.values import any_true, lookup, mask_values
 from driftguard.declared import addresses
 from driftguard.model import MASK, Resource, Source
@@ -106,26 +108,51 @@ class _Joiner:
         # Links read the targets' final attributes, so they run after every fold.
         for rec, res in self.pairs:
             spec = spec_for(rec.type)
-            for link in spec.links if spec else ():
-                link_into(res, link, self.target(rec, link.via, link.target_type))
+            for link, via in links(spec, TERRAFORM) if spec else ():
+                link_into(res, link, via, self.link_targets(rec, res, link.target_type, via))
 
     def target(self, rec: Record, attr: str, target_type: str) -> Resource | None:
         """The resource of `target_type` that `rec.attr` names, by id or by reference."""
         value = lookup(rec.values, rec.unknown, attr)
         if isinstance(value, str) and (target_type, value) in self.by_id:
             return self.by_id[(target_type, value)]
+        return next(iter(self.referenced(rec, (attr,), target_type, many=False)), None)
+
+    def link_targets(self, rec: Record, res: Resource, target_type: str, via: Attr
+                     ) -> Sequence[Resource | None]:
+        """By the ids `via` holds where they are in the input, else by the configuration's
+        references (a plan, before the ids exist); null for a target not found."""
+        many = via.kind.startswith("list")
+        found = [self.by_id.get((target_type, i)) for i in ids_of(res, via) or []]
+        if found and all(found):
+            return found
+        referenced = self.referenced(rec, via.tf, target_type, many)
+        if referenced:
+            return list(referenced)
+        return found if found or many else [None]
+
+    def referenced(self, rec: Record, paths: tuple[str, ...], target_type: str, many: bool
+                   ) -> list[Resource]:
+        """Resources of `target_type` that the configuration references at `paths` name:
+        the first one, or with `many` every one (a splat names all instances)."""
         here = addresses.parse(rec.address)
         if here is None:
-            return None
-        for text in rec.refs.get(attr, ()):
+            return []
+        out: list[Resource] = []
+        for text in (t for path in paths for t in rec.refs.get(path, ())):
             ref = addresses.reference(text)
             if ref is None or ref[0] != target_type:
                 continue
             candidates = self.by_address.get((here.module, ref[0], ref[1]), [])
-            found = _pick(candidates, ref[2], here.index)
-            if found is not None:
-                return found
-        return None
+            if many and not ref[2]:
+                picked = [r for _, r in candidates]
+            else:
+                one = _pick(candidates, ref[2], here.index)
+                picked = [one] if one is not None else []
+            out.extend(r for r in picked if not any(r is seen for seen in out))
+            if out and not many:
+                break
+        return out
 
 
 def _pick(candidates: list[tuple[str, Resource]], ref_index: str, own_index: str) -> (

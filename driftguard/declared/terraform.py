@@ -111,17 +111,35 @@ def _configuration_index(config: dict[str, Any]) -> dict[
             if res.get("mode", "managed") != "managed":
                 continue
             expressions = res.get("expressions") or {}
-            refs = {
-                attr: list(expr["references"])
-                for attr, expr in expressions.items()
-                if isinstance(expr, dict) and expr.get("references")
-            }
+            refs: dict[str, list[str]] = {}
+            _references(expressions, "", refs)
             index[(path, f"{res.get('type')}.{res.get('name')}")] = (set(expressions), refs)
         for name, call in (module.get("module_calls") or {}).items():
             walk(call.get("module") or {}, (*path, name))
 
     walk(config.get("root_module") or {}, ())
     return index
+
+
+def _references(expressions: Any, prefix: str, out: dict[str, list[str]]) -> None:
+    """Each expression's references by attribute path; nested blocks are objects or lists
+    of objects of expressions (`launch_template.0.id`)."""
+    if isinstance(expressions, list):
+        for n, block in enumerate(expressions):
+            _references(block, f"{prefix}{n}.", out)
+        return
+    if not isinstance(expressions, dict):
+        return
+    for attr, expr in expressions.items():
+        if not isinstance(expr, dict | list):
+            continue
+        if isinstance(expr, dict) and "references" in expr:
+            if isinstance(expr["references"], list) and expr["references"]:
+                out[prefix + attr] = list(expr["references"])
+        elif isinstance(expr, dict) and ("constant_value" in expr or not expr):
+            continue
+        else:
+            _references(expr, f"{prefix}{attr}.", out)
 
 
 def module_records(path: str, module: dict[str, Any]) -> list[Record]:

@@ -76,7 +76,7 @@ def test_folds_and_links() -> None:
     [link] = by_type()["aws_instance"]["links"]
     assert link == {
         "name": "subnet_map_public_ip_on_launch", "kind": "bool|null",
-        "doc": link["doc"], "sources": ["tf", "cfn"], "drift": False,
+        "doc": link["doc"], "sources": ["tf", "cfn", "live"], "drift": False,
         "target_type": "aws_subnet", "target_attribute": "map_public_ip_on_launch",
         "via": "subnet_id"}
 

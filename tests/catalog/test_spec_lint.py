@@ -26,7 +26,7 @@ import pytest
 from driftguard.catalog import specs
 from driftguard.catalog.permissions import permissions
 from driftguard.catalog.services import SERVICES, iam_action
-from driftguard.catalog.spec import Attr, ResourceSpec
+from driftguard.catalog.spec import KEY, Attr, ResourceSpec
 
 # No table of types here: a type is whatever the catalog holds, and its CloudFormation
 # type and its paging are checked against cfn-lint's schemas and botocore's models.
@@ -218,7 +218,6 @@ def test_cfn_type_is_known(spec: ResourceSpec) -> None:
     if spec.cfn_type is None:
         assert not any(a.cfn for a in spec.attrs), "cfn paths on a type without cfn_type"
         assert not spec.cfn_folds, "cfn folds on a type without cfn_type"
-        assert not any(link.cfn_via for link in spec.links), "cfn_via without cfn_type"
         assert not spec.cfn_sensitive, "cfn_sensitive without cfn_type"
     else:
         assert spec.cfn_type in cfn_provider_index(), (
@@ -296,12 +295,21 @@ def test_fold_attrs_are_parent_attrs(spec: ResourceSpec) -> None:
 
 
 def test_links_point_at_canonical_attrs(spec: ResourceSpec) -> None:
+    own = {a.name: a for a in spec.attrs}
     for link in spec.links:
-        assert link.via, f"link {link.name} has no via"
+        assert link.via in own, f"link {link.name}: via {link.via!r} is not an attribute here"
+        assert own[link.via].kind in ("str", "str|null", "list[str]"), (
+            f"link {link.name}: via {link.via!r} does not hold ids")
         target = specs().get(link.target_type)
         assert target is not None, f"link {link.name}: {link.target_type} is not in the catalog"
-        assert link.target_attr in {a.name for a in target.attrs}, (
+        assert link.target_attr == KEY or link.target_attr in {a.name for a in target.attrs}, (
             f"link {link.name}: {link.target_type} has no attribute {link.target_attr!r}")
+
+
+def test_needs_are_the_types_links_read_live(spec: ResourceSpec) -> None:
+    linked = {link.target_type for link in spec.links}
+    stray = [t for t in spec.collect.needs if t not in linked]
+    assert stray == [], f"Collect.needs names types no link of {spec.tf_type} reads"
 
 
 def _shape_at(shape: Any, path: list[str]) -> Any:
@@ -396,7 +404,6 @@ def test_cfn_paths_exist_in_the_resource_schema(spec: ResourceSpec) -> None:
         assert not any(a.cfn for a in spec.attrs) and not spec.cfn_folds
         return
     paths = [(spec.cfn_type, p) for a in spec.attrs for p in a.cfn]
-    paths += [(spec.cfn_type, p) for link in spec.links for p in link.cfn_via]
     paths += [(spec.cfn_type, p) for p in spec.cfn_sensitive]
     for fold in spec.cfn_folds:
         paths += [(fold.cfn_type, fold.parent_ref)]

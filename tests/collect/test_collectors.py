@@ -122,7 +122,8 @@ def test_collector_reads_every_live_attribute(aws: str, tf_type: str) -> None:
         res = found[ident]
         # Every attribute the type reads live is checked here, and nothing else is read.
         assert set(expected) == live_attr_names(spec), "update the case for the new attributes"
-        assert res.attributes == expected, ident
+        linked = {link.name for link in spec.links}  # test_live_links_* checks them
+        assert {k: v for k, v in res.attributes.items() if k not in linked} == expected, ident
         assert (res.type, res.source, res.account) == (tf_type, "live", ACCOUNT)
         assert res.region == (None if spec.collect.is_global else
                               (ident if spec.collect.id_field is None else REGION))
@@ -221,3 +222,20 @@ def test_aws_defaults_are_collected_and_flagged(aws: str) -> None:
                  if r.type == tf_type}
         assert found == {**dict.fromkeys(defaults[tf_type], True),
                          **dict.fromkeys(ours[tf_type], False)}, tf_type
+
+
+def test_live_links_resolve_by_id_and_read_needed_types_along(aws: str) -> None:
+    """An instance's subnet link, live: by the subnet's id when subnets are collected too;
+    null when they are not (as a declared subnet outside the input)."""
+    built = builder("aws_instance")()
+    _, inventory = collect(aws, ["aws_instance", "aws_subnet"], built.regions)
+    subnets = {r.id: r for r in inventory.resources if r.type == "aws_subnet"}
+    for ident in built.expected:
+        instance = next(r for r in inventory.resources if r.id == ident)
+        subnet = subnets[instance.attributes["subnet_id"]]
+        assert instance.attributes["subnet_map_public_ip_on_launch"] is (
+            subnet.attributes["map_public_ip_on_launch"])
+    assert any(r.attributes["subnet_map_public_ip_on_launch"] for r in inventory.resources
+               if r.type == "aws_instance"), "the case has an instance in a public subnet"
+    _, alone = collect(aws, ["aws_instance"], built.regions)
+    assert all(r.attributes["subnet_map_public_ip_on_launch"] is None for r in alone.resources)

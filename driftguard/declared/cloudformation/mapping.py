@@ -8,6 +8,7 @@ their CloudFormation type, with their unresolved properties as `raw`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,10 +17,12 @@ from driftguard.catalog.project import (
     CLOUDFORMATION,
     DEPLOYED_STACK,
     fold_into,
+    ids_of,
     link_into,
+    links,
     project,
 )
-from driftguard.catalog.spec import CfnFold, ResourceSpec
+from driftguard.catalog.spec import Attr, CfnFold, ResourceSpec
 from driftguard.catalog.values import lookup, split_unknown
 from driftguard.declared.cloudformation.intrinsics import Resolver
 from driftguard.model import MASK, Resource
@@ -128,9 +131,28 @@ def _fold(folded: list[tuple[ResourceSpec, CfnFold, _Mapped]], mapped: dict[str,
 
 def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
     for entry in mapped.values():
-        for link in entry.spec.links if entry.spec else ():
-            if not link.cfn_via:
+        for link, via in links(entry.spec, CLOUDFORMATION) if entry.spec else ():
+            targets = _link_targets(entry, via, link.target_type, mapped, by_id)
+            link_into(entry.resource, link, via, targets)
+
+
+def _link_targets(entry: _Mapped, via: Attr, tf_type: str, mapped: dict[str, _Mapped],
+                  by_id: _ById) -> Sequence[Resource | None]:
+    """The resources of `tf_type` that `via`'s properties name: by a reference to their
+    logical ids (in a list, each item's), else by their physical ids; null if not here."""
+    many = via.kind.startswith("list")
+    referenced: list[Resource] = []
+    for path in via.cfn:
+        for where, logicals in entry.refs.items():
+            if where != path and not (many and where.startswith(f"{path}.")):
                 continue
-            target = next((t for t in (_target(entry, path, mapped, by_id, link.target_type)
-                                       for path in link.cfn_via) if t is not None), None)
-            link_into(entry.resource, link, target.resource if target else None)
+            for target in (mapped.get(logical) for logical in logicals):
+                if target is not None and target.resource.type == tf_type and not any(
+                        target.resource is seen for seen in referenced):
+                    referenced.append(target.resource)
+        if referenced and not many:
+            return referenced[:1]
+    if referenced:
+        return referenced
+    found = [by_id.get((tf_type, i)) for i in ids_of(entry.resource, via) or []]
+    return [f.resource if f else None for f in found] if found or many else [None]
