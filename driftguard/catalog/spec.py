@@ -101,11 +101,24 @@ class Detail:
     missing_ok: tuple[str, ...] = ()  # error codes that mean "not configured"
     source_field: str | None = None  # item field passed as `param` (default: the id)
     args: tuple[tuple[str, Any], ...] = ()  # fixed extra parameters
+    fields: tuple[tuple[str, str], ...] = ()  # (parameter, item field): more parameters
     key: str | None = None  # where the response goes in the live document (default: operation)
 
     @property
     def doc_key(self) -> str:
         return self.key or self.operation
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A list call that takes a parent's id (EKS node groups are listed per cluster): the
+    parents' ids come from `operation` (paginated), each one is passed to the type's list
+    call as `param`, and every item listed under it gets it as its field `field`."""
+
+    operation: str
+    items: str  # JMESPath to the parents' ids in each page
+    param: str
+    field: str
 
 
 @dataclass(frozen=True)
@@ -123,12 +136,18 @@ class Collect:
 
     service: str  # boto3 service name
     operation: str  # paginated list/describe method, e.g. describe_instances
-    items: str  # JMESPath to the items in each page
-    id_field: str | None  # field of an item holding the id; None: the region is the id
+    items: str  # JMESPath to the items in each page (`names[].{name: @}` for plain ids)
+    # Field of an item holding the id, or a JMESPath expression over the item
+    # (`join(':', [cluster, name])`); None: the region is the id.
+    id_field: str | None
     details: tuple[Detail, ...] = ()
     is_global: bool = False  # listed once per account, not per region
     arn_field: str | None = None  # item field with the ARN (the live address)
     skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
+    parent: Parent | None = None
+    # Why the list call cannot page, where botocore has no paginator for it because the
+    # API returns everything at once (EC2's DescribeAddresses).
+    unpaginated: str | None = None
     # Error codes of the detail calls meaning that the resource was deleted between the
     # list and the call: it is then left out, not "not checked".
     gone: tuple[str, ...] = ()

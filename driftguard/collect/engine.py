@@ -8,6 +8,7 @@ the call. Its resources are then left out entirely, so nothing turns into "missi
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -95,25 +96,38 @@ class Collector:
         return resources
 
     def _list(self, client: Any, spec: ResourceSpec) -> list[dict[str, Any]]:
-        op = spec.collect.operation
-        expression = jmespath.compile(spec.collect.items)
+        collect, parent = spec.collect, spec.collect.parent
+        if parent is None:
+            return self._pages(client, collect.operation, collect.items, {})
         items: list[dict[str, Any]] = []
+        for parent_id in self._pages(client, parent.operation, parent.items, {}):
+            self.clients.budget.acquire(collect.service, client.meta.region_name)
+            items.extend({**item, parent.field: parent_id} for item in self._pages(
+                client, collect.operation, collect.items, {parent.param: parent_id}))
+        return items
+
+    def _pages(self, client: Any, op: str, items: str, params: dict[str, Any]) -> list[Any]:
+        """The items of every page of one list call."""
+        expression = jmespath.compile(items)
+        found: list[Any] = []
         try:
             if client.can_paginate(op):
-                for page in client.get_paginator(op).paginate():
-                    items.extend(expression.search(page) or [])
+                for page in client.get_paginator(op).paginate(**params):
+                    found.extend(expression.search(page) or [])
             else:
-                items.extend(expression.search(getattr(client, op)()) or [])
+                found.extend(expression.search(getattr(client, op)(**params)) or [])
         except (ClientError, BotoCoreError) as exc:
             raise _Gap(_api_name(client, op), reason(exc)) from None
-        return items
+        return found
 
     def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any]
                 ) -> Any:
         self.clients.budget.acquire(spec.collect.service, client.meta.region_name)
-        key = item.get(detail.source_field or spec.collect.id_field or "")
+        key = item.get(detail.source_field) if detail.source_field else _ident(spec, item)
+        params = {detail.param: key, **dict(detail.args),
+                  **{param: item.get(field) for param, field in detail.fields}}
         try:
-            response = getattr(client, detail.operation)(**{detail.param: key}, **dict(detail.args))
+            response = getattr(client, detail.operation)(**params)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in detail.missing_ok:
@@ -128,7 +142,7 @@ class Collector:
 
     def _resource(self, spec: ResourceSpec, region: str, doc: dict[str, Any]) -> Resource:
         attributes, _ = project(spec.attrs, doc, LIVE)
-        ident = doc.get(spec.collect.id_field) if spec.collect.id_field else region
+        ident = _ident(spec, doc) if spec.collect.id_field else region
         address = doc.get(spec.collect.arn_field) if spec.collect.arn_field else None
         return Resource(
             type=spec.tf_type, id=str(ident), address=address or str(ident), source="live",
@@ -139,6 +153,19 @@ class Collector:
 
 
 _GONE = object()
+
+
+def _ident(spec: ResourceSpec, item: dict[str, Any]) -> Any:
+    """The item's id: its id field, or the value of the id expression."""
+    id_field = spec.collect.id_field or ""
+    if id_field in item:
+        return item[id_field]
+    return _compiled(id_field).search(item)
+
+
+@functools.cache
+def _compiled(expression: str) -> Any:
+    return jmespath.compile(expression)
 
 
 def _with_needs(types: set[str]) -> set[str]:

@@ -84,11 +84,33 @@ class _ListOf:
         self.member = member
 
 
+class _Structure:
+    """A structure a JMESPath expression builds (`{name: @}`), or an item with a field the
+    collector adds (a parent's id)."""
+
+    type_name = "structure"
+
+    def __init__(self, name: str, members: dict[str, Any]) -> None:
+        self.name, self.members = name, members
+
+
+class _String:
+    type_name = "string"
+    name = "string"
+
+
 def result_shape(node: dict[str, Any], shape: Any) -> Any:
     """The botocore shape that a parsed JMESPath expression yields on `shape`."""
     kind, children = node["type"], node["children"]
     if kind in ("identity", "current"):
         return shape
+    if kind == "multi_select_dict":  # `{name: @}`: plain ids as items with a field
+        return _Structure("{...}", {pair["value"]: result_shape(pair["children"][0], shape)
+                                    for pair in children})
+    if kind == "function_expression" and node["value"] == "join":  # an id made of fields
+        parts = [result_shape(child, shape) for child in children[1]["children"]]
+        assert all(p.type_name == "string" for p in parts), "join() of non-strings"
+        return _String()
     if kind == "field":
         assert shape.type_name == "structure", f"{node['value']!r} read from a {shape.type_name}"
         assert node["value"] in shape.members, (
@@ -174,6 +196,8 @@ def test_list_operation_paginates_unless_it_is_one_setting(spec: ResourceSpec) -
         assert name.startswith("Get") and not can_paginate(service, name), (
             f"{service}.{name}: a type without id_field is one setting, read with one "
             "unpaginated Get call")
+    elif spec.collect.unpaginated:
+        assert not can_paginate(service, name), f"{service}.{name} paginates: drop unpaginated"
     else:
         assert can_paginate(service, name), (
             f"{service}.{name} cannot paginate: a list type needs a paginated list call")
@@ -185,28 +209,59 @@ def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> 
         members = model.input_shape.members if model.input_shape else {}
         assert detail.param in members, (
             f"{model.name} has no input member {detail.param!r} (has: {sorted(members)})")
-        # The collector passes only the id: any other required parameter makes the call fail.
+        # The collector passes only these: any other required parameter makes the call fail.
         required = set(model.input_shape.required_members) if model.input_shape else set()
-        given = {detail.param, *(name for name, _ in detail.args)}
+        given = {detail.param, *(name for name, _ in detail.args),
+                 *(name for name, _ in detail.fields)}
+        assert given <= set(members), f"{model.name} has no input {given - set(members)}"
         assert required <= given, f"{model.name} also requires {required - given}"
+        item = list_item_shape(spec)
+        fields = [f for _, f in detail.fields] + ([detail.source_field]
+                                                   if detail.source_field else [])
+        assert [f for f in fields if f not in item.members] == [], "a field items lack"
+
+
+def test_parent_lists_the_ids_the_list_call_takes(spec: ResourceSpec) -> None:
+    parent = spec.collect.parent
+    if parent is None:
+        return
+    service = spec.collect.service
+    model = operation_model(service, parent.operation)
+    assert can_paginate(service, model.name), f"{model.name} cannot paginate"
+    ids = result_shape(jmespath.compile(parent.items).parsed, model.output_shape)
+    assert ids.type_name == "list" and ids.member.type_name == "string", "ids are strings"
+    listing = operation_model(service, spec.collect.operation).input_shape
+    assert parent.param in listing.members, f"the list call takes no {parent.param!r}"
+    assert parent.param in listing.required_members, "a parent param the call does not need"
 
 
 def test_items_jmespath_compiles(spec: ResourceSpec) -> None:
     jmespath.compile(spec.collect.items)
 
 
-def test_items_yield_a_list_of_shapes_with_the_id_field(spec: ResourceSpec) -> None:
+def list_item_shape(spec: ResourceSpec) -> Any:
+    """The shape of one listed item, with the field a parent's id is added as."""
     collect = spec.collect
     output = operation_model(collect.service, collect.operation).output_shape
     items = result_shape(jmespath.compile(collect.items).parsed, output)
     assert items.type_name == "list", f"{collect.items!r} yields a {items.type_name}, not a list"
     item = items.member
     assert item.type_name == "structure"
+    if collect.parent is not None:
+        item = _Structure(item.name, {**item.members, collect.parent.field: _String()})
+    return item
+
+
+def test_items_yield_a_list_of_shapes_with_the_id_field(spec: ResourceSpec) -> None:
+    collect = spec.collect
+    item = list_item_shape(spec)
     if collect.id_field is None:  # one setting per account and region: the region is the id
         assert not collect.is_global, "a global type needs an id field"
         return
-    assert collect.id_field in item.members, (
-        f"{item.name} has no {collect.id_field!r} (members: {sorted(item.members)})")
+    if collect.id_field in item.members:
+        return
+    ident = result_shape(jmespath.compile(collect.id_field).parsed, item)  # an expression
+    assert ident.type_name == "string", f"{collect.id_field!r} is not an id of {item.name}"
 
 
 # --- CloudFormation and IAM ---------------------------------------------------------------
@@ -327,8 +382,7 @@ def _shape_at(shape: Any, path: list[str]) -> Any:
 def test_live_paths_exist_in_the_api_shapes(spec: ResourceSpec) -> None:
     """Every live path names a field the list item or a detail response really has."""
     collect = spec.collect
-    output = operation_model(collect.service, collect.operation).output_shape
-    item = result_shape(jmespath.compile(collect.items).parsed, output).member
+    item = list_item_shape(spec)
     details = {d.doc_key: operation_model(collect.service, d.operation).output_shape
                for d in collect.details}
     for attr in spec.attrs:
