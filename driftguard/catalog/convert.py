@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from driftguard.catalog.spec import Attr
@@ -84,6 +85,27 @@ def sorted_list(value: Any) -> list[Any]:
     return sorted(value or [])
 
 
+def sorted_or(default: tuple[Any, ...]) -> Callable[[Any], list[Any]]:
+    """A sorted list, or `default` where none is set (what AWS then applies)."""
+    def convert(value: Any) -> list[Any]:
+        return sorted(default if value is None else value)
+    return convert
+
+
+def is_not(off: str) -> Callable[[Any], bool]:
+    """True unless the value is `off`: an unset value is the default that is on
+    (SageMaker's DirectInternetAccess "Enabled" unless "Disabled")."""
+    def convert(value: Any) -> bool:
+        return bool(value != off)
+    return convert
+
+
+def arn_name(value: str) -> str:
+    """The resource name at the end of an ARN (`.../notebook-instance/nb` -> `nb`); a
+    value that is no ARN as it is."""
+    return value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
+
+
 def public_access_block(acls: Any, policy: Any, ignore: Any, restrict: Any) -> dict[str, bool]:
     return {
         "block_public_acls": bool(acls),
@@ -94,7 +116,10 @@ def public_access_block(acls: Any, policy: Any, ignore: Any, restrict: Any) -> d
 
 
 def tag_map(tags: Any) -> dict[str, str]:
-    """AWS tag lists ([{Key, Value}], KMS's [{TagKey, TagValue}]) as a map."""
+    """AWS tag lists ([{Key, Value}], KMS's [{TagKey, TagValue}]) as a map; tags that are
+    a map already (EKS, Batch, their CloudFormation types) as they are."""
+    if isinstance(tags, dict):
+        return {str(k): "" if v is None else str(v) for k, v in tags.items()}
     out: dict[str, str] = {}
     for tag in tags or []:
         key = tag.get("Key", tag.get("TagKey"))

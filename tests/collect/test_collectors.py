@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import jmespath
 import pytest
 from cases import ACCOUNT, REGION, Built, ami
 
@@ -75,12 +76,25 @@ def api_name(service: str, method: str) -> str:
     return str(boto3.client(service).meta.method_to_api_mapping[method])
 
 
-def list_pages(spec: ResourceSpec, region: str | None) -> int:
-    """How many pages the type's list call has, counted with a client of our own."""
+def pages(client: Any, operation: str, **params: Any) -> list[dict[str, Any]]:
+    if not client.can_paginate(operation):
+        return [getattr(client, operation)(**params)]
+    return list(client.get_paginator(operation).paginate(**params))
+
+
+def list_pages(spec: ResourceSpec, region: str | None) -> Counter[str]:
+    """How many pages the type's list calls have (per parent where it has parents, and
+    the parents' list), counted with a client of our own."""
     client = boto3.client(spec.collect.service, region_name=region or REGION)
-    if not client.can_paginate(spec.collect.operation):
-        return 1
-    return sum(1 for _ in client.get_paginator(spec.collect.operation).paginate())
+    collect, parent = spec.collect, spec.collect.parent
+    if parent is None:
+        return Counter({collect.operation: len(pages(client, collect.operation))})
+    listed = pages(client, parent.operation)
+    counts = Counter({parent.operation: len(listed)})
+    for parent_id in (i for page in listed for i in jmespath.search(parent.items, page)):
+        counts[collect.operation] += len(pages(client, collect.operation,
+                                               **{parent.param: parent_id}))
+    return counts
 
 
 def expected_calls(spec: ResourceSpec, regions: list[str],
@@ -88,8 +102,9 @@ def expected_calls(spec: ResourceSpec, regions: list[str],
     service = spec.collect.service
     units = [None] if spec.collect.is_global else regions
     calls: Counter[tuple[str, str]] = Counter()
-    calls[(service, api_name(service, spec.collect.operation))] = sum(
-        list_pages(spec, region) for region in units)
+    for region in units:
+        for operation, count in list_pages(spec, region).items():
+            calls[(service, api_name(service, operation))] += count
     for detail in spec.collect.details:
         calls[(service, api_name(service, detail.operation))] += len(resources)
     return calls
