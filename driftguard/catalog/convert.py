@@ -100,6 +100,13 @@ def is_not(off: str) -> Callable[[Any], bool]:
     return convert
 
 
+def first_set(*values: Any) -> Any:
+    """The first value that is set (not null, not empty); null if none is. Terraform
+    state writes an unset string inside a block as "", so plain alternatives would stop
+    at it."""
+    return next((v for v in values if v not in (None, "")), None)
+
+
 def arn_name(value: str) -> str:
     """The resource name at the end of an ARN (`.../notebook-instance/nb` -> `nb`); a
     value that is no ARN as it is."""
