@@ -147,6 +147,7 @@ class Collect:
     arn_field: str | None = None
     skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
     parent: Parent | None = None
+    args: tuple[tuple[str, Any], ...] = ()  # fixed parameters of the list call (OwnerIds)
     # Why the list call cannot page, where botocore has no paginator for it because the
     # API returns everything at once (EC2's DescribeAddresses).
     unpaginated: str | None = None

@@ -99,12 +99,13 @@ class Collector:
     def _list(self, client: Any, spec: ResourceSpec) -> list[dict[str, Any]]:
         collect, parent = spec.collect, spec.collect.parent
         if parent is None:
-            return self._pages(client, collect.operation, collect.items, {})
+            return self._pages(client, collect.operation, collect.items, dict(collect.args))
         items: list[dict[str, Any]] = []
         for parent_id in self._pages(client, parent.operation, parent.items, {}):
             self.clients.budget.acquire(collect.service, client.meta.region_name)
             items.extend({**item, parent.field: parent_id} for item in self._pages(
-                client, collect.operation, collect.items, {parent.param: parent_id},
+                client, collect.operation, collect.items,
+                {**dict(collect.args), parent.param: parent_id},
                 gone=collect.gone))  # a parent deleted since it was listed has no items
         return items
 

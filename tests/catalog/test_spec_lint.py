@@ -221,6 +221,13 @@ def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> 
         assert [f for f in fields if f not in item.members] == [], "a field items lack"
 
 
+def test_list_call_args_are_its_parameters(spec: ResourceSpec) -> None:
+    listing = operation_model(spec.collect.service, spec.collect.operation).input_shape
+    members = set(listing.members) if listing else set()
+    stray = [name for name, _ in spec.collect.args if name not in members]
+    assert stray == [], f"the list call takes no {stray}"
+
+
 def test_parent_lists_the_ids_the_list_call_takes(spec: ResourceSpec) -> None:
     parent = spec.collect.parent
     if parent is None:

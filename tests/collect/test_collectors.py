@@ -87,13 +87,14 @@ def list_pages(spec: ResourceSpec, region: str | None) -> Counter[str]:
     the parents' list), counted with a client of our own."""
     client = boto3.client(spec.collect.service, region_name=region or REGION)
     collect, parent = spec.collect, spec.collect.parent
+    args = dict(collect.args)
     if parent is None:
-        return Counter({collect.operation: len(pages(client, collect.operation))})
+        return Counter({collect.operation: len(pages(client, collect.operation, **args))})
     listed = pages(client, parent.operation)
     counts = Counter({parent.operation: len(listed)})
     for parent_id in (i for page in listed for i in jmespath.search(parent.items, page)):
         counts[collect.operation] += len(pages(client, collect.operation,
-                                               **{parent.param: parent_id}))
+                                               **{**args, parent.param: parent_id}))
     return counts
 
 

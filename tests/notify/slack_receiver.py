@@ -64,6 +64,11 @@ class SlackReceiver:
         with self._lock:
             self.script.extend(replies)
 
+    def answer_normally(self) -> None:
+        """Drop the replies still scripted: `ok` from now on."""
+        with self._lock:
+            self.script.clear()
+
     def posts(self) -> list[Request]:
         with self._lock:
             return list(self.requests)
