@@ -57,7 +57,8 @@ class AwsSettings(BaseModel):
     regions: list[str] = Field(default_factory=list, description="default: $AWS_REGION")
     endpoint_url: str | None = Field(default=None, description="default: $AWS_ENDPOINT_URL")
     retry_mode: Literal["standard", "adaptive"] = "standard"
-    max_attempts: int = Field(default=5, ge=1)
+    max_attempts: int = Field(default=5, ge=1, description="requests per call, the first "
+                              "one included (1: no retry)")
     role_arn: str | None = None
     external_id: str | None = None
     max_workers: int = Field(default=16, ge=1, description="concurrent detail calls")

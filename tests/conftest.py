@@ -8,6 +8,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,3 +105,14 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
     yield moto_endpoint
     _moto_call(moto_endpoint, "/moto-api/reset-auth", b"inf")  # IAM enforcement off again
+
+
+@pytest.fixture
+def fault_proxy(aws: str) -> Iterator[Any]:
+    """A fault-injecting proxy (tests/collect/faultproxy.py) in front of the moto server;
+    its `url` is the endpoint to scan through, `inject(Rule(...))` sets the faults."""
+    from collect.faultproxy import FaultProxy
+
+    proxy = FaultProxy(aws)
+    yield proxy
+    proxy.close()

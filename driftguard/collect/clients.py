@@ -113,7 +113,10 @@ class ClientFactory:
         self.default_region = default_region or environment_region()
         self.stats = ApiStats()
         self._config = BotoConfig(
-            retries={"mode": retry_mode, "max_attempts": max_attempts},
+            # botocore's `max_attempts` counts retries (N sends N + 1 requests);
+            # `total_max_attempts` counts every request, the first one included, which is
+            # what aws.max_attempts promises.
+            retries={"mode": retry_mode, "total_max_attempts": max_attempts},
             max_pool_connections=max_pool_connections,
             connect_timeout=timeout,
             read_timeout=timeout,
