@@ -18,8 +18,9 @@ THROTTLING_CODES = {
 
 
 def reason(exc: Exception) -> str:
-    """`kind: Code: Message` for a ClientError, `unreachable: ...` for anything else
-    (botocore's connection and timeout errors)."""
+    """`kind: Code: Message` for a ClientError; for botocore's other errors their own kind
+    (`malformed answer: ...`, collect/responses.py) or `unreachable: ...` (connection and
+    timeout errors)."""
     from botocore.exceptions import ClientError
 
     if isinstance(exc, ClientError):
@@ -34,4 +35,7 @@ def reason(exc: Exception) -> str:
         else:
             kind = "AWS error"
         return f"{kind}: {code}: {error.get('Message', '')}".strip()
+    own_kind = getattr(exc, "reason_kind", None)
+    if own_kind:
+        return f"{own_kind}: {exc}"
     return f"unreachable: {type(exc).__name__}: {exc}"

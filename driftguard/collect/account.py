@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from driftguard.aws_errors import reason
 from driftguard.collect.clients import ClientFactory
 from driftguard.model import NotChecked
 
@@ -14,4 +15,4 @@ def caller_account(clients: ClientFactory) -> tuple[str | None, NotChecked | Non
         return clients.client("sts").get_caller_identity()["Account"], None
     except (ClientError, BotoCoreError) as exc:
         return None, NotChecked(type="*", operation="GetCallerIdentity",
-                                reason=f"cannot identify the account: {exc}")
+                                reason=f"cannot identify the account: {reason(exc)}")

@@ -1,5 +1,6 @@
 """One client factory: retries, per-region caching, endpoint override, call accounting,
-assumed-role credentials that refresh themselves, and a per-service rate budget."""
+assumed-role credentials that refresh themselves, a per-service rate budget, and answers
+held to the service model (responses.py: a malformed answer is a failed call)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshabl
 from driftguard.aws_errors import THROTTLING_CODES
 from driftguard.catalog.services import default_rates
 from driftguard.collect.ratelimit import TokenBucket
+from driftguard.collect.responses import checked
 from driftguard.config import AccountSettings, AwsSettings
 
 
@@ -60,7 +62,7 @@ def assumed_role_session(base: boto3.Session, role_arn: str, external_id: str | 
     # One loader for all accounts: it caches the parsed service models (EC2's alone takes
     # a quarter second to load), which a session per account would otherwise reload.
     core.register_component("data_loader", base._session.get_component("data_loader"))
-    return boto3.Session(botocore_session=core)
+    return checked(boto3.Session(botocore_session=core))
 
 
 @dataclass
@@ -77,16 +79,22 @@ class ApiStats:
             self.calls.clear()
             self.throttles.clear()
 
+    def on_send(self, service: str, event_name: str = "", **_: Any) -> None:
+        """botocore's before-send fires before every HTTP attempt (also those whose answer
+        then cannot be used); must return None, else botocore takes it for the answer."""
+        key = (service, event_name.rsplit(".", 1)[-1])
+        with self._lock:
+            self.calls[key] += 1
+
     def on_attempt(self, response: Any = None, operation: Any = None, **_: Any) -> None:
-        """botocore's needs-retry fires after every HTTP attempt; must return None."""
+        """botocore's needs-retry fires after every answered attempt; must return None."""
         if operation is None:
             return
         key = (operation.service_model.service_name, operation.name)
         parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else {}
         code = ((parsed or {}).get("Error") or {}).get("Code")
-        with self._lock:
-            self.calls[key] += 1
-            if code in THROTTLING_CODES:
+        if code in THROTTLING_CODES:
+            with self._lock:
                 self.throttles[key] += 1
 
 
@@ -122,7 +130,7 @@ class ClientFactory:
             read_timeout=timeout,
         )
         self.budget = budget or RateBudget()
-        self._session = session or boto3.Session()
+        self._session = checked(session or boto3.Session())
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
@@ -137,6 +145,8 @@ class ClientFactory:
     def _new_client(self, service: str, region: str) -> Any:
         client = self._session.client(service, region_name=region, endpoint_url=self.endpoint_url,
                                 config=self._config)
+        client.meta.events.register("before-send", functools.partial(
+            self.stats.on_send, client.meta.service_model.service_name))
         client.meta.events.register("needs-retry", self.stats.on_attempt)
         return client
 
@@ -152,7 +162,7 @@ class AccountClients:
 
     def __init__(self, aws: AwsSettings, base: boto3.Session | None = None) -> None:
         self._aws = aws
-        self._base = base or boto3.Session()
+        self._base = checked(base or boto3.Session())
         self._shared: dict[tuple[str | None, str | None], tuple[boto3.Session, RateBudget]] = {}
         self._factories: OrderedDict[tuple[str | None, str | None, str], ClientFactory] = (
             OrderedDict())

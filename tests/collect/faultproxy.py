@@ -2,8 +2,9 @@
 a flaky network, an overloaded service or a captive portal answers in AWS's place.
 
 Each request is matched against the rules in order (service from the SigV4 credential
-scope, and a substring of the operation: the X-Amz-Target header, the query Action, or
-"METHOD /path?query" for REST services); the first rule that matches decides:
+scope, and the operation or a substring of it: the X-Amz-Target header, the query Action,
+or "METHOD /path?query" for REST services, "GET /" for S3's ListBuckets); the first rule
+that matches decides:
 
     throttle      the service's throttling error (503 SlowDown, RequestLimitExceeded, ...)
     accessdenied  the service's access-denied error
@@ -64,8 +65,13 @@ def _family(service: str) -> str:
 @dataclass(frozen=True)
 class Rule:
     service: str = "*"
-    match: str = ""
+    match: str = ""  # a substring of the operation (with `exact`: the whole of it)
     mode: str = "pass"
+    exact: bool = False
+
+    def matches(self, service: str, operation: str) -> bool:
+        return self.service in ("*", service) and (
+            operation == self.match if self.exact else self.match in operation)
 
 
 @dataclass(frozen=True)
@@ -107,8 +113,8 @@ class FaultProxy:
 
     def _decide(self, service: str, operation: str) -> str:
         with self._lock:
-            mode = next((r.mode for r in self.rules if r.service in ("*", service)
-                         and r.match in operation), "pass")
+            mode = next((r.mode for r in self.rules if r.matches(service, operation)),
+                        "pass")
             self.requests.append(Seen(service, operation, mode))
         return mode
 

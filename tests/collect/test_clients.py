@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from collect.faultproxy import FaultProxy, Rule
 
 from driftguard.collect.clients import ClientFactory
+from driftguard.collect.responses import MalformedResponse
 
 
 @pytest.mark.parametrize("attempts", [1, 2])
@@ -19,3 +20,27 @@ def test_max_attempts_counts_every_request(fault_proxy: FaultProxy, attempts: in
         clients.client("sts").get_caller_identity()
     assert len(fault_proxy.seen("sts")) == attempts
     assert clients.stats.calls[("sts", "GetCallerIdentity")] == attempts
+
+
+def test_an_error_page_is_an_aws_error_and_retried(fault_proxy: FaultProxy) -> None:
+    """A 500 whose body is a load balancer's text page, not EC2's XML: the generic error
+    botocore makes of such a page for REST services (code: the status), retried as 5xx."""
+    fault_proxy.inject(Rule("ec2", mode="500"))
+    clients = ClientFactory(max_attempts=2, endpoint_url=fault_proxy.url)
+    with pytest.raises(ClientError) as caught:
+        clients.client("ec2").describe_vpcs()
+    assert caught.value.response["Error"] == {"Code": "500",
+                                              "Message": "Internal Server Error"}
+    assert len(fault_proxy.seen("ec2")) == 2
+
+
+@pytest.mark.parametrize("mode", ["empty200", "garbage200", "truncate"])
+def test_a_malformed_answer_is_a_botocore_error(fault_proxy: FaultProxy, mode: str) -> None:
+    """Every caller's `except BotoCoreError` catches it; counted as a call, not retried."""
+    fault_proxy.inject(Rule("ec2", "DescribeVpcs", mode))
+    clients = ClientFactory(max_attempts=3, endpoint_url=fault_proxy.url)
+    with pytest.raises(MalformedResponse, match="DescribeVpcs: HTTP 200 with") as caught:
+        clients.client("ec2").describe_vpcs()
+    assert isinstance(caught.value, BotoCoreError)
+    assert "<DescribeVpcsResponse>" in str(caught.value)
+    assert clients.stats.calls[("ec2", "DescribeVpcs")] == 1

@@ -135,3 +135,18 @@ def test_resources_of_an_unreadable_stack_are_not_unmanaged(
     unmanaged = {d["id"] for d in report["drift"] if d["kind"] == "unmanaged"}
     assert stray["GroupId"] in unmanaged
     assert stack["TrainerSg"] not in unmanaged
+
+
+def test_native_drift_where_the_endpoint_lacks_it_is_not_checked(
+        stack: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """moto does not implement DetectStackDrift (it answers an HTML 500): that stack's
+    verdicts are not checked, and driftguard's own comparison of it goes on."""
+    config = tmp_path / "one-attempt.yaml"
+    config.write_text("aws:\n  max_attempts: 1\n", encoding="utf-8")
+    code, report = scan(capsys, "--cfn-native-drift", "-c", str(config))
+    assert code == EXIT_INCOMPLETE
+    [gap] = report["not_checked"]
+    assert (gap["type"], gap["operation"]) == ("aws_cloudformation_stack", "DetectStackDrift")
+    assert gap["reason"].startswith("stack ml-dev: AWS error: 500")
+    assert drift_of(report) == []
+    assert {c["type"] for c in report["coverage"]} >= {"aws_s3_bucket", "aws_instance"}
