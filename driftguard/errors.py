@@ -16,3 +16,13 @@ class InputError(DriftguardError):
 
 class PolicyError(DriftguardError):
     """The policy engine could not load or evaluate the policies."""
+
+
+class NoCredentials(DriftguardError):
+    """No AWS credentials anywhere in the standard chain: nothing can be read, so the scan
+    stops with this one line instead of a "not checked" line per type."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+            "AWS_PROFILE, or run with an instance or task role (boto3's standard chain)")

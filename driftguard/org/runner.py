@@ -12,7 +12,7 @@ from pathlib import Path
 from driftguard import pipeline
 from driftguard.collect.clients import AccountClients
 from driftguard.config import Config
-from driftguard.errors import DriftguardError
+from driftguard.errors import DriftguardError, NoCredentials
 from driftguard.model import CheckResult, NotChecked
 from driftguard.org.shard import Shard
 from driftguard.org.units import Unit, expand_units
@@ -60,6 +60,8 @@ def scan_units(config: Config, units: Sequence[Unit], clients: AccountClients | 
         try:
             result = scan(unit_config(config, unit), extra_policy_dirs, clients=factory,
                           with_global=unit.home)
+        except NoCredentials:
+            raise  # the same for every unit: one error, not one gap per unit
         except DriftguardError as exc:
             return UnitResult(unit, unreachable(config, unit, "load", str(exc)),
                               time.monotonic() - started)

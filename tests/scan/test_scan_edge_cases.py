@@ -83,3 +83,28 @@ def test_a_stopped_instance_is_not_drift(cwd: Path, capsys: pytest.CaptureFixtur
     # declared.
     ec2.stop_instances(InstanceIds=[instance["InstanceId"]])
     assert drift_of(scan(capsys, path, "--region", REGION)) == []
+
+
+def test_no_credentials_is_one_clear_error(cwd: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a "not checked ... NoCredentialsError" line per type: nothing could be read."""
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance role here
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    state = State()
+    state.add("aws_s3_bucket", "data", {"id": "acme-ml-data", "bucket": "acme-ml-data",
+                                        "arn": "arn:aws:s3:::acme-ml-data"})
+    path = state.write(cwd / "terraform.tfstate")
+    capsys.readouterr()
+    code = main(["scan", "--state", str(path), "--type", "aws_instance", "--no-progress"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [
+        "driftguard: error: no AWS credentials found: set AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance or task role "
+        "(boto3's standard chain)"]
