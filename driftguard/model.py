@@ -239,6 +239,8 @@ class CheckResult(BaseModel):
     regions: list[str] = Field(default_factory=list)
     units: list[str] = Field(default_factory=list, description="scan: account/region pairs")
     timings: dict[str, float] = Field(default_factory=dict)
+    unread: bool = Field(default=False, description="scan: nothing at all could be read from "
+                         "AWS (the account, and every type in every region): a failed scan")
 
     @property
     def incomplete(self) -> bool:

@@ -129,6 +129,7 @@ def scan(
         api_calls=live.api_calls, api_throttles=live.api_throttles, account=live.account,
         regions=live.regions,
         units=[f"{live.account or 'unknown'}/{region}" for region in live.regions],
+        unread=live.unread,
     )
 
 
@@ -178,6 +179,8 @@ class Live:
     verdict_gaps: list[NotChecked] = field(default_factory=list)
     api_calls: dict[str, int] = field(default_factory=dict)  # "service:Operation" -> count
     api_throttles: dict[str, int] = field(default_factory=dict)
+    # Nothing at all could be read: neither the account nor any type (nor a stack).
+    unread: bool = False
 
 
 def collect(config: Config, declared: Declared, clients: Any, regions: list[str],
@@ -195,7 +198,8 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
                           progress=progress).collect(types, regions)
     gaps = [*([gap] if gap is not None else []), *inventory.not_checked,
             *declared.not_checked]
-    live = Live(account, regions, inventory.resources, gaps)
+    live = Live(account, regions, inventory.resources, gaps,
+                unread=gap is not None and inventory.read_nothing and not declared.stacks)
     if config.scan.cfn_native_drift and declared.stacks:
         from driftguard.collect.stack_drift import native_drift
 

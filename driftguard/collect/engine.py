@@ -39,6 +39,12 @@ class _Gap(Exception):
 class Inventory:
     resources: list[Resource] = field(default_factory=list)
     not_checked: list[NotChecked] = field(default_factory=list)
+    units: int = 0  # (type, region) units collected, read or not
+
+    @property
+    def read_nothing(self) -> bool:
+        """Every unit failed (and there was one)."""
+        return bool(self.units) and len(self.not_checked) >= self.units
 
 
 class Collector:
@@ -58,7 +64,7 @@ class Collector:
         specs = [s for s in (spec_for(t) for t in sorted(reading)) if s is not None]
         units = [(s, None if s.collect.is_global else r) for s in specs
                  for r in ([regions[0]] if s.collect.is_global else regions)]
-        inventory = Inventory()
+        inventory = Inventory(units=len(units))
         with ThreadPoolExecutor(self.max_workers, thread_name_prefix="detail") as details, \
                 ThreadPoolExecutor(min(8, max(1, len(units))), thread_name_prefix="list") as lists:
             futures = [lists.submit(self._unit, spec, region, details) for spec, region in units]

@@ -37,6 +37,11 @@ from driftguard.policy import evaluate as policy
 
 log = logging.getLogger("driftguard.serve")
 
+
+class NothingRead(Exception):
+    """A scan whose every call to AWS failed: the job failed (last_scan_ok 0), not merely
+    incomplete, so that the ScanFailing alert fires."""
+
 @dataclass
 class JobState:
     attempts: int = 0
@@ -124,6 +129,11 @@ class Daemon:
                   duration: float) -> None:
         if self._stopping.is_set():
             log.warning("job %s: scan finished during shutdown; not recorded", job.name)
+            return
+        if result.unread:  # a scan that could read nothing at all has failed
+            first = result.not_checked[0].reason if result.not_checked else "no answer"
+            self._failed(job, state, NothingRead(f"nothing could be read from AWS: {first}"),
+                         duration)
             return
         now = time.time()
         changes = self.history.record(

@@ -205,3 +205,35 @@ def test_bad_jobs_are_refused_at_start(tmp_path: Path, jobs: list[dict[str, obje
     config = daemon_config(tmp_path, jobs)
     with pytest.raises(InputError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         Daemon(config, where="dg.yaml")
+
+
+def test_a_scan_that_reads_nothing_has_failed(aws: str, tmp_path: Path) -> None:
+    """An endpoint that answers nothing: every type not checked and no account. The job
+    fails (last_scan_ok 0, so ScanFailing fires), and nothing is recorded or resolved."""
+    from daemon_helpers import free_port
+
+    dead = daemon_config(tmp_path).with_overrides(aws={
+        "endpoint_url": f"http://127.0.0.1:{free_port()}", "max_attempts": 1})
+    daemon = Daemon(dead)
+    daemon.run_job("default")
+    assert sample(daemon, "driftguard_last_scan_ok", scan_job="default") == 0
+    assert sample(daemon, "driftguard_scan_errors_total", scan_job="default",
+                  reason="NothingRead") == 1
+    state = daemon.state["default"]
+    assert state.failing and state.last_error is not None
+    assert state.last_error.startswith("nothing could be read from AWS: ")
+    assert daemon.history.scans("default") == 0
+
+    # Half of it readable is incomplete, not failed: S3 answers, EC2 is denied.
+    from collect.faultproxy import FaultProxy, Rule
+
+    proxy = FaultProxy(aws).inject(Rule("ec2", mode="accessdenied"))
+    try:
+        half = Daemon(daemon_config(tmp_path / "half").with_overrides(aws={
+            "endpoint_url": proxy.url, "max_attempts": 1}))
+        half.run_job("default")
+    finally:
+        proxy.close()
+    assert sample(half, "driftguard_last_scan_ok", scan_job="default") == 1
+    assert sample(half, "driftguard_last_scan_incomplete", scan_job="default") == 1
+    assert half.history.scans("default") == 1
