@@ -183,8 +183,11 @@ def test_a_unit_reported_twice_counts_once_and_says_so(
 
 
 def test_an_incomplete_shard_leaves_the_merge_incomplete(
-        shards: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Shard B could not reach AWS at all: its types are not checked.
+        shards: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Shard B could not reach AWS at all: its types are not checked (credentials it has).
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     down = tmp_path / "shard-b-down.json"
     code = main(["scan", "--state", str(shards["b"].with_name("b.tfstate")), "--region", REGION,
                  "--endpoint-url", "http://127.0.0.1:9", "--no-progress", "--format", "json",
