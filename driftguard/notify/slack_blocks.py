@@ -23,7 +23,7 @@ from typing import Any
 from driftguard.drift.findings import KIND_OF_RULE
 from driftguard.model import MASK, CheckResult, Drift, Finding, Severity
 from driftguard.report.common import message, rule_heading
-from driftguard.report.summary import headline, summarize
+from driftguard.report.summary import coverage_text, gaps_text, headline, summarize
 
 MAX_BLOCKS = 50
 SECTION_CHARS = 3000
@@ -177,9 +177,9 @@ def _state(result: CheckResult) -> str:
         parts.append(f"drift {drift['missing']} missing, {drift['changed']} changed, "
                      f"{drift['unmanaged']} unmanaged")
         if s["coverage"] is not None:
-            parts.append(f"coverage {s['coverage']:.0%}")
+            parts.append(coverage_text(result))
         if result.incomplete:
-            parts.append(f"*incomplete*: {len(result.not_checked)} types not checked")
+            parts.append(f"*incomplete*: {gaps_text(result)}")
     return " · ".join(parts)
 
 

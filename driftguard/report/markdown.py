@@ -24,7 +24,7 @@ MARKER = "<!-- driftguard:check -->"
 FOLD_AFTER = 50
 MAX_CHARS = 60_000
 HEADER = "| Severity | Rule | Resource | Message |\n| --- | --- | --- | --- |"
-ICON = {"PASS": "\u2705", "FAIL": "\u274c"}
+ICON = {"PASS": "\u2705", "FAIL": "\u274c", "INCOMPLETE": "\u26a0\ufe0f"}
 
 
 def render(result: CheckResult) -> str:

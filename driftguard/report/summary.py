@@ -43,13 +43,14 @@ def _scan_summary(result: CheckResult) -> dict[str, Any]:
 
 
 def headline(result: CheckResult) -> tuple[str, str]:
-    """The verdict (`PASS` or `FAIL`) and one sentence of counts, for every format's summary:
-    `6 violations at or above low (1 critical, 4 high, 1 medium); 1 warning. 34 resources
-    in 1 file, 7 rules.`"""
+    """The verdict and one sentence of counts, for every format's summary: `PASS` or `FAIL`
+    (`6 violations at or above low (1 critical, 4 high, 1 medium); 1 warning. 34 resources
+    in 1 file, 7 rules.`), or `INCOMPLETE` whenever something could not be read (exit code
+    3), what was not read first: `2 types not checked; 1 violation at or above low ...`."""
     s = summarize(result)
     counts = ", ".join(f"{n} {name}" for name, n in s["denied_by_severity"].items() if n)
     if result.kind == "scan":
-        coverage = "" if s["coverage"] is None else f", coverage {s['coverage']:.0%}"
+        coverage = f", {coverage_text(result)}" if s["coverage"] is not None else ""
         scope = (f"{_count(s['resources'], 'live resource')}, {s['declared']} declared in "
                  f"{_count(len(result.sources), 'source')}{coverage}, "
                  f"{_count(s['rules'], 'rule')}")
@@ -65,15 +66,42 @@ def headline(result: CheckResult) -> tuple[str, str]:
         extras.append(f"{s['expired_waivers']} with an expired waiver")
     if s["stale_waivers"]:
         extras.append(_count(s["stale_waivers"], "stale waiver"))
-    if result.incomplete:
-        extras.append(f"{_count(len(result.not_checked), 'type')} not checked")
     tail = f"; {'; '.join(extras)}" if extras else ""
-    if not s["failing"]:
+    if s["failing"]:
+        found = (f"{_count(s['failing'], 'violation')} at or above {result.fail_on.name} "
+                 f"({counts})")
+    else:
         found = f"no violations at or above {result.fail_on.name}" + (
             f" ({counts} below)" if counts else "")
-        return "INCOMPLETE" if result.incomplete else "PASS", f"{found}{tail}. {scope}."
-    return "FAIL", (f"{_count(s['failing'], 'violation')} at or above "
-                    f"{result.fail_on.name} ({counts}){tail}. {scope}.")
+    if result.incomplete:
+        return "INCOMPLETE", f"{gaps_text(result)}; {found}{tail}. {scope}."
+    return ("FAIL" if s["failing"] else "PASS"), f"{found}{tail}. {scope}."
+
+
+def gaps_text(result: CheckResult) -> str:
+    """What could not be read, in a few words: `nothing could be read from AWS`, or
+    `2 types not checked` (types, not type-region pairs), `account not identified`, `3
+    units not read` (whole account/region units of a multi-account scan)."""
+    if result.unread:
+        return "nothing could be read from AWS"
+    types = {g.type for g in result.not_checked if g.type != "*"}
+    whole = [g for g in result.not_checked if g.type == "*"]
+    parts = [f"{_count(len(types), 'type')} not checked"] if types else []
+    if any(g.operation == "GetCallerIdentity" for g in whole):
+        parts.append("account not identified")
+    units = [g for g in whole if g.operation != "GetCallerIdentity"]
+    if units:
+        parts.append(f"{_count(len(units), 'unit')} not read")
+    return ", ".join(parts) or "incomplete"
+
+
+def coverage_text(result: CheckResult) -> str:
+    """`coverage 91%`; while something was not read, `coverage 100% of what was read`: the
+    types not checked are in neither count, so the share says nothing about them."""
+    ratio = summarize(result)["coverage"]
+    if ratio is None:
+        return ""
+    return f"coverage {ratio:.0%}" + (" of what was read" if result.incomplete else "")
 
 
 def _count(n: int, noun: str) -> str:

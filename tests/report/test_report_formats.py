@@ -445,3 +445,31 @@ def test_sarif_of_the_corpus_is_valid(corpus_dir: Path) -> None:
         assert list(validator.iter_errors(doc)) == [], path.name
         checked += 1
     assert checked
+
+
+def incomplete_scan(failing: bool = True) -> CheckResult:
+    """A scan with 100% coverage of what it read, and two types (three regions) unread."""
+    from driftguard.model import Coverage, NotChecked
+
+    gaps = [NotChecked(type=t, region=r, operation="Describe", reason="throttled past retries")
+            for t, r in [("aws_instance", "eu-west-1"), ("aws_instance", "us-east-1"),
+                         ("aws_ebs_volume", "eu-west-1")]]
+    findings = [finding("DG-ENC-001", "deny", "aws_s3_bucket.scratch",
+                        "S3 bucket is not encrypted at rest", origin="live")] if failing else []
+    return CheckResult(kind="scan", sources=[], resources=3, rules=RULES, findings=findings,
+                       fail_on=Severity.low, not_checked=gaps,
+                       coverage=[Coverage(type="aws_s3_bucket", managed=3, unmanaged=0)])
+
+
+@pytest.mark.parametrize("failing", [True, False])
+def test_an_incomplete_scan_says_incomplete_first_in_every_format(failing: bool) -> None:
+    """Exit code 3 whatever the findings: the verdict is INCOMPLETE, what was not read comes
+    first, types are counted as types, and the coverage is that of what was read."""
+    result = incomplete_scan(failing)
+    last = FORMATS["text"](result).splitlines()[-1]
+    found = ("1 violation at or above low (1 high)" if failing
+             else "no violations at or above low")
+    assert last == (f"INCOMPLETE: 2 types not checked; {found}. 3 live resources, 0 declared "
+                    "in 0 sources, coverage 100% of what was read, 6 rules.")
+    assert "driftguard: INCOMPLETE" in FORMATS["markdown"](result)
+    assert "driftguard INCOMPLETE" in FORMATS["github"](result)
