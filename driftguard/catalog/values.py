@@ -14,7 +14,7 @@ from typing import Any
 from driftguard.model import MASK
 
 __all__ = ["MASK", "UNKNOWN", "any_true", "contains_mask", "lookup", "mask", "mask_values",
-           "split_unknown"]
+           "share_sensitivity", "split_unknown"]
 
 
 class _Unknown:
@@ -89,6 +89,70 @@ def mask(values: Any, sensitive: Any) -> Any:
         elif isinstance(values, list) and str(key).isdigit() and int(key) < len(values):
             values[int(key)] = mask(values[int(key)], tree)
     return values
+
+
+def share_sensitivity(sensitive: Any, aliases: list[tuple[str, ...]]) -> Any:
+    """The sensitivity tree with each group of alias paths (dotted, as `Attr.tf` names them:
+    `tags_all` and `tags` are one canonical attribute) marked alike: what is sensitive under
+    one alias is sensitive under every other. A state marking `tags.ApiKey` alone would
+    otherwise show the same value as `tags_all.ApiKey`."""
+    if sensitive is True or not any_true(sensitive):
+        return sensitive
+    for group in aliases:
+        shared: Any = None
+        for path in group:
+            shared = _union(shared, _subtree(sensitive, path.split(".")))
+        if any_true(shared):
+            for path in group:
+                sensitive = _graft(sensitive, path.split("."), shared)
+    return sensitive
+
+
+def _subtree(tree: Any, steps: list[str]) -> Any:
+    for step in steps:
+        if tree is True:
+            return True
+        tree = _tree_child(tree, step)
+        if tree is None:
+            return None
+    return tree
+
+
+def _tree_child(tree: Any, step: str) -> Any:
+    if isinstance(tree, dict):
+        if step in tree:
+            return tree[step]
+        return tree.get(int(step)) if step.isdigit() else None
+    return _child(tree, step)
+
+
+def _union(a: Any, b: Any) -> Any:
+    if a is True or b is True:
+        return True
+    if not a:
+        return b
+    if not b:
+        return a
+    a, b = _as_dict(a), _as_dict(b)
+    return {k: _union(a.get(k), b.get(k)) for k in {*a, *b}}
+
+
+def _as_dict(tree: Any) -> dict[str, Any]:
+    if isinstance(tree, list):
+        return {str(i): v for i, v in enumerate(tree)}
+    return {str(k): v for k, v in tree.items()} if isinstance(tree, dict) else {}
+
+
+def _graft(tree: Any, steps: list[str], shared: Any) -> Any:
+    """`tree` with `shared` merged in at the path (list nodes become dicts keyed by digit
+    strings, which mask() reads alike)."""
+    if tree is True:
+        return True
+    if not steps:
+        return _union(tree, shared)
+    node = _as_dict(tree)
+    node[steps[0]] = _graft(node.get(steps[0]), steps[1:], shared)
+    return node
 
 
 def split_unknown(value: Any) -> tuple[Any, Any]:

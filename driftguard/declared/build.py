@@ -16,7 +16,7 @@ from typing import Any
 from driftguard.catalog import folds, spec_for
 from driftguard.catalog.project import TERRAFORM, fold_into, ids_of, link_into, links, project
 from driftguard.catalog.spec import Attr
-from driftguard.catalog.values import any_true, lookup, mask_values
+from driftguard.catalog.values import any_true, lookup, mask_values, share_sensitivity
 from driftguard.declared import addresses
 from driftguard.model import MASK, Resource, Source
 
@@ -41,6 +41,7 @@ def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
         spec = spec_for(rec.type)
         rec.masked = any_true(rec.sensitive)
         if rec.masked:
+            rec.sensitive = share_sensitivity(rec.sensitive, _aliases(rec.type))
             rec.values = mask_values(rec.values, rec.sensitive)
         if spec is not None:
             for name in spec.sensitive:
@@ -69,6 +70,15 @@ def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
         ))
     _Joiner(records, resources).run()
     return resources
+
+
+def _aliases(tf_type: str) -> list[tuple[str, ...]]:
+    """The type's alias paths: those of an attribute that reads the first one set
+    (`tags_all`, `tags`), its own or, for a folded type, its fold's. Paths that a converter
+    combines are not aliases: a masked one makes the attribute unknown (project)."""
+    spec = spec_for(tf_type)
+    attrs = spec.attrs if spec else (folds()[tf_type][1].attrs if tf_type in folds() else ())
+    return [a.tf for a in attrs if a.convert is None and len(a.tf) > 1]
 
 
 def _arn_parts(arn: Any) -> tuple[str | None, str | None]:
