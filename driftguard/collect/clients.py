@@ -10,6 +10,7 @@ import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import botocore.session
@@ -21,6 +22,23 @@ from driftguard.catalog.services import default_rates
 from driftguard.collect.ratelimit import TokenBucket
 from driftguard.collect.responses import checked
 from driftguard.config import AccountSettings, AwsSettings
+
+
+def endpoint(url: str | None) -> str | None:
+    """The AWS endpoint to use: `url` or $AWS_ENDPOINT_URL, without any `user:password@`.
+
+    botocore never sends a URL's userinfo (requests are signed with the AWS credentials),
+    but it quotes the endpoint in its errors ("Could not connect to the endpoint URL:
+    ..."), and those become not-checked reasons, /readyz, log lines and Slack messages.
+    Dropping it here, where every client's endpoint passes, keeps it out of all of them."""
+    url = url or os.environ.get("AWS_ENDPOINT_URL") or None
+    if url is None or "@" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def environment_region() -> str:
@@ -54,7 +72,7 @@ def assumed_role_session(base: boto3.Session, role_arn: str, external_id: str | 
         extra["ExternalId"] = external_id
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=functools.partial(base._session.create_client,  # noqa: SLF001
-                                         region_name=region, endpoint_url=endpoint_url),
+                                         region_name=region, endpoint_url=endpoint(endpoint_url)),
         source_credentials=base.get_credentials(), role_arn=role_arn, extra_args=extra)
     core = botocore.session.Session()
     core._credentials = DeferredRefreshableCredentials(  # noqa: SLF001 - botocore's own way
@@ -117,7 +135,7 @@ class ClientFactory:
         session: boto3.Session | None = None,
         budget: RateBudget | None = None,
     ) -> None:
-        self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        self.endpoint_url = endpoint(endpoint_url)
         self.default_region = default_region or environment_region()
         self.stats = ApiStats()
         self._config = BotoConfig(

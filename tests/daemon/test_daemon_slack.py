@@ -76,3 +76,37 @@ def test_a_failing_job_is_announced_once_and_its_recovery_too(
     titles = [b["text"] for b in receiver.bodies()]
     assert titles[0] == failing["text"] and titles[-1] == "driftguard · job prod recovered"
     assert sum("failing" in t or "recovered" in t for t in titles) == 2
+
+
+def test_credentials_in_the_endpoint_url_never_leave(
+        aws: str, tmp_path: Path, receiver: SlackReceiver, caplog: pytest.LogCaptureFixture,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """D25: `http://user:password@host` as aws.endpoint_url, the host down: the password is
+    in no report, /readyz status, log line, Slack message or outbox row."""
+    import sqlite3
+
+    from daemon_helpers import free_port
+
+    from driftguard.cli import main
+
+    url = f"http://scanner:SECRET-CANARY-ENDPOINT@127.0.0.1:{free_port()}"
+    daemon = Daemon(daemon_config(tmp_path).with_overrides(
+        aws={"endpoint_url": url, "max_attempts": 1},
+        slack=SlackSettings.model_validate({"enabled": True, "max_wait": 3, "timeout": 2})))
+    with caplog.at_level("DEBUG"):
+        daemon.run_job("default")
+    [failing] = receiver.bodies()
+    assert "127.0.0.1" in text(failing)  # the reason, its host included
+    with sqlite3.connect(tmp_path / "history.sqlite") as db:
+        stored = json.dumps(db.execute("SELECT * FROM slack_outbox").fetchall())
+    once = tmp_path / "once.yaml"
+    once.write_text("aws:\n  max_attempts: 1\n", encoding="utf-8")
+    capsys.readouterr()
+    main(["scan", "--type", "aws_s3_bucket", "--endpoint-url", url, "-c", str(once),
+          "--no-progress", "--format", "json"])
+    report = capsys.readouterr()
+    assert "not_checked" in report.out
+    for where, seen in [("status", json.dumps(daemon.status())), ("slack", text(failing)),
+                        ("outbox", stored), ("log", caplog.text), ("report", report.out),
+                        ("stderr", report.err)]:
+        assert "SECRET-CANARY" not in seen, where
