@@ -221,6 +221,8 @@ class ServeSettings(BaseModel):
     jobs: list[JobSettings] = Field(default_factory=list,
                                     description="empty: one job 'default' every 15m")
 
+    _env = field_validator("api_token_env")(_env_name)
+
     _timeout = field_validator("shutdown_timeout", mode="before")(_seconds)
 
 
@@ -240,6 +242,8 @@ class OpaSettings(BaseModel):
     timeout_per_mb: float = Field(default=1.0, ge=0, description="added per MB of input")
     connect_timeout: float = Field(default=5.0, gt=0)
     ready_timeout: float = Field(default=10.0, ge=0, description="wait for GET /health")
+
+    _env = field_validator("token_env")(_env_name)
 
     @field_validator("url")
     @classmethod

@@ -38,3 +38,20 @@ def test_loading_a_config_with_crontab_lines_does_not_import_the_scheduler(
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out == "[]\n"
+
+
+@pytest.mark.parametrize("section, key", [("opa", "token_env"), ("serve", "api_token_env"),
+                                          ("slack", "token_env")])
+def test_a_token_pasted_where_its_variable_is_named_is_refused_unseen(
+        tmp_path: Path, section: str, key: str) -> None:
+    """D26: every `*_env` setting names a variable; a token written there is refused, and
+    the error does not repeat it."""
+    from driftguard.config import load_config
+    from driftguard.errors import InputError
+
+    config = tmp_path / "driftguard.yaml"
+    config.write_text(f'{section}:\n  {key}: "SECRET-CANARY-TOKEN-{section}/xyz"\n')
+    with pytest.raises(InputError) as err:
+        load_config(config, {})
+    assert f"{section}.{key}: Value error, must name an environment variable" in str(err.value)
+    assert "SECRET-CANARY" not in str(err.value)
