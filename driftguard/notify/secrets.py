@@ -9,14 +9,18 @@ Every value handed out is remembered, so that the Notifier redacts all of them.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
 from driftguard.errors import InputError
 
 REDACTED = "[redacted]"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Secrets:
@@ -29,12 +33,20 @@ class Secrets:
         self.handed_out: list[str] = []
 
     def get(self, name: str) -> str:
-        """The secret's value; InputError naming where it was looked for (never the value)."""
-        value = self._environ.get(name) or self._file_values().get(name)
+        """The secret's value, without surrounding white space (a secrets file's trailing
+        line break); InputError naming where it was looked for, never the value, also when
+        the value holds a control character (a line break inside a URL or a token would
+        end up in an HTTP request line or header)."""
+        raw = self._environ.get(name) or self._file_values().get(name)
+        value = raw.strip() if raw else ""
         if not value:
             where = f"${name}" + (f" or {name} in {self._file}" if self._file else "")
             raise InputError(self._source, f"no secret found: set {where}")
+        self.handed_out.append(raw or value)
         self.handed_out.append(value)
+        if _CONTROL.search(value):
+            raise InputError(self._source, f"the secret in ${name} holds a control character "
+                                           "(a line break?): fix it where it is set")
         return value
 
     def _file_values(self) -> dict[str, str]:
@@ -56,16 +68,20 @@ def _read(path: Path) -> dict[str, str]:
 
 
 class Redactor:
-    """Replaces known secrets (and their URL paths) in text meant for logs or errors."""
+    """Replaces known secrets (and their URL paths) in text meant for logs or errors, also
+    as error messages quote them: escaped (repr, JSON) or percent-encoded, and each line
+    of a secret that holds line breaks."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         parts: set[str] = set()
         for secret in secrets:
-            parts.add(secret)
-            if "://" in secret:  # a webhook URL: its path alone is the secret too
-                path = secret.split("://", 1)[1].partition("/")[2]
-                if len(path) >= 8:
-                    parts.add(path)
+            pieces = {secret, *(line.strip() for line in secret.splitlines())}
+            for piece in list(pieces):
+                if "://" in piece:  # a webhook URL: its path alone is the secret too
+                    pieces.add(piece.split("://", 1)[1].partition("/")[2])
+            for piece in (p for p in pieces if len(p) >= 8 or p == secret):
+                parts.update({piece, repr(piece)[1:-1], json.dumps(piece)[1:-1],
+                              quote(piece, safe="/:")})
         self._parts = sorted((p for p in parts if p), key=len, reverse=True)
 
     def __call__(self, text: str) -> str:

@@ -179,6 +179,23 @@ def test_parameter_file_errors(tmp_path: Path) -> None:
         parameters.load_file(path)
 
 
+@pytest.mark.parametrize("entry, shape", [
+    ({"ParameterKey": 5, "ParameterValue": "SECRET-CANARY-CFN-PARAMFILE"},
+     "an object with ParameterKey (a number), ParameterValue"),
+    ("SECRET-CANARY-CFN-PARAMFILE", 'a string without "="'),
+    (["SECRET-CANARY-CFN-PARAMFILE"], "a list"),
+])
+def test_a_bad_parameter_file_entry_is_named_not_echoed(tmp_path: Path, entry: Any,
+                                                         shape: str) -> None:
+    """D27: the entry's place and shape; its value may be a NoEcho password."""
+    path = tmp_path / "params.json"
+    path.write_text(json.dumps([{"ParameterKey": "Env", "ParameterValue": "prod"}, entry]))
+    with pytest.raises(InputError) as err:
+        parameters.load_file(path)
+    assert str(err.value) == (f"{path}: parameters file entry 2 ({shape}) is neither "
+                              '{ParameterKey, ParameterValue} nor "KEY=VALUE"')
+
+
 def test_cli_parameters_override_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)

@@ -109,6 +109,39 @@ def test_missing_webhook_url_is_a_warning_not_a_failure(
                    "set $DRIFTGUARD_SLACK_WEBHOOK_URL\n")
 
 
+@pytest.mark.parametrize("where", ["environment", "secrets file"])
+def test_a_webhook_url_with_a_line_break_is_refused_unseen(
+        slack: SlackReceiver, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """D27: a line break in the URL (a header injection) is refused before any request,
+    and no part of the URL is in the warning, escaped or not."""
+    url = f"{slack.url}/services/T0/B0/SECRET-CANARY-ENV-CRLF\nX-Injected: 1"
+    if where == "environment":
+        monkeypatch.setenv("DRIFTGUARD_SLACK_WEBHOOK_URL", url)
+    else:
+        monkeypatch.delenv("DRIFTGUARD_SLACK_WEBHOOK_URL")
+        secrets = tmp_path / "secrets.yaml"
+        secrets.write_text(json.dumps({"DRIFTGUARD_SLACK_WEBHOOK_URL": url}))
+        monkeypatch.setenv("DRIFTGUARD_SLACK__SECRETS_FILE", str(secrets))
+    code, _, err = run(capsys, "check", str(secret_state(tmp_path / "s.tfstate")), "--slack")
+    assert code == 1
+    assert err == ("driftguard: warning: Slack: slack: the secret in "
+                   "$DRIFTGUARD_SLACK_WEBHOOK_URL holds a control character (a line break?): "
+                   "fix it where it is set\n")
+    assert slack.posts() == []
+
+
+def test_redaction_catches_a_secret_however_an_error_quotes_it() -> None:
+    from driftguard.notify.secrets import REDACTED, Redactor
+
+    secret = "http://hooks.example/services/T0/B0/SECRET-CANARY\nX-Injected: 1"
+    redact = Redactor([secret])
+    for quoted in (secret, repr(secret), json.dumps(secret), "/services/T0/B0/SECRET-CANARY",
+                   "URL can't contain control characters. '/services/T0/B0/SECRET-CANARY"
+                   "\\nX-Injected: 1'"):
+        assert "SECRET-CANARY" not in redact(quoted) and REDACTED in redact(quoted), quoted
+
+
 def plant_secrets(estate: Estate) -> None:
     """The VPC's tags carry a secret in state (marked sensitive) and live; the KMS key gets
     a live tag that nobody marked (drift on tags); the trainer is resized (drift)."""

@@ -39,19 +39,39 @@ def load_file(path: Path) -> dict[str, str]:
         return {str(k): _string(v) for k, v in doc["Parameters"].items()}
     if isinstance(doc, list):
         out: dict[str, str] = {}
-        for item in doc:
+        for number, item in enumerate(doc, start=1):
             if isinstance(item, str) and "=" in item:
                 key, value = item.split("=", 1)
                 out[key] = value
             elif isinstance(item, dict) and isinstance(item.get("ParameterKey"), str):
                 if "ParameterValue" in item:
                     out[item["ParameterKey"]] = _string(item["ParameterValue"])
-            else:
-                raise InputError(path, f"parameters file entry {item!r} is neither "
-                                       "{ParameterKey, ParameterValue} nor \"KEY=VALUE\"")
+            else:  # its shape, never its content: a value may be a NoEcho password
+                raise InputError(path, f"parameters file entry {number} ({_shape(item)}) is "
+                                       "neither {ParameterKey, ParameterValue} nor "
+                                       "\"KEY=VALUE\"")
         return out
     raise InputError(path, "parameters file must be a list of {ParameterKey, ParameterValue} "
                            "or \"KEY=VALUE\", or {\"Parameters\": {KEY: VALUE}}")
+
+
+def _shape(item: Any) -> str:
+    """What an entry is, without a value of it: `an object with ParameterKey (a number),
+    ParameterValue`, `a string without "="`."""
+    if isinstance(item, dict):
+        keys = [f"{k} ({_kind(v)})" if k == "ParameterKey" else str(k)
+                for k, v in list(item.items())[:5]
+                if isinstance(k, str) and len(k) <= 40 and k.isidentifier()]
+        return "an object with " + (", ".join(keys) if keys else "other keys")
+    if isinstance(item, str):
+        return 'a string without "="'
+    return _kind(item)
+
+
+def _kind(value: Any) -> str:
+    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+             list: "a list", dict: "an object", type(None): "null"}
+    return kinds.get(type(value), "a value")
 
 
 def _string(value: Any) -> str:
