@@ -60,6 +60,8 @@ def _read(path: Path) -> dict[str, str]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(path, f"cannot read secrets file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:  # no excerpt either: the bytes may be a secret
+        raise InputError(path, "secrets file is not UTF-8 text") from None
     except yaml.YAMLError:
         raise InputError(path, "secrets file is not valid YAML") from None  # no excerpt
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):

@@ -193,3 +193,16 @@ def test_scan_posts_drift_without_secrets(
         assert "p4d.24xlarge" not in text and UNMARKED not in text
         assert "changed: instance_type" in text and "changed: tags" in text
     assert UNMARKED not in logged(caplog)
+
+
+def test_a_secrets_file_that_is_not_utf8_is_a_warning(
+        slack: SlackReceiver, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """D28: the exit code stays the report's; one warning line, without the bytes."""
+    monkeypatch.delenv("DRIFTGUARD_SLACK_WEBHOOK_URL")
+    secrets = tmp_path / "secrets.yaml"
+    secrets.write_bytes(b'DRIFTGUARD_SLACK_WEBHOOK_URL: "http://x/SECRET-CANARY-\xe9"\n')
+    monkeypatch.setenv("DRIFTGUARD_SLACK__SECRETS_FILE", str(secrets))
+    code, _, err = run(capsys, "check", str(secret_state(tmp_path / "s.tfstate")), "--slack")
+    assert code == 1
+    assert err == f"driftguard: warning: Slack: {secrets}: secrets file is not UTF-8 text\n"
