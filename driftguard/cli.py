@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--ignore", type=Path, metavar="FILE", help=".driftignore-style rules")
     scan.add_argument("--strict", action="store_true",
                       help="also report resources AWS created by itself (default VPC, ...)")
+    scan.add_argument("--show-values", action="store_true",
+                      help="show every declared and live value in drift, not only those the "
+                           "catalog marks safe to show (tags, descriptions, ...)")
     scan.add_argument("--no-progress", action="store_true", help="no progress on stderr")
     scan.add_argument("--shard", metavar="I/N", help="with accounts: scan only shard I of N "
                       "(default: $DRIFTGUARD_SHARD)")
@@ -233,6 +236,7 @@ def _scan_config(args: argparse.Namespace, config: Config) -> Config:
               "types": [*scan.types, *args.type], "stacks": [*scan.stacks, *args.stack],
               "cfn_native_drift": scan.cfn_native_drift or args.cfn_native_drift,
               "strict": scan.strict or args.strict,
+              "show_values": scan.show_values or args.show_values,
               "ignore_file": args.ignore or scan.ignore_file},
         aws={"regions": args.region or aws.regions,
              "endpoint_url": args.endpoint_url or aws.endpoint_url})

@@ -147,6 +147,8 @@ class ScanSettings(BaseModel):
                                    description="also run CloudFormation's drift detection")
     drift_severity: dict[DriftKind, Severity] = Field(default_factory=lambda: dict(
         DEFAULT_DRIFT_SEVERITY))
+    show_values: bool = Field(default=False, description="drift shows every declared and "
+                              "live value, not only those the catalog marks safe to show")
 
     def compares_nothing(self) -> bool:
         return not (self.states or self.plans or self.types or self.stacks)

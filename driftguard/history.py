@@ -7,6 +7,7 @@ user_version; MIGRATIONS[i] takes the database from version i to i+1.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -44,6 +45,16 @@ MIGRATIONS = [
 ]
 
 
+def _owner_only(path: Path) -> None:
+    """The history holds findings (and the Slack outbox): readable by its owner only.
+    SQLite gives its -wal and -shm files the database file's permissions."""
+    if path.exists():
+        if path.is_file() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 @dataclass(frozen=True)
 class OpenFinding:
     finding: Finding
@@ -67,6 +78,7 @@ class HistoryStore:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(path)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
             self._db.execute("PRAGMA busy_timeout=5000")

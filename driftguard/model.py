@@ -17,6 +17,9 @@ Source = Literal["plan", "state", "cloudformation", "live"]
 
 # What every output shows in place of a sensitive value (masked when a source is read).
 MASK = "(sensitive)"
+# What drift shows in place of a declared or live value that reports do not show: the
+# attribute's spec does not mark it safe to show, and the scan was not asked --show-values.
+HIDDEN = "(not shown)"
 
 
 class Severity(IntEnum):

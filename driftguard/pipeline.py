@@ -228,12 +228,13 @@ def diff(settings: ScanSettings, declared: Declared, live: Live, ignore: Ignore,
     from driftguard.drift import diff as drift_diff
     from driftguard.drift import native
     from driftguard.drift.findings import drift_findings, drift_rules
+    from driftguard.drift.values import hide_values
 
     in_scope = [r for r in declared.resources
                 if _in_scope(r, live.account, live.regions, with_global)]
     drifts, coverage = drift_diff.diff(in_scope, live.resources, live.not_checked, ignore,
                                        _is_aws_default, settings.strict, declared.owns_unread)
-    drifts = native.merge(drifts, live.verdicts)
+    drifts = hide_values(native.merge(drifts, live.verdicts), settings.show_values)
     return Drifted(drifts, coverage, drift_findings(drifts, settings.drift_severity),
                    drift_rules(settings.drift_severity))
 

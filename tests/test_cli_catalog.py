@@ -38,7 +38,10 @@ def test_json_lists_every_type_with_its_attributes_and_rules() -> None:
                            "folds", "rules"}
     encrypted = next(a for a in bucket["attributes"] if a["name"] == "encrypted")
     assert encrypted == {"name": "encrypted", "kind": "bool", "doc": encrypted["doc"],
-                         "sources": ["tf", "cfn", "live"], "drift": False, "default": None}
+                         "sources": ["tf", "cfn", "live"], "drift": False,
+                         "values_shown": True, "default": None}
+    tags = next(a for a in bucket["attributes"] if a["name"] == "tags")
+    assert (tags["drift"], tags["values_shown"]) == (True, False)  # a map: by its kind
     assert {"id": "DG-ENC-001", "attributes": ["encrypted"]} in bucket["rules"]
     assert {"type": "aws_s3_bucket_versioning", "source": "tf", "parent_ref": "bucket",
             "attributes": ["versioning"]} in bucket["folds"]

@@ -367,8 +367,11 @@ def test_k8s_config_is_valid_and_mounted(manifests: dict[str, dict[str, Any]],
     config_dir, file_name = config_arg.rsplit("/", 1)
     assert volumes[mounts[config_dir]]["configMap"]["name"] == config_map["metadata"]["name"]
     (tmp_path / file_name).write_text(config_map["data"][file_name], encoding="utf-8")
-    env = {e["name"]: e["value"] for e in container.get("env", [])}
+    env = {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
     config = load_config(tmp_path / file_name, environ=env)
+    # Listening beyond loopback, the findings API needs the token: from a Secret, never here.
+    [token] = [e for e in container["env"] if e["name"] == config.serve.api_token_env]
+    assert token["valueFrom"]["secretKeyRef"]["key"] == "token"
     assert config.serve.listen == f"0.0.0.0:{PORT}"
     assert config.serve.history.parent.as_posix() in mounts  # writable, not the image's fs
     assert config.scan.states or config.scan.types, "the daemon needs something to compare"

@@ -10,7 +10,7 @@ SPEC = ResourceSpec(
              live=("describe_key.KeyMetadata.Description",), cfn=("Description",)),
         Attr("key_usage", "str", "ENCRYPT_DECRYPT, SIGN_VERIFY, ...", tf=("key_usage",),
              default="ENCRYPT_DECRYPT", live=("describe_key.KeyMetadata.KeyUsage",),
-             cfn=("KeyUsage",)),
+             cfn=("KeyUsage",), show=True),
         Attr("key_rotation_enabled", "bool", "automatic rotation", tf=("enable_key_rotation",),
              convert=c.truthy, live=("get_key_rotation_status.KeyRotationEnabled",),
              live_convert=c.truthy, cfn=("EnableKeyRotation",)),

@@ -7,7 +7,7 @@ SPEC = ResourceSpec(
     doc="A VPC.",
     attrs=(
         Attr("cidr_block", "str", "IPv4 range", tf=("cidr_block",), live=("CidrBlock",),
-             cfn=("CidrBlock",)),
+             cfn=("CidrBlock",), show=True),
         Attr("enable_dns_support", "bool", "DNS resolution", tf=("enable_dns_support",),
              live=("dns_support.EnableDnsSupport",), live_convert=c.boolean_value,
              cfn=("EnableDnsSupport",)),

@@ -67,7 +67,7 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
         "attributes": [
             {"name": a.name, "kind": a.kind, "doc": a.doc,
              "sources": _sources(a, tf_folded, cfn_folded), "drift": compared_by_drift(a),
-             "default": a.default}
+             "values_shown": a.values_shown, "default": a.default}
             for a in spec.attrs
         ],
         "links": [
@@ -126,7 +126,9 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
     lines = _paragraph(
         "In the tables, *from* says which sources set the attribute (`tf`: Terraform plans "
         "and state, `cfn`: CloudFormation templates and stacks, `live`: the live collector), "
-        "and *drift* whether drift compares it (where the code sets it).")
+        "and *drift* whether drift compares it (where the code sets it); \"values not "
+        "shown\": reports then say that it changed, not its declared and live values, unless "
+        "the scan is asked `--show-values` (catalog/spec.py `Attr.show`).")
     for t in types:
         cfn = (f"CloudFormation: `{t['cloudformation_type']}`." if t["cloudformation_type"]
                else "CloudFormation has no resource type for it.")
@@ -136,7 +138,7 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
         for a in t["attributes"]:
             lines.append(f"| `{a['name']}` | {_cell(a['kind'])} | "
                          f"{_cell(_meaning(a['doc'], a['default']))} | "
-                         f"{', '.join(a['sources'])} | {'yes' if a['drift'] else 'no'} |")
+                         f"{', '.join(a['sources'])} | {_drift_cell(a)} |")
         for link in t["links"]:
             copied = (f"{link['doc']} (`{link['target_type']}.{link['target_attribute']}` "
                       f"of the resource that `{link['via']}` names)")
@@ -149,6 +151,12 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
                       for f in t["folds"]]
             lines += _paragraph(f"Folded in from the resources that name it: {'; '.join(folded)}.")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _drift_cell(attr: Mapping[str, Any]) -> str:
+    if not attr["drift"]:
+        return "no"
+    return "yes" if attr.get("values_shown", True) else "yes, values not shown"
 
 
 def splice(document: str, generated: str) -> str:

@@ -19,6 +19,11 @@ class Attr:
     `live` and `live_convert` do the same over the live document: the list item's fields,
     plus each detail call's response under the detail's key. An attribute without `live`
     paths is not read live, so drift never compares it.
+
+    `show`: whether reports may show the attribute's declared and live values when it
+    drifts (otherwise they read "(not shown)" unless the scan is asked `--show-values`).
+    None: by kind (`values_shown`): booleans and numbers yes; strings (which may be free
+    text), lists, maps (tags) and objects no. Mark settings, identifiers and CIDRs True.
     """
 
     name: str
@@ -34,6 +39,21 @@ class Attr:
     cfn_convert: Callable[..., Any] | None = None
     # Fold attributes only: applies when the child's value at this path equals the given one.
     when: tuple[str, Any] | None = None
+    show: bool | None = None
+
+    @property
+    def values_shown(self) -> bool:
+        """Whether drift reports show this attribute's values (see `show`)."""
+        return self.show if self.show is not None else shown_by_kind(self.kind)
+
+
+# Kinds whose values say nothing a secret could hide in: shown in drift by default.
+SHOWN_KINDS = frozenset({"bool", "int", "float", "null"})
+
+
+def shown_by_kind(kind: str) -> bool:
+    """`bool`, `int|null`, ...: every alternative of the kind is a boolean or a number."""
+    return all(part.strip() in SHOWN_KINDS for part in kind.split("|"))
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,15 @@
 """The daemon's HTTP endpoints: /metrics, /healthz, /readyz, /api/v1/findings, and a
-token-protected POST /api/v1/scan. Read-only unless the token is configured and sent."""
+token-protected POST /api/v1/scan. Read-only unless the token is configured and sent.
+
+The findings hold resource addresses and messages (values too, for attributes the catalog
+shows or with scan.show_values): when the server listens beyond loopback (0.0.0.0 in a
+container), GET /api/v1/findings needs the same bearer token as POST; with no token
+configured it is then refused (403). On loopback it stays open, as /metrics is."""
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
 import os
@@ -30,10 +36,21 @@ def parse_listen(listen: str) -> tuple[str, int]:
 
 def start_http(daemon: Daemon, listen: str) -> ThreadingHTTPServer:
     """Serve in a background thread; returns the server (its port is server_address[1])."""
-    server = ThreadingHTTPServer(parse_listen(listen), _handler(daemon))
+    host, port = parse_listen(listen)
+    server = ThreadingHTTPServer((host, port), _handler(daemon, private=not loopback(host)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="driftguard-http", daemon=True).start()
     return server
+
+
+def loopback(host: str) -> bool:
+    """Whether only this machine can reach a server listening on `host`."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to anything
 
 
 def exposition(daemon: Daemon) -> bytes:
@@ -55,7 +72,8 @@ def exposition(daemon: Daemon) -> bytes:
     return generate_latest(labelled)
 
 
-def _handler(daemon: Daemon) -> type[BaseHTTPRequestHandler]:
+def _handler(daemon: Daemon, private: bool = False) -> type[BaseHTTPRequestHandler]:
+    """`private`: the findings need the token too (the server listens beyond loopback)."""
     token = os.environ.get(daemon.config.serve.api_token_env) or None
 
     class Handler(BaseHTTPRequestHandler):
@@ -71,6 +89,8 @@ def _handler(daemon: Daemon) -> type[BaseHTTPRequestHandler]:
                 ready = daemon.ready()
                 self._json(200 if ready else 503, {"ready": ready, "jobs": daemon.status()})
             elif url.path == "/api/v1/findings":
+                if private and not self._authorized("reading findings beyond loopback"):
+                    return
                 job = parse_qs(url.query).get("job", [None])[0]
                 now = time.time()
                 self._json(200, {"findings": [
@@ -85,11 +105,8 @@ def _handler(daemon: Daemon) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             if url.path != "/api/v1/scan":
                 self._json(404, {"error": "not found"})
-            elif token is None:
-                self._json(403, {"error": "scan trigger disabled: no API token configured"})
-            elif not hmac.compare_digest(self.headers.get("Authorization", ""),
-                                         f"Bearer {token}"):
-                self._json(401, {"error": "missing or wrong bearer token"})
+            elif not self._authorized("scan trigger"):
+                return
             else:
                 job = parse_qs(url.query).get("job", [None])[0]
                 names = [job] if job else list(daemon.jobs)
@@ -97,6 +114,19 @@ def _handler(daemon: Daemon) -> type[BaseHTTPRequestHandler]:
                     self._json(404, {"error": f"no job named {job}"})
                 else:
                     self._json(202, {"triggered": names})
+
+        def _authorized(self, what: str) -> bool:
+            """The request bears the API token; else the refusal is sent (403 without a
+            token configured, 401 without the right one)."""
+            if token is None:
+                self._json(403, {"error": f"{what} disabled: no API token configured "
+                                          f"(${daemon.config.serve.api_token_env})"})
+                return False
+            if not hmac.compare_digest(self.headers.get("Authorization", ""),
+                                       f"Bearer {token}"):
+                self._json(401, {"error": "missing or wrong bearer token"})
+                return False
+            return True
 
         def _json(self, code: int, doc: Any) -> None:
             self._send(code, json.dumps(doc).encode(), "application/json")

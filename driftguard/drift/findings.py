@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driftguard.model import Drift, DriftKind, Finding, Rule, Severity
+from driftguard.model import HIDDEN, Drift, DriftKind, Finding, Rule, Severity
 
 RULES: dict[DriftKind, tuple[str, str, str]] = {
     "missing": ("DG-DRIFT-001", "Declared resource does not exist in the account",
@@ -42,6 +42,10 @@ def _message(d: Drift) -> str:
         return f"{d.type} {d.id} is declared but does not exist{where}"
     if d.kind == "unmanaged":
         return f"{d.type} {d.id} exists{where} but no code declares it"
-    changes = "; ".join(f"{c.attribute}: declared {c.declared!r}, live {c.live!r}"
+    changes = "; ".join(f"{c.attribute}: declared {_value(c.declared)}, live {_value(c.live)}"
                         for c in d.changes)
     return f"{d.type} {d.id} changed: {changes}"
+
+
+def _value(value: object) -> str:
+    return HIDDEN if value == HIDDEN else repr(value)

@@ -107,3 +107,22 @@ def test_describe_imports_only_the_catalog() -> None:
     ours = {name for name in imported if name.startswith("driftguard")}
     assert all(name.startswith("driftguard.catalog") for name in ours), ours
     assert "boto3" not in imported and "botocore" not in imported
+
+
+def test_values_are_shown_by_kind_unless_the_spec_says() -> None:
+    """D6: booleans and numbers by default; strings, lists, maps and objects only where
+    the spec marks them (settings, ids, CIDRs); never tags or descriptions."""
+    from driftguard.catalog import specs
+    from driftguard.catalog.spec import Attr, shown_by_kind
+
+    assert [shown_by_kind(k) for k in ("bool", "int|null", "str", "str|null", "list[str]",
+                                       "map", "object|null", "list[rule]")] == [
+        True, True, False, False, False, False, False, False]
+    assert Attr("x", "str", "doc", show=True).values_shown
+    assert not Attr("x", "bool", "doc", show=False).values_shown
+    for tf_type, spec in specs().items():
+        by_name = {a.name: a for a in spec.attrs}
+        for hidden in ("tags", "description"):
+            if hidden in by_name:
+                assert not by_name[hidden].values_shown, (tf_type, hidden)
+    assert attribute("aws_instance", "instance_type")["values_shown"] is True

@@ -195,6 +195,45 @@ def test_trigger_is_disabled_without_a_token(aws: str, tmp_path: Path,
         server.shutdown()
 
 
+def test_findings_beyond_loopback_need_the_token(aws: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """D6: listening on 0.0.0.0 (the image's setting), GET /api/v1/findings needs the bearer
+    token that POST needs, and is refused without one configured; /metrics stays open."""
+    create_bucket("ml-models")
+    monkeypatch.delenv("DRIFTGUARD_API_TOKEN", raising=False)
+    daemon = Daemon(daemon_config(tmp_path / "a"))
+    daemon.run_job("default")
+    server = start_http(daemon, "0.0.0.0:0")
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        code, doc = http_json(base + "/api/v1/findings")
+        assert code == 403 and "no API token configured" in doc["error"]
+        assert http(base + "/metrics")[0] == 200
+    finally:
+        server.shutdown()
+
+    monkeypatch.setenv("DRIFTGUARD_API_TOKEN", "s3cr3t-token")
+    server = start_http(daemon, "0.0.0.0:0")
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert http(base + "/api/v1/findings")[0] == 401
+        assert http(base + "/api/v1/findings", headers={"Authorization": "Bearer no"})[0] == 401
+        code, doc = http_json(base + "/api/v1/findings",
+                              headers={"Authorization": "Bearer s3cr3t-token"})
+        assert code == 200 and doc["findings"]
+    finally:
+        server.shutdown()
+
+
+def test_the_history_file_is_its_owner_s_only(aws: str, tmp_path: Path) -> None:
+    """It holds findings and the Slack outbox: not world-readable (was 0644)."""
+    create_bucket("ml-models")
+    daemon = Daemon(daemon_config(tmp_path))
+    daemon.run_job("default")
+    for path in tmp_path.glob("history.sqlite*"):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+
+
 @pytest.mark.parametrize(("jobs", "problem"), [
     ([{"name": "a", "interval": "1h", "scan": {"types": []}}], "nothing to compare"),
     ([{"name": "a", "interval": "1h"}, {"name": "a", "cron": "0 * * * *"}], "unique"),

@@ -163,17 +163,19 @@ def plant_secrets(estate: Estate) -> None:
     ec2.start_instances(InstanceIds=[trainer])
 
 
-@pytest.mark.parametrize("include_values", [False, True])
+@pytest.mark.parametrize("include_values, show_values", [(False, False), (True, False),
+                                                         (True, True)])
 def test_scan_posts_drift_without_secrets(
         aws: str, slack: SlackReceiver, capsys: pytest.CaptureFixture[str],
         caplog: pytest.LogCaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        include_values: bool) -> None:
+        include_values: bool, show_values: bool) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("DRIFTGUARD_SLACK__INCLUDE_VALUES", str(include_values).lower())
     estate = Estate().build()
     plant_secrets(estate)
     state = estate.state.write(tmp_path / "terraform.tfstate")
-    args = ["scan", "--state", str(state), "--region", REGION, "--no-progress", "-f", "json"]
+    args = ["scan", "--state", str(state), "--region", REGION, "--no-progress", "-f", "json",
+            *(["--show-values"] if show_values else [])]
     code, out, err = run(capsys, *args, "--slack")
     assert (code, err) == (1, "")
     report: dict[str, Any] = json.loads(out)
@@ -187,8 +189,12 @@ def test_scan_posts_drift_without_secrets(
     text = posted(slack)
     for secret in (SENSITIVE, PASSWORD):  # never, whatever the settings
         assert secret not in text and secret not in logged(caplog) and secret not in out
-    if include_values:  # values are shown when asked: the unmarked tag is one
-        assert "p4d.24xlarge" in text and UNMARKED in text
+    # Values the catalog shows (an instance type) are in messages when Slack includes
+    # them; a tag value (the unmarked one) only when the scan shows every value (D6).
+    assert (UNMARKED in out) is show_values
+    if include_values:
+        assert "p4d.24xlarge" in text
+        assert (UNMARKED in text) is show_values
     else:
         assert "p4d.24xlarge" not in text and UNMARKED not in text
         assert "changed: instance_type" in text and "changed: tags" in text

@@ -63,3 +63,37 @@ def test_a_value_sensitive_under_tags_is_sensitive_under_tags_all(
     found = reports(cwd, capsys, "--state", str(path))
     for fmt, text in found.items():
         assert "SECRET-CANARY" not in text, fmt
+
+
+def test_values_the_catalog_does_not_show_stay_out_of_reports(
+        cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """D6: a tag value nobody marked sensitive (a connection string) drifts. Reports say
+    that the tags changed, not their values, unless --show-values; an instance type (a
+    setting the catalog shows) is shown either way."""
+    s3, ec2 = boto3.client("s3"), boto3.client("ec2")
+    s3.create_bucket(Bucket="canary-bucket", CreateBucketConfiguration={
+        "LocationConstraint": REGION})
+    s3.put_bucket_tagging(Bucket="canary-bucket", Tagging={"TagSet": [
+        {"Key": "conn", "Value": "postgres://ml:SECRET-CANARY-LIVE-BUCKETTAG@db"}]})
+    instance = ec2.run_instances(ImageId=AMI, InstanceType="t3.large", MinCount=1,
+                                 MaxCount=1)["Instances"][0]["InstanceId"]
+    state = State()
+    tags = {"conn": "postgres://ml:SECRET-CANARY-STATE-BUCKETTAG@db"}
+    state.add("aws_s3_bucket", "canary", {
+        "arn": "arn:aws:s3:::canary-bucket", "id": "canary-bucket", "bucket": "canary-bucket",
+        "tags": dict(tags), "tags_all": dict(tags)})
+    state.add("aws_instance", "trainer", {
+        "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{instance}", "id": instance,
+        "ami": AMI, "instance_type": "t3.xlarge", "tags": None, "tags_all": {}},
+        schema_version=1)
+    path = state.write(cwd / "terraform.tfstate")
+
+    found = reports(cwd, capsys, "--state", str(path))
+    for fmt, text in found.items():
+        assert "SECRET-CANARY" not in text, fmt
+        if fmt != "stderr":
+            assert "t3.xlarge" in text and "t3.large" in text, fmt
+    assert "tags: declared (not shown), live (not shown)" in found["text"]
+
+    shown = reports(cwd, capsys, "--state", str(path), "--show-values")
+    assert "SECRET-CANARY-LIVE-BUCKETTAG" in shown["json"]
