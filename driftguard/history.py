@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,9 +99,15 @@ class HistoryStore:
             self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {target}; COMMIT;")
 
     def record(self, scan_job: str, findings: Iterable[Finding], now: float,
-               not_checked: Sequence[NotChecked] = (), status: str = "ok") -> Changes:
+               not_checked: Sequence[NotChecked] = (), status: str = "ok",
+               also: Callable[[sqlite3.Connection, Changes], None] | None = None) -> Changes:
         """Record one scan's findings. Open findings the scan could not check (their type,
-        account or region not read) stay open: a collector failure is not a fix."""
+        account or region not read) stay open: a collector failure is not a fix.
+
+        `also` writes what follows from the changes (the Slack outbox's messages about
+        them) through the same connection, in the same transaction: the scan and its
+        announcements are committed together or not at all, so a process that dies after
+        the commit still announces the scan once it is back."""
         current = {f.fingerprint: f for f in findings}
         with self._lock:
             db = self._db
@@ -139,11 +145,14 @@ class HistoryStore:
                 db.execute("DELETE FROM scans WHERE scan_job = ? AND id NOT IN (SELECT id FROM "
                            "scans WHERE scan_job = ? ORDER BY id DESC LIMIT 1000)",
                            (scan_job, scan_job))
+                changes = Changes(new=new, resolved=resolved)
+                if also is not None:
+                    also(db, changes)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-        return Changes(new=new, resolved=resolved)
+        return changes
 
     def open_findings(self, scan_job: str | None = None) -> list[OpenFinding]:
         query = ("SELECT finding, scan_job, first_seen, last_seen FROM findings "

@@ -104,10 +104,10 @@ class Daemon:
         started = time.monotonic()
         try:
             result = self._scan_job(job)
+            # A scan that cannot be recorded (the history, with its messages) failed too.
+            self._finished(job, state, result, time.monotonic() - started)
         except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the daemon
             self._failed(job, state, exc, time.monotonic() - started)
-        else:
-            self._finished(job, state, result, time.monotonic() - started)
         finally:
             with self._idle:
                 state.running = False
@@ -139,11 +139,14 @@ class Daemon:
         changes = self.history.record(
             job.name, result.findings, now,
             not_checked=result.not_checked,
-            status="incomplete" if result.incomplete else "ok")
+            status="incomplete" if result.incomplete else "ok",
+            # The scan's messages are committed with it: none is lost to a crash.
+            also=lambda db, made: self.notifier.queue_scan_changes(
+                db, job.name, result, made.new, made.resolved))
         open_findings = self.history.open_findings(job.name)
         self.metrics.scan_finished(job.name, result, changes.new, changes.resolved,
                                    open_findings, now, duration)
-        self.notifier.scan_changes(job.name, result, changes.new, changes.resolved)
+        self.notifier.flush()
         if state.failing:
             log.info("job %s: recovered", job.name)
             self.notifier.job_status(job.name, False, None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Mapping
@@ -87,13 +88,29 @@ class Notifier:
         """New and resolved findings at or above the threshold, per destination."""
         if not self.enabled:
             return
+        for name, event in self._scan_changes(job, result, new, resolved):
+            self._queue(name, event)
+        self.flush()
+
+    def queue_scan_changes(self, db: sqlite3.Connection, job: str, result: CheckResult,
+                           new: list[Finding], resolved: list[Finding]) -> None:
+        """What scan_changes sends, written to the outbox through `db` (in the caller's
+        transaction: the history's, HistoryStore.record's `also`) and not sent: flush()
+        after the commit. Raises if it cannot be written, so that the caller's transaction
+        is rolled back with it (the next scan then finds the same changes)."""
+        if not self.enabled:
+            return
+        for name, event in self._scan_changes(job, result, new, resolved):
+            self.outbox.add(name, self.channel.render(event), db=db)
+
+    def _scan_changes(self, job: str, result: CheckResult, new: list[Finding],
+                      resolved: list[Finding]) -> list[tuple[str, ScanChanges]]:
         account = _account(result)
         new_by = self._route(new, account)
         resolved_by = self._route(resolved, account)
-        for name in dict.fromkeys([*new_by, *resolved_by]):
-            self._queue(name, ScanChanges(job, result, new_by.get(name, []),
-                                          resolved_by.get(name, [])))
-        self.flush()
+        return [(name, ScanChanges(job, result, new_by.get(name, []),
+                                   resolved_by.get(name, [])))
+                for name in dict.fromkeys([*new_by, *resolved_by])]
 
     def digest(self, job: str, open_findings: list[tuple[Finding, datetime]]) -> None:
         """Everything still open with its age, per destination."""

@@ -80,15 +80,17 @@ class Outbox:
             raise sqlite3.DatabaseError(f"schema version {row[0]} is newer than this "
                                         f"driftguard's ({SCHEMA_VERSION})")
 
-    def add(self, destination: str, payload: dict[str, Any]) -> bool:
-        """Queue a message; False if the same message is already pending."""
+    def add(self, destination: str, payload: dict[str, Any],
+            db: sqlite3.Connection | None = None) -> bool:
+        """Queue a message; False if the same message is already pending. `db`: write it
+        through that connection to the same file instead, in its caller's transaction
+        (the history's, so that a scan and its messages are committed together)."""
+        row = (message_key(destination, payload), destination,
+               json.dumps(payload, sort_keys=True), time.time())
+        if db is not None:
+            return _insert(db, row)
         with self._lock:
-            cur = self._db.execute(
-                "INSERT OR IGNORE INTO slack_outbox (key, destination, payload, created) "
-                "VALUES (?, ?, ?, ?)",
-                (message_key(destination, payload), destination,
-                 json.dumps(payload, sort_keys=True), time.time()))
-            return cur.rowcount == 1
+            return _insert(self._db, row)
 
     def pending(self, destination: str | None = None) -> list[Pending]:
         """Oldest first."""
@@ -135,3 +137,9 @@ class Outbox:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _insert(db: sqlite3.Connection, row: tuple[str, str, str, float]) -> bool:
+    cur = db.execute("INSERT OR IGNORE INTO slack_outbox (key, destination, payload, created) "
+                     "VALUES (?, ?, ?, ?)", row)
+    return cur.rowcount == 1

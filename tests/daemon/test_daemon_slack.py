@@ -110,3 +110,51 @@ def test_credentials_in_the_endpoint_url_never_leave(
                         ("outbox", stored), ("log", caplog.text), ("report", report.out),
                         ("stderr", report.err)]:
         assert "SECRET-CANARY" not in seen, where
+
+
+class Died(BaseException):
+    """The process dying (SIGKILL) right where it is raised: nothing after it runs."""
+
+
+def test_a_crash_after_the_history_commit_still_announces_the_scan(
+        aws: str, tmp_path: Path, receiver: SlackReceiver,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """D22: the outbox rows are committed with the history, so the first thing that runs
+    after the commit can die and the restarted daemon still posts the news, once."""
+    create_bucket("ml-datasets")
+    daemon = slack_daemon(tmp_path)
+
+    def die(*_: object) -> None:
+        raise Died
+
+    monkeypatch.setattr(daemon.metrics, "scan_finished", die)
+    with pytest.raises(Died):
+        daemon.run_job("default")
+    assert receiver.bodies() == [] and daemon.history.scans("default") == 1
+    daemon.history.close()
+
+    restarted = slack_daemon(tmp_path)
+    assert restarted.notifier.flush() == 0  # what the periodic flush does after a restart
+    [news] = receiver.bodies()
+    assert "ml-datasets" in text(news) and " new, 0 resolved" in text(news)
+    restarted.run_job("default")  # the same findings: not new, nothing more to say
+    assert len(receiver.bodies()) == 1
+
+
+def test_no_history_without_its_messages(aws: str, tmp_path: Path, receiver: SlackReceiver,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other way round: when the messages cannot be written, the scan is not recorded
+    either, so that the next scan finds (and announces) the same news."""
+    create_bucket("ml-datasets")
+    daemon = slack_daemon(tmp_path)
+
+    def full(*_: object, **__: object) -> bool:
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr(daemon.notifier.outbox, "add", full)
+    daemon.run_job("default")
+    assert daemon.state["default"].failing and daemon.history.scans("default") == 0
+    monkeypatch.undo()
+    daemon.run_job("default")
+    news, recovered = receiver.bodies()  # "failing" could not be queued either
+    assert "ml-datasets" in text(news) and "recovered" in text(recovered)
