@@ -69,14 +69,17 @@ Event = ScanChanges | Digest | JobStatus | Report
 
 @dataclass(frozen=True)
 class Outcome:
-    """`sent`; `rejected` (the payload is bad: drop it); `failed` (keep it for later).
+    """`sent`; `rejected` (the payload is bad: drop it); `failed` (it was not delivered:
+    keep it for later); `unconfirmed` (the request reached the service, but its answer
+    did not come: it may have been delivered, so it is not sent again unless the
+    destination is `idempotent`).
 
     A failure is `retryable` when trying again within this call may help (an overloaded
     or rate-limiting service); else it waits for a later call (a revoked secret, an
     unknown channel). `retry_after`: the service asked for this pause first (HTTP 429);
     the Notifier does not knock again before it is over."""
 
-    status: Literal["sent", "rejected", "failed"]
+    status: Literal["sent", "rejected", "failed", "unconfirmed"]
     detail: str = ""  # secret-free: it is logged and stored in the outbox
     retryable: bool = False
     retry_after: float | None = None
@@ -85,13 +88,21 @@ class Outcome:
 # --- what a channel implements -----------------------------------------------------------
 
 class Destination(Protocol):
-    """Where payloads go: a webhook, a channel reached with a token, ..."""
+    """Where payloads go: a webhook, a channel reached with a token, ...
+
+    `idempotent`: the service takes an idempotency key (`send`'s `key`, the same for every
+    attempt at one message) and posts a message once however often it gets it, so an
+    unconfirmed attempt may be retried. Without one (Slack's webhooks and chat.postMessage
+    have none), a request that may have been delivered is never sent again."""
 
     name: str  # stable and secret-free: the outbox keys messages by it
+    idempotent: bool
 
-    def send(self, payload: Payload, timeout: float) -> Outcome:
-        """Deliver once (no retries: the caller retries). Raising means the service was not
-        reached (connection refused, timeout, bad URL): retryable."""
+    def send(self, payload: Payload, timeout: float, key: str) -> Outcome:
+        """Deliver once (no retries: the caller retries). Raising means the request did not
+        reach the service (connection refused, DNS, TLS, a bad URL): retryable. When it
+        may have (no answer within `timeout`, the connection dropped after the request
+        went out), `unconfirmed`."""
         ...
 
 

@@ -4,7 +4,9 @@ The channel's destination sends once and classifies the answer (channel.Outcome)
 is retried while that may help: after the pause the service asked for (429
 Retry-After), with backoff on retryable failures and on errors that never reached the
 service, and never past a deadline, so that an outage of the service costs a scan at
-most `max_wait` seconds.
+most `max_wait` seconds. A request that may have been delivered (`unconfirmed`: no answer
+in time) is not retried blindly: only where the destination is idempotent (the service
+takes the message's key and posts it once).
 """
 
 from __future__ import annotations
@@ -31,16 +33,22 @@ class Sender:
         self.sleep = sleep
         self.clock = clock
 
-    def send(self, dest: Destination, payload: Payload, deadline: float) -> Outcome:
+    def send(self, dest: Destination, payload: Payload, deadline: float, key: str = ""
+             ) -> Outcome:
+        """`key`: the message's idempotency key (the outbox's), the same at every attempt."""
         attempt = 0
         while True:
             remaining = deadline - self.clock()
             if remaining <= 0:
                 return Outcome("failed", "out of time")
             try:
-                outcome = dest.send(payload, timeout=min(self.timeout, remaining))
-            except Exception as exc:  # connection refused, timeout, bad URL...: never raise
+                outcome = dest.send(payload, timeout=min(self.timeout, remaining), key=key)
+            except Exception as exc:  # connection refused, bad URL...: never raise
                 outcome = Outcome("failed", self._describe(exc), retryable=True)
+            if outcome.status == "unconfirmed":
+                if not getattr(dest, "idempotent", False):
+                    return outcome  # it may have been delivered: never twice
+                outcome = Outcome("failed", outcome.detail, retryable=True)
             wait = _wait(outcome, attempt)
             if outcome.status != "failed" or wait is None:
                 return outcome

@@ -215,10 +215,17 @@ class Notifier:
     def _send(self, dest: Destination, batch: list[Pending], deadline: float) -> bool:
         """Send in order; False at the first message that must wait (the service is down)."""
         for message in batch:
-            outcome = self.sender.send(dest, message.payload, deadline)
+            outcome = self.sender.send(dest, message.payload, deadline, message.key)
             if outcome.status == "sent":
                 self.outbox.mark_sent(message.id)
                 continue
+            if outcome.status == "unconfirmed":  # maybe posted: sending it again could be
+                self.outbox.mark_sent(message.id, f"unconfirmed: {outcome.detail}")  # twice
+                self.last_problem = f"{dest.name}: {outcome.detail}"
+                log.warning("%s: %s did not confirm message %d (%s); it may have been "
+                            "posted, so it is not sent again", self.channel.name, dest.name,
+                            message.id, outcome.detail)
+                return False  # the service is slow or hanging: the rest waits
             self.outbox.mark_failed(message.id, outcome.detail,
                                     rejected=outcome.status == "rejected")
             self.last_problem = f"{dest.name}: {outcome.detail}"

@@ -2,8 +2,10 @@
 restart resends nothing. Channel-neutral: a payload is a JSON object, a destination a
 name that its channel owns; channels may share one outbox.
 
-Every message is written here before it is sent and marked sent only after the service
-accepted it (Slack: 2xx); messages go out oldest first per destination. The idempotency
+Every message is written here before it is sent and marked sent once the service accepted
+it (Slack: 2xx), or once it may have (the request went out, no answer came: sent again it
+could be posted twice; `last_error` then says "unconfirmed"); messages go out oldest
+first per destination. The idempotency
 key (a hash of the destination and the content) refuses a second copy of a message still
 pending. Sent rows are kept for a week (what was posted, and when), then pruned. The
 daemon passes its history database; one-shot runs pass None (in memory).
@@ -53,6 +55,7 @@ class Pending:
     id: int
     destination: str
     payload: dict[str, Any]
+    key: str = ""  # the idempotency key: the same for every attempt at this message
 
 
 def message_key(destination: str, payload: dict[str, Any]) -> str:
@@ -94,13 +97,14 @@ class Outbox:
 
     def pending(self, destination: str | None = None) -> list[Pending]:
         """Oldest first."""
-        query = "SELECT id, destination, payload FROM slack_outbox WHERE status = 'pending'"
+        query = ("SELECT id, destination, payload, key FROM slack_outbox "
+                 "WHERE status = 'pending'")
         args: tuple[str, ...] = ()
         if destination is not None:
             query, args = query + " AND destination = ?", (destination,)
         with self._lock:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
-        return [Pending(i, d, json.loads(p)) for i, d, p in rows]
+        return [Pending(i, d, json.loads(p), k) for i, d, p, k in rows]
 
     def destinations(self) -> list[str]:
         """Destinations with pending messages, the one waiting longest first."""
@@ -118,11 +122,13 @@ class Outbox:
         with self._lock:
             return int(self._db.execute(query, args).fetchone()[0])
 
-    def mark_sent(self, message_id: int) -> None:
+    def mark_sent(self, message_id: int, note: str | None = None) -> None:
+        """Sent (delivered, or `note`: possibly delivered, so never sent again)."""
         now = time.time()
         with self._lock:
             self._db.execute("UPDATE slack_outbox SET status = 'sent', sent = ?, "
-                             "attempts = attempts + 1 WHERE id = ?", (now, message_id))
+                             "attempts = attempts + 1, last_error = ? WHERE id = ?",
+                             (now, note, message_id))
             self._db.execute("DELETE FROM slack_outbox WHERE status != 'pending' AND "
                              "coalesce(sent, created) < ?", (now - KEEP_SENT,))
 

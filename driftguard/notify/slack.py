@@ -95,15 +95,41 @@ class Response:
     retry_after: float | None = None
 
 
+def _unconfirmed(exc: Exception, timeout: float) -> Outcome | None:
+    """The outcome of an exception from slack-sdk's urllib transport, when the request had
+    gone out: urllib raises URLError for what fails before the request is sent (connect,
+    DNS, TLS), anything else (a read timeout, a connection closed before the answer)
+    while waiting for the answer, when Slack may already have posted the message. None:
+    not sent (the caller retries)."""
+    from http.client import HTTPException
+    from urllib.error import URLError
+
+    if isinstance(exc, URLError) or not isinstance(exc, OSError | HTTPException):
+        return None
+    what = (f"no answer within {timeout:g}s" if isinstance(exc, TimeoutError)
+            else f"the connection closed before the answer ({type(exc).__name__})")
+    return Outcome("unconfirmed", what)
+
+
 class Webhook:
+    # An incoming webhook takes no idempotency key: a message that may have been posted
+    # is never sent again (docs/slack.md, "Delivery").
+    idempotent = False
+
     def __init__(self, env_name: str, url: str) -> None:
         from slack_sdk.webhook import WebhookClient
 
         self.name = f"webhook:{env_name}"
         self._client = WebhookClient(url=url, retry_handlers=[], logger=SILENT)
 
-    def send(self, payload: Payload, timeout: float) -> Outcome:
-        return classify(self._post(payload, timeout))
+    def send(self, payload: Payload, timeout: float, key: str = "") -> Outcome:
+        try:
+            return classify(self._post(payload, timeout))
+        except Exception as exc:
+            outcome = _unconfirmed(exc, timeout)
+            if outcome is None:
+                raise
+            return outcome
 
     def _post(self, payload: Payload, timeout: float) -> Response:
         self._client.timeout = timeout  # type: ignore[assignment]  # typed int, used as float
@@ -113,13 +139,21 @@ class Webhook:
 
 
 class BotChannel:
+    idempotent = False  # chat.postMessage takes no idempotency key either
+
     def __init__(self, channel: str, client: Any) -> None:
         self.name = f"channel:{channel}"
         self._channel = channel
         self._client = client
 
-    def send(self, payload: Payload, timeout: float) -> Outcome:
-        return classify(self._post(payload, timeout))
+    def send(self, payload: Payload, timeout: float, key: str = "") -> Outcome:
+        try:
+            return classify(self._post(payload, timeout))
+        except Exception as exc:
+            outcome = _unconfirmed(exc, timeout)
+            if outcome is None:
+                raise
+            return outcome
 
     def _post(self, payload: Payload, timeout: float) -> Response:
         from slack_sdk.errors import SlackApiError

@@ -36,12 +36,16 @@ class Settings:
 
 
 class Target:
-    def __init__(self, name: str, script: list[Outcome | Exception]) -> None:
+    def __init__(self, name: str, script: list[Outcome | Exception],
+                 idempotent: bool = False) -> None:
         self.name = name
         self.script = script
+        self.idempotent = idempotent
         self.sent: list[Payload] = []
+        self.keys: list[str] = []  # of every attempt
 
-    def send(self, payload: Payload, timeout: float) -> Outcome:
+    def send(self, payload: Payload, timeout: float, key: str) -> Outcome:
+        self.keys.append(key)
         reply = self.script.pop(0) if self.script else Outcome("sent")
         if isinstance(reply, Exception):
             raise reply
@@ -54,15 +58,17 @@ class StandIn:
     name = "standin"
     title = "Stand-in"
 
-    def __init__(self, *script: Outcome | Exception, prefix: str = "standin:") -> None:
+    def __init__(self, *script: Outcome | Exception, prefix: str = "standin:",
+                 idempotent: bool = False) -> None:
         self.script = list(script)
         self.prefix = prefix
+        self.idempotent = idempotent
         self.targets: dict[str, Target] = {}
 
     def destination(self, route: Route | None, secrets: Secrets) -> Target:
         secrets.get("STANDIN_URL")
         name = self.prefix + ("default" if route is None else route.target)
-        return self.targets.setdefault(name, Target(name, self.script))
+        return self.targets.setdefault(name, Target(name, self.script, self.idempotent))
 
     def owns(self, destination: str) -> bool:
         return destination.startswith(self.prefix)
@@ -108,6 +114,26 @@ def test_retryable_failures_are_retried_and_the_others_wait_in_order() -> None:
     assert channel.sent("default") == [] and notifier.outbox.count() == 2
     assert notifier.flush() == 0
     assert [p["error"] for p in channel.sent("default")] == ["one", "two"]
+
+
+def test_an_unconfirmed_message_is_never_sent_twice_without_an_idempotency_key() -> None:
+    """D21: the service got the request but its answer did not come: it may have posted
+    it. Not sent again; the messages behind it wait for the next call."""
+    channel = StandIn(Outcome("unconfirmed", "no answer within 2s"))
+    notifier = Notifier(Settings(max_wait=5.0), None, ENV, channel=channel)
+    notifier.job_status("prod", True, "one")
+    assert len(channel.targets["standin:default"].keys) == 1 and notifier.outbox.count() == 0
+    notifier.job_status("prod", False, None)
+    assert channel.sent("default") == [{"job": "prod", "failing": False, "error": None}]
+
+
+def test_an_idempotent_destination_gets_the_same_key_at_every_attempt() -> None:
+    channel = StandIn(Outcome("unconfirmed", "no answer within 2s"), idempotent=True)
+    notifier = Notifier(Settings(max_wait=5.0), None, ENV, channel=channel)
+    notifier.job_status("prod", True, "one")
+    target = channel.targets["standin:default"]
+    assert len(target.keys) == 2 and target.keys[0] == target.keys[1] != ""
+    assert channel.sent("default") == [{"job": "prod", "failing": True, "error": "one"}]
 
 
 def test_a_rejected_payload_is_dropped_and_the_queue_moves_on() -> None:
