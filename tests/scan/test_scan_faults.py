@@ -128,6 +128,24 @@ CASES: dict[str, tuple[list[Rule], set[str], str, str]] = {
                      "500"),
     "sts-empty-200": ([Rule("sts", mode="empty200")], {"*"}, "GetCallerIdentity",
                       "empty body"),
+    # The rest of area 3 that one attempt per call makes fast (with retries, and the
+    # partial ones: bench/bench_faults.py)
+    "s3-throttled": ([Rule("s3", mode="throttle")], {"aws_s3_bucket"}, "ListBuckets",
+                     "throttled past retries: SlowDown"),
+    "ec2-throttled": ([Rule("ec2", mode="throttle")], EC2_TYPES, "",
+                      "throttled past retries: RequestLimitExceeded"),
+    "rds-throttled": ([Rule("rds", mode="throttle")], {"aws_db_instance"},
+                      "DescribeDBInstances", "throttled past retries: Throttling"),
+    "kms-detail-throttled": ([Rule("kms", "ListResourceTags", "throttle")], {"aws_kms_key"},
+                             "ListResourceTags", "throttled past retries"),
+    "sts-throttled": ([Rule("sts", mode="throttle")], {"*"}, "GetCallerIdentity",
+                      "throttled past retries"),
+    "sts-denied": ([Rule("sts", mode="accessdenied")], {"*"}, "GetCallerIdentity",
+                   "access denied"),
+    "ecr-denied": ([Rule("ecr", mode="accessdenied")], {"aws_ecr_repository"},
+                   "DescribeRepositories", "access denied"),
+    "s3-reset": ([Rule("s3", mode="reset")], {"aws_s3_bucket"}, "ListBuckets",
+                 "unreachable: ConnectionClosedError"),
 }
 
 
@@ -191,3 +209,22 @@ def test_a_malformed_answer_resolves_nothing_in_the_history(
     assert scan_and_record(3.0) == ([], [])
     kept = {o.finding.fingerprint: o.first_seen for o in history.open_findings("prod")}
     assert all(kept[fp] == 1.0 for fp in on_instances)
+
+
+def test_an_answer_slower_than_the_timeout_is_not_checked(
+        faulty: Faulty, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Area 3's ec2_slow case, shortened: DescribeInstances answers after 2 s, the
+    timeout is 0.5 s."""
+    slow = tmp_path / "slow.yaml"
+    slow.write_text("aws:\n  max_attempts: 1\n  timeout: 0.5\n", encoding="utf-8")
+    faulty.proxy.inject(Rule("ec2", "DescribeInstances", "delay:2"))
+    state = declaring(faulty, {"aws_instance", "aws_kms_key"})
+    capsys.readouterr()
+    code = main(["scan", "--state", str(state), "-c", str(slow), "--endpoint-url",
+                 faulty.proxy.url, "--region", REGION, "--no-progress", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == EXIT_INCOMPLETE
+    [gap] = report["not_checked"]
+    assert (gap["type"], gap["operation"]) == ("aws_instance", "DescribeInstances")
+    assert gap["reason"].startswith("unreachable: ReadTimeoutError")
+    assert report["drift"] == [] and {c["type"] for c in report["coverage"]} == {"aws_kms_key"}
