@@ -22,7 +22,9 @@ them:
   botocore's REST parsers already make of one (code: the HTTP status, message: its
   reason phrase), so a 500 from a load balancer is a ClientError that the retry policy
   retries like any 5xx.
-- Anything else botocore fails to parse in a successful answer is MalformedResponse too.
+- A successful answer without a member the output shape requires (`{}` where SageMaker's
+  ListEndpointConfigs promises `EndpointConfigs`), or that botocore fails to parse, is
+  MalformedResponse too.
 """
 
 from __future__ import annotations
@@ -76,12 +78,20 @@ class CheckedParser:
             if problem:
                 raise MalformedResponse(operation=operation, problem=problem)
         try:
-            return self._parser.parse(response, shape)
+            parsed = self._parser.parse(response, shape)
         except Exception as exc:  # noqa: BLE001 - whatever botocore fails on is not data
             if status < 300:
                 raise MalformedResponse(operation=operation, problem=(
                     f"HTTP {status} that botocore cannot parse ({type(exc).__name__})"
                 )) from None
+        else:
+            if status < 300 and shape is not None and isinstance(parsed, dict):
+                lacking = [m for m in shape.required_members if m not in parsed]
+                if lacking:
+                    raise MalformedResponse(operation=operation, problem=(
+                        f"HTTP {status} without {', '.join(lacking)}, which the service "
+                        "model requires"))
+            return parsed
         if shape is not None and shape.metadata.get("exception"):
             return {}  # the second pass for a modeled error's fields: there are none
         # What botocore's REST parsers make of an error body they cannot read.

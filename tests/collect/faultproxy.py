@@ -10,6 +10,7 @@ that matches decides:
     accessdenied  the service's access-denied error
     500           500 with a plain-text body (a load balancer's page)
     empty200      200 with an empty body
+    object200     200 with an empty JSON object, `{}`
     garbage200    200 with an HTML page (a captive portal)
     truncate      moto's answer cut in half, then the connection closed
     reset         the connection reset without an answer
@@ -22,6 +23,7 @@ every request, so tests count what botocore sent.
 from __future__ import annotations
 
 import http.client
+import random
 import re
 import socket
 import threading
@@ -68,10 +70,12 @@ class Rule:
     match: str = ""  # a substring of the operation (with `exact`: the whole of it)
     mode: str = "pass"
     exact: bool = False
+    share: float = 1.0  # of the matching requests, at random (0.3: about one in three)
 
     def matches(self, service: str, operation: str) -> bool:
         return self.service in ("*", service) and (
-            operation == self.match if self.exact else self.match in operation)
+            operation == self.match if self.exact else self.match in operation) and (
+            self.share >= 1.0 or random.random() < self.share)
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,9 @@ class FaultProxy:
                                       b"Internal Server Error")
                 if mode == "empty200":
                     return self._send(200, {"Content-Type": "text/xml"}, b"")
+                if mode == "object200":
+                    return self._send(200, {"Content-Type": "application/x-amz-json-1.1"},
+                                      b"{}")
                 if mode == "garbage200":
                     return self._send(200, {"Content-Type": "text/html"},
                                       b"<html><body>Captive portal</body></html>")

@@ -44,3 +44,15 @@ def test_a_malformed_answer_is_a_botocore_error(fault_proxy: FaultProxy, mode: s
     assert isinstance(caught.value, BotoCoreError)
     assert "<DescribeVpcsResponse>" in str(caught.value)
     assert clients.stats.calls[("ec2", "DescribeVpcs")] == 1
+
+
+def test_an_answer_without_a_member_the_model_requires_is_malformed(
+        fault_proxy: FaultProxy) -> None:
+    """`{}` parses as an answer with no endpoint configurations; SageMaker's model says
+    ListEndpointConfigs always has the list (an empty one when there are none)."""
+    fault_proxy.inject(Rule("sagemaker", "ListEndpointConfigs", "object200"))
+    clients = ClientFactory(max_attempts=1, endpoint_url=fault_proxy.url)
+    with pytest.raises(MalformedResponse, match="without EndpointConfigs, which the service"):
+        clients.client("sagemaker").list_endpoint_configs()
+    fault_proxy.inject()
+    assert clients.client("sagemaker").list_endpoint_configs()["EndpointConfigs"] == []
