@@ -86,7 +86,11 @@ def moto_endpoint() -> Iterator[str]:
             time.sleep(0.1)
     yield endpoint
     proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # its server joins every open keep-alive connection
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture
