@@ -32,7 +32,8 @@ from driftguard.catalog.spec import KEY, Attr, ResourceSpec
 # type and its paging are checked against cfn-lint's schemas and botocore's models.
 
 # Attribute kinds as docs/canonical-model.md writes them: alternatives joined by `|`.
-KINDS = {"str", "bool", "int", "map", "object", "null", "list[str]", "list[rule]"}
+KINDS = {"str", "bool", "int", "map", "object", "null", "list[str]", "list[bool]",
+         "list[rule]"}
 
 IAM_PERMISSION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 CFN_TYPE = re.compile(r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")
