@@ -14,32 +14,43 @@ def _nullable_bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _tf_ebs(mappings: Any) -> list[dict[str, Any]]:
-    """The `ebs` block of each block_device_mappings entry that has one."""
-    return [m["ebs"][0] for m in mappings or [] if isinstance(m, dict) and m.get("ebs")]
+# Terraform's block_device_mappings, block by block (each only by the fields read, so that
+# the provider-computed ones, unknown in a plan, do not make them unknown).
+TF_BLOCKS = tuple(f"block_device_mappings.*.{f}" for f in (
+    "ebs.0.encrypted", "virtual_name", "no_device"))
+CFN_BLOCKS = tuple(f"{CFN}.BlockDeviceMappings.*.{f}" for f in (
+    "Ebs.Encrypted", "VirtualName", "NoDevice"))
 
 
-def _tf_encrypted(mappings: Any) -> list[bool]:
-    return [_nullable_bool(ebs.get("encrypted")) is True for ebs in _tf_ebs(mappings)]
+def _tf_encrypted(encrypted: Any, virtual: Any, no_device: Any) -> list[bool]:
+    """Each block that is EBS (neither instance store nor suppressed): encrypted "true"."""
+    return [_nullable_bool(e) is True for e, v, n in zip(
+        encrypted or [], virtual or [], no_device or [], strict=True) if not v and not n]
 
 
-def _tf_kms_key(mappings: Any) -> str | None:
-    return next((k for k in (e.get("kms_key_id") for e in _tf_ebs(mappings)) if k), None)
+def _cfn_encrypted(encrypted: Any, virtual: Any, no_device: Any) -> list[bool]:
+    """As _tf_encrypted; NoDevice suppresses the device whatever its value (even "")."""
+    return [c.cfn_bool(e) is True for e, v, n in zip(
+        encrypted or [], virtual or [], no_device or [], strict=True) if not v and n is None]
 
 
 def _ebs(mappings: Any) -> list[dict[str, Any]]:
-    """The `Ebs` of each BlockDeviceMappings entry that has one (live and CloudFormation
-    write them alike)."""
+    """The `Ebs` of each live BlockDeviceMappings entry that has one."""
     return [m["Ebs"] for m in mappings or [] if isinstance(m, dict)
             and isinstance(m.get("Ebs"), dict)]
 
 
 def _encrypted(mappings: Any) -> list[bool]:
-    return [c.cfn_bool(ebs.get("Encrypted")) is True for ebs in _ebs(mappings)]
+    return [ebs.get("Encrypted") is True for ebs in _ebs(mappings)]
 
 
 def _kms_key(mappings: Any) -> str | None:
     return next((k for k in (e.get("KmsKeyId") for e in _ebs(mappings)) if k), None)
+
+
+def _first(values: Any) -> str | None:
+    """The first value set, of a list of blocks' values."""
+    return next((v for v in values or [] if v), None)
 
 
 def _template_tags(specifications: Any) -> dict[str, str]:
@@ -71,15 +82,15 @@ SPEC = ResourceSpec(
         Attr("block_devices_encrypted", "list[bool]",
              "each EBS block device mapping's encrypted, in order (unset is false); instance "
              "store and no-device mappings are not listed",
-             tf=("block_device_mappings",), convert=_tf_encrypted, default=[],
+             tf=TF_BLOCKS, convert=_tf_encrypted, default=[],
              live=(f"{LIVE}.BlockDeviceMappings",), live_convert=_encrypted,
-             cfn=(f"{CFN}.BlockDeviceMappings",), cfn_convert=_encrypted),
+             cfn=CFN_BLOCKS, cfn_convert=_cfn_encrypted),
         Attr("kms_key_id", "str|null",
              "KMS key of the first EBS block device mapping that names one; null when none "
              "does (the account's default EBS key applies)",
-             tf=("block_device_mappings",), convert=_tf_kms_key,
+             tf=("block_device_mappings.*.ebs.0.kms_key_id",), convert=_first,
              live=(f"{LIVE}.BlockDeviceMappings",), live_convert=_kms_key,
-             cfn=(f"{CFN}.BlockDeviceMappings",), cfn_convert=_kms_key),
+             cfn=(f"{CFN}.BlockDeviceMappings.*.Ebs.KmsKeyId",), cfn_convert=_first),
         Attr("metadata_http_tokens", "str|null",
              "IMDS tokens: required (IMDSv2) or optional; null when not set (the AMI or "
              "account default decides)",

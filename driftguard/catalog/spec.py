@@ -14,7 +14,9 @@ class Attr:
     `tf` lists dotted paths into the Terraform attributes (`metadata_options.0.http_tokens`).
     Without `convert` they are alternatives: the first one that is set wins. With `convert`,
     the value is `convert(*values_of_all_paths)`. A value unknown until apply in any path
-    that is read makes the canonical attribute unknown.
+    that is read makes the canonical attribute unknown. A `*` step reads each element of
+    a list (`block_device_mappings.*.ebs.0.encrypted`: a list of values, one per block),
+    so that only the fields read decide whether the value is known.
 
     `live` and `live_convert` do the same over the live document: the list item's fields,
     plus each detail call's response under the detail's key. An attribute without `live`

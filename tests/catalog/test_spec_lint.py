@@ -369,9 +369,10 @@ def test_needs_are_the_types_links_read_live(spec: ResourceSpec) -> None:
 
 
 def _shape_at(shape: Any, path: list[str]) -> Any:
-    """Walk a botocore shape along a live path (digits index lists); None if it leaves."""
+    """Walk a botocore shape along a live path (digits and `*` index lists); None if it
+    leaves."""
     for step in path:
-        if shape.type_name == "list" and step.isdigit():
+        if shape.type_name == "list" and (step.isdigit() or step == "*"):
             shape = shape.member
         elif shape.type_name == "structure" and step in shape.members:
             shape = shape.members[step]
@@ -444,7 +445,7 @@ def cfn_path_exists(cfn_type: str, path: str) -> bool:
     for step in path.split("."):
         found: list[dict[str, Any]] = []
         for node in nodes:
-            if step.isdigit() and "items" in node:
+            if (step.isdigit() or step == "*") and "items" in node:
                 found.extend(_cfn_nodes(schema, node["items"]))
             elif step in node.get("properties", {}):
                 found.extend(_cfn_nodes(schema, node["properties"][step]))
