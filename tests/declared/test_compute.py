@@ -98,3 +98,40 @@ def test_launch_template_template_reads_blocks_with_a_key_made_in_the_stack() ->
     assert lt.attributes["metadata_http_tokens"] == "required"
     assert lt.attributes["metadata_http_endpoint"] is None
     assert lt.attributes["tags"] == {"team": "ml"}
+
+
+def test_launch_configuration_devices_from_a_plan_and_a_template(tmp_path: Path) -> None:
+    found = planned(tmp_path, change("aws_launch_configuration.gpu", {
+        "name": "gpu", "instance_type": "p3.2xlarge", "associate_public_ip_address": None,
+        "root_block_device": [{"encrypted": True, "volume_size": 100, "iops": None}],
+        "ebs_block_device": [{"device_name": "/dev/sdb", "encrypted": False, "iops": None}],
+        "metadata_options": [{"http_tokens": "required", "http_endpoint": None}],
+    }, unknown={"id": True, "arn": True,
+                "root_block_device": [{"iops": True, "throughput": True}],
+                "ebs_block_device": [{"iops": True, "snapshot_id": True}],
+                "metadata_options": [{"http_endpoint": True}]}))
+    lc = found["aws_launch_configuration.gpu"]
+    assert lc.id == "gpu"
+    assert lc.attributes["block_devices_encrypted"] == [False, True]
+    assert lc.attributes["associate_public_ip_address"] is None  # the subnet decides
+    assert lc.attributes["metadata_http_tokens"] == "required"
+    assert lc.unknown == []
+
+    lc = template("""\
+  Gpu:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      ImageId: ami-0abcdef1234567890
+      InstanceType: p3.2xlarge
+      AssociatePublicIpAddress: 'true'
+      MetadataOptions: {HttpTokens: optional}
+      BlockDeviceMappings:
+        - {DeviceName: /dev/xvda, Ebs: {Encrypted: 'true', VolumeSize: 100}}
+        - {DeviceName: /dev/sdb, Ebs: {VolumeSize: 10}}
+        - {DeviceName: /dev/sdc, VirtualName: ephemeral0}
+        - {DeviceName: /dev/sdd, NoDevice: true}
+""")["Gpu"]
+    assert lc.type == "aws_launch_configuration"
+    assert lc.attributes["block_devices_encrypted"] == [False, True]
+    assert lc.attributes["associate_public_ip_address"] is True
+    assert lc.attributes["metadata_http_tokens"] == "optional"
