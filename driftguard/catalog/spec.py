@@ -156,6 +156,9 @@ class Collect:
     # Types whose live resources this type's links read (read along, reported only when
     # the scan asks for them too).
     needs: tuple[str, ...] = ()
+    # Fixed parameters of the list call: what it need not return (DescribeAutoScalingGroups'
+    # IncludeInstances=False: no instance list the spec does not read).
+    args: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

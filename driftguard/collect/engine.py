@@ -97,13 +97,14 @@ class Collector:
 
     def _list(self, client: Any, spec: ResourceSpec) -> list[dict[str, Any]]:
         collect, parent = spec.collect, spec.collect.parent
+        args = dict(collect.args)
         if parent is None:
-            return self._pages(client, collect.operation, collect.items, {})
+            return self._pages(client, collect.operation, collect.items, args)
         items: list[dict[str, Any]] = []
         for parent_id in self._pages(client, parent.operation, parent.items, {}):
             self.clients.budget.acquire(collect.service, client.meta.region_name)
             items.extend({**item, parent.field: parent_id} for item in self._pages(
-                client, collect.operation, collect.items, {parent.param: parent_id}))
+                client, collect.operation, collect.items, {**args, parent.param: parent_id}))
         return items
 
     def _pages(self, client: Any, op: str, items: str, params: dict[str, Any]) -> list[Any]:

@@ -204,6 +204,19 @@ def test_list_operation_paginates_unless_it_is_one_setting(spec: ResourceSpec) -
             f"{service}.{name} cannot paginate: a list type needs a paginated list call")
 
 
+def test_list_args_are_inputs_of_the_list_call(spec: ResourceSpec) -> None:
+    """Fixed list-call parameters exist, and leave the paging to the paginator."""
+    listing = operation_model(spec.collect.service, spec.collect.operation)
+    members = listing.input_shape.members if listing.input_shape else {}
+    given = [name for name, _ in spec.collect.args]
+    assert [g for g in given if g not in members] == [], f"{listing.name} has no such input"
+    paging = {"NextToken", "MaxResults", "MaxRecords", "Marker", "MaxItems", "nextToken",
+              "maxResults"}
+    assert paging.isdisjoint(given), "the paginator pages: no paging arguments"
+    if spec.collect.parent is not None:
+        assert spec.collect.parent.param not in given, "the parent's id is the parent's"
+
+
 def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> None:
     for detail in spec.collect.details:
         model = operation_model(spec.collect.service, detail.operation)
