@@ -135,3 +135,94 @@ def test_launch_configuration_devices_from_a_plan_and_a_template(tmp_path: Path)
     assert lc.attributes["block_devices_encrypted"] == [False, True]
     assert lc.attributes["associate_public_ip_address"] is True
     assert lc.attributes["metadata_http_tokens"] == "optional"
+
+
+def test_group_links_its_template_and_subnets_in_a_plan(tmp_path: Path) -> None:
+    found = planned(
+        tmp_path,
+        change("aws_subnet.public[0]", {"map_public_ip_on_launch": True}, unknown={"id": True}),
+        change("aws_subnet.public[1]", {"map_public_ip_on_launch": True}, unknown={"id": True}),
+        change("aws_subnet.private", {"map_public_ip_on_launch": False}, unknown={"id": True}),
+        change("aws_launch_template.gpu", {
+            "name": "gpu", "instance_type": "g5.xlarge",
+            "network_interfaces": [{"associate_public_ip_address": "true"}]},
+            unknown={"id": True}),
+        change("aws_autoscaling_group.gpu", {
+            "name": "gpu", "min_size": 0, "max_size": 8, "desired_capacity": None,
+            "launch_template": [{"id": None, "name": None, "version": "$Latest"}],
+            "vpc_zone_identifier": None,
+            "tag": [{"key": "team", "value": "ml", "propagate_at_launch": True}]},
+            unknown={"launch_template": [{"id": True, "name": True}],
+                     "vpc_zone_identifier": True},
+            refs={"launch_template.0.id": ["aws_launch_template.gpu.id",
+                                           "aws_launch_template.gpu"],
+                  "vpc_zone_identifier": ["aws_subnet.public", "aws_subnet.private.id",
+                                          "aws_subnet.private"]}),
+        change("aws_autoscaling_group.spot", {
+            "name": "spot", "min_size": 0, "max_size": 2, "launch_template": [],
+            "mixed_instances_policy": [{"launch_template": [{
+                "launch_template_specification": [{"launch_template_id": None,
+                                                   "launch_template_name": "gpu"}],
+                "override": [{"instance_type": "g5.2xlarge", "weighted_capacity": None},
+                             {"instance_type": "p4d.24xlarge", "weighted_capacity": None}],
+            }]}], "vpc_zone_identifier": ["subnet-0abc"]},
+            unknown={"mixed_instances_policy": [{"launch_template": [{
+                "launch_template_specification": [{"launch_template_id": True}]}]}]},
+            refs={"mixed_instances_policy.0.launch_template.0.launch_template_specification.0"
+                  ".launch_template_name": ["aws_launch_template.gpu.name",
+                                            "aws_launch_template.gpu"]}),
+    )
+    gpu = found["aws_autoscaling_group.gpu"]
+    assert gpu.attributes["launch_template_key"].endswith("#aws_launch_template.gpu")
+    assert gpu.attributes["launch_template_associate_public_ip_address"] is True
+    assert sorted(gpu.attributes["subnets_map_public_ip_on_launch"]) == [False, True, True]
+    assert sorted(gpu.unknown) == ["launch_template", "subnet_ids"]
+    assert gpu.attributes["instance_types"] == []
+    assert gpu.attributes["desired_capacity"] is None
+    assert gpu.attributes["tags"] == {"team": "ml"}
+    spot = found["aws_autoscaling_group.spot"]
+    assert spot.attributes["instance_types"] == ["g5.2xlarge", "p4d.24xlarge"]
+    assert spot.attributes["launch_template_key"].endswith("#aws_launch_template.gpu")
+    # A subnet outside the input: no value for it.
+    assert spot.attributes["subnets_map_public_ip_on_launch"] == [None]
+
+
+def test_group_links_its_template_and_subnets_in_a_template() -> None:
+    found = template("""\
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: vpc-1, CidrBlock: 10.0.0.0/24, MapPublicIpOnLaunch: true}
+  Private:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: vpc-1, CidrBlock: 10.0.1.0/24}
+  Gpu:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        InstanceType: g5.xlarge
+        NetworkInterfaces: [{DeviceIndex: 0, AssociatePublicIpAddress: true}]
+  Group:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: '0'
+      MaxSize: '8'
+      DesiredCapacity: '2'
+      VPCZoneIdentifier: [!Ref Public, !Ref Private]
+      MixedInstancesPolicy:
+        LaunchTemplate:
+          LaunchTemplateSpecification:
+            LaunchTemplateId: !Ref Gpu
+            Version: !GetAtt Gpu.LatestVersionNumber
+          Overrides: [{InstanceType: g5.2xlarge}, {InstanceType: g5.xlarge}]
+      Tags: [{Key: team, Value: ml, PropagateAtLaunch: true}]
+""")
+    group = found["Group"]
+    assert group.type == "aws_autoscaling_group"
+    assert group.attributes["launch_template_key"].endswith("#Gpu")
+    assert group.attributes["launch_template_associate_public_ip_address"] is True
+    assert group.attributes["subnets_map_public_ip_on_launch"] == [True, False]
+    assert group.attributes["instance_types"] == ["g5.2xlarge", "g5.xlarge"]
+    assert (group.attributes["min_size"], group.attributes["max_size"],
+            group.attributes["desired_capacity"]) == (0, 8, 2)
+    assert group.attributes["tags"] == {"team": "ml"}
+    assert sorted(group.unknown) == ["launch_template", "subnet_ids"]
