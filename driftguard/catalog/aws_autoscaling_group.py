@@ -32,7 +32,8 @@ SPEC = ResourceSpec(
     cfn_type="AWS::AutoScaling::AutoScalingGroup",
     doc=("An EC2 Auto Scaling group: what it launches (a launch template, directly or in a "
          "mixed instances policy, or a launch configuration), where, and how many. Its "
-         "desired capacity moves with its scaling policies: not drift."),
+         "desired capacity moves with its scaling policies: not drift. Those EKS makes for "
+         "managed node groups are AWS's own, not unmanaged."),
     tf_id="name",
     attrs=(
         Attr("name", "str", "group name", tf=("name",), live=("AutoScalingGroupName",),
@@ -101,4 +102,7 @@ SPEC = ResourceSpec(
         # The instances' list makes the response large (AWS throttles it): not read here.
         args=(("IncludeInstances", False),),
         needs=("aws_subnet", "aws_launch_template")),
+    # EKS makes a group for each managed node group (the code declares the node group): it
+    # tags it with the node group's name.
+    aws_default=lambda a: "eks:nodegroup-name" in (a.get("tags") or {}),
 )

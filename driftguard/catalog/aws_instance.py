@@ -7,7 +7,7 @@ SPEC = ResourceSpec(
     doc=("An EC2 instance. When the code sets no metadata_options block, metadata_http_tokens "
          "and metadata_http_endpoint are null (not set), although a plan marks the "
          "provider-computed block unknown. Terminated and shutting-down instances are not "
-         "collected."),
+         "collected; those an auto-scaling group launched are the group's, not unmanaged."),
     attrs=(
         Attr("instance_type", "str", "instance type, e.g. g5.xlarge", tf=("instance_type",),
              live=("InstanceType",), cfn=("InstanceType",)),
@@ -47,4 +47,7 @@ SPEC = ResourceSpec(
     collect=Collect(service="ec2", operation="describe_instances",
                     items="Reservations[].Instances[]", id_field="InstanceId",
                     skip=("State.Name", ("terminated", "shutting-down"))),
+    # An auto-scaling group's instances are the group's (AWS tags them with its name): the
+    # code declares the group, so they are not unmanaged.
+    aws_default=lambda a: "aws:autoscaling:groupName" in (a.get("tags") or {}),
 )

@@ -65,7 +65,8 @@ SPEC = ResourceSpec(
     doc=("An EC2 launch template, as its default version launches (live: the template's "
          "default version, so a new default version with other settings is drift). A "
          "setting the template leaves out is null: whoever launches it (an auto-scaling "
-         "group, run_instances) or AWS decides."),
+         "group, run_instances) or AWS decides. Those EKS makes for managed node groups "
+         "are AWS's own, not unmanaged."),
     attrs=(
         Attr("name", "str", "template name", tf=("name",), live=("LaunchTemplateName",),
              cfn=("LaunchTemplateName",)),
@@ -113,4 +114,7 @@ SPEC = ResourceSpec(
         details=(Detail("describe_launch_template_versions", "LaunchTemplateId",
                         args=(("Versions", ("$Default",)),), key="default_version"),),
     ),
+    # EKS makes a template for each managed node group (the code declares the node group): it
+    # tags it with the node group's name.
+    aws_default=lambda a: "eks:nodegroup-name" in (a.get("tags") or {}),
 )

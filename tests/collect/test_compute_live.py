@@ -9,6 +9,7 @@ import boto3
 import cases.aws_autoscaling_group as asg_case
 from cases import ACCOUNT, REGION
 
+from driftguard.catalog import spec_for
 from driftguard.collect.clients import ClientFactory
 from driftguard.collect.engine import Collector, Inventory
 
@@ -59,3 +60,16 @@ def test_launch_configuration_key_when_both_are_read(aws: str) -> None:
     # The key names its live address, the ARN.
     assert legacy.attributes["launch_configuration_key"].endswith(
         ":launchConfigurationName/legacy")
+
+
+def test_a_groups_instances_are_the_groups(aws: str) -> None:
+    """moto launches the group's instances as AWS does, tagged with the group's name: they
+    are collected, and AWS's own (not unmanaged unless the scan is strict)."""
+    asg_case.build()
+    launched = {i["InstanceId"] for g in boto3.client("autoscaling").describe_auto_scaling_groups(
+        )["AutoScalingGroups"] for i in g["Instances"]}
+    assert len(launched) == 2  # gpu-training's one, legacy's one
+    inventory = collect(aws, ["aws_instance"])
+    spec = spec_for("aws_instance")
+    assert spec is not None and spec.aws_default is not None
+    assert {r.id for r in inventory.resources if spec.aws_default(r.attributes)} == launched

@@ -37,6 +37,12 @@ def build() -> Built:
     autoscaling.create_auto_scaling_group(
         AutoScalingGroupName="legacy", LaunchConfigurationName="legacy", MinSize=1,
         MaxSize=2, VPCZoneIdentifier=private)
+    # What EKS makes for a managed node group: AWS's own.
+    eks = {"eks:cluster-name": "ml", "eks:nodegroup-name": "gpu"}
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="eks-gpu-4ec5a1b2", MinSize=0, MaxSize=1, DesiredCapacity=0,
+        LaunchTemplate={"LaunchTemplateId": template}, VPCZoneIdentifier=private,
+        Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in eks.items()])
     return Built({
         "gpu-training": {"name": "gpu-training", "launch_template": template,
                          "launch_configuration": None, "instance_types": [],
@@ -50,4 +56,8 @@ def build() -> Built:
         "legacy": {"name": "legacy", "launch_template": None, "launch_configuration": "legacy",
                    "instance_types": [], "subnet_ids": [private], "min_size": 1,
                    "max_size": 2, "desired_capacity": 1, "tags": {}},
-    })
+        "eks-gpu-4ec5a1b2": {"name": "eks-gpu-4ec5a1b2", "launch_template": template,
+                             "launch_configuration": None, "instance_types": [],
+                             "subnet_ids": [private], "min_size": 0, "max_size": 1,
+                             "desired_capacity": 0, "tags": eks},
+    }, aws_defaults={"eks-gpu-4ec5a1b2"})

@@ -37,6 +37,13 @@ def build() -> Built:
         SubnetId=subnet, SecurityGroupIds=[group])["Instances"])
     ec2.stop_instances(InstanceIds=[parked])
     ec2.terminate_instances(InstanceIds=[gone])
+    # An auto-scaling group's instance (AWS tags it with the group's name): the group's.
+    boto3.client("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="workers", MinSize=1, MaxSize=1, VPCZoneIdentifier=subnet,
+        LaunchTemplate={"LaunchTemplateId": ec2.create_launch_template(
+            LaunchTemplateName="workers", LaunchTemplateData={
+                "ImageId": image, "InstanceType": "t3.small"})["LaunchTemplate"][
+                    "LaunchTemplateId"]})
     return Built({
         trainer: {"instance_type": "g5.xlarge", "ami": image, "subnet_id": subnet,
                   "associate_public_ip_address": False, "vpc_security_group_ids": [group],

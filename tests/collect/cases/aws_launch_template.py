@@ -6,6 +6,8 @@ import boto3
 
 from cases import AMI, TEAM, Built, kms_key_arn, tag_list
 
+EKS = {"eks:cluster-name": "ml", "eks:nodegroup-name": "gpu"}
+
 
 def build() -> Built:
     ec2 = boto3.client("ec2")
@@ -41,6 +43,12 @@ def build() -> Built:
     # Nothing but an AMI: everything else is left to whoever launches it.
     bare = ec2.create_launch_template(LaunchTemplateName="bare", LaunchTemplateData={
         "ImageId": AMI})["LaunchTemplate"]["LaunchTemplateId"]
+    # What EKS makes for a managed node group: AWS's own.
+    eks = ec2.create_launch_template(
+        LaunchTemplateName="eks-4ec5a1b2-node-group", LaunchTemplateData={
+            "InstanceType": "m5.large", "MetadataOptions": {"HttpTokens": "required"}},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": tag_list(EKS)}],
+    )["LaunchTemplate"]["LaunchTemplateId"]
     return Built({
         gpu: {"name": "gpu-workers", "instance_type": "g5.xlarge",
               "associate_public_ip_address": True, "block_devices_encrypted": [True, False],
@@ -53,4 +61,8 @@ def build() -> Built:
         bare: {"name": "bare", "instance_type": None, "associate_public_ip_address": None,
                "block_devices_encrypted": [], "kms_key_id": None,
                "metadata_http_tokens": None, "metadata_http_endpoint": None, "tags": {}},
-    })
+        eks: {"name": "eks-4ec5a1b2-node-group", "instance_type": "m5.large",
+              "associate_public_ip_address": None, "block_devices_encrypted": [],
+              "kms_key_id": None, "metadata_http_tokens": "required",
+              "metadata_http_endpoint": None, "tags": EKS},
+    }, aws_defaults={eks})
