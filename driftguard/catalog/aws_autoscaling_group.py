@@ -7,11 +7,6 @@ TF_MIXED = "mixed_instances_policy.0.launch_template.0"
 MIXED = "MixedInstancesPolicy.LaunchTemplate"  # live and CloudFormation alike
 
 
-def _first(*values: Any) -> str | None:
-    """The first value set (Terraform writes "" for an unset string)."""
-    return next((v for v in values if v), None)
-
-
 def _instance_types(types: Any) -> list[str]:
     return sorted(t for t in types or [] if t)
 
@@ -44,11 +39,11 @@ SPEC = ResourceSpec(
              tf=("launch_template.0.id", "launch_template.0.name",
                  f"{TF_MIXED}.launch_template_specification.0.launch_template_id",
                  f"{TF_MIXED}.launch_template_specification.0.launch_template_name"),
-             convert=_first,
+             convert=c.first,
              live=("LaunchTemplate.LaunchTemplateId", "LaunchTemplate.LaunchTemplateName",
                    f"{MIXED}.LaunchTemplateSpecification.LaunchTemplateId",
                    f"{MIXED}.LaunchTemplateSpecification.LaunchTemplateName"),
-             live_convert=_first,
+             live_convert=c.first,
              cfn=("LaunchTemplate.LaunchTemplateId", "LaunchTemplate.LaunchTemplateName",
                   f"{MIXED}.LaunchTemplateSpecification.LaunchTemplateId",
                   f"{MIXED}.LaunchTemplateSpecification.LaunchTemplateName")),

@@ -9,6 +9,7 @@ from pathlib import Path
 from plans import change, plan, write
 
 from driftguard.declared.cloudformation import load_bytes
+from driftguard.declared.state_writer import TerraformState
 from driftguard.declared.terraform import load
 from driftguard.model import Resource
 
@@ -226,3 +227,73 @@ def test_group_links_its_template_and_subnets_in_a_template() -> None:
             group.attributes["desired_capacity"]) == (0, 8, 2)
     assert group.attributes["tags"] == {"team": "ml"}
     assert sorted(group.unknown) == ["launch_template", "subnet_ids"]
+
+
+def test_eip_association_folds_into_its_address_in_state_and_plan(tmp_path: Path) -> None:
+    state = TerraformState()
+    state.add("aws_instance", "web", {"id": "i-0abc", "instance_type": "t3.micro"})
+    state.add("aws_eip", "web", {
+        "id": "eipalloc-1", "allocation_id": "eipalloc-1", "public_ip": "203.0.113.7",
+        "domain": "vpc", "instance": "i-0abc", "network_interface": "eni-1",
+        "address": None, "tags": {"team": "ml"}, "tags_all": {"team": "ml"}})
+    state.add("aws_eip_association", "web", {
+        "id": "eipassoc-1", "allocation_id": "eipalloc-1", "instance_id": "i-0abc",
+        "network_interface_id": "eni-1", "public_ip": "203.0.113.7"})
+    state.add("aws_eip", "spare", {
+        "id": "eipalloc-2", "allocation_id": "eipalloc-2", "public_ip": "203.0.113.8",
+        "domain": "vpc", "instance": "", "network_interface": "", "tags": None,
+        "tags_all": {}})
+    _, resources = load(state.write(tmp_path / "terraform.tfstate"))
+    found = {r.address: r for r in resources}
+    web = found["aws_eip.web"].attributes
+    assert (web["public_ip"], web["instance"], web["network_interface"]) == (
+        "203.0.113.7", "i-0abc", "eni-1")
+    assert web["instance_key"].endswith("#aws_instance.web")
+    spare = found["aws_eip.spare"].attributes
+    assert (spare["instance"], spare["network_interface"], spare["instance_key"]) == (
+        None, None, None)
+
+    found = planned(
+        tmp_path,
+        change("aws_instance.web", {"instance_type": "t3.micro"}, unknown={"id": True}),
+        change("aws_eip.web", {"domain": "vpc"},
+               unknown={"id": True, "allocation_id": True, "public_ip": True,
+                        "instance": True, "network_interface": True}),
+        change("aws_eip_association.web", {},
+               unknown={"allocation_id": True, "instance_id": True,
+                        "network_interface_id": True},
+               refs={"allocation_id": ["aws_eip.web.id", "aws_eip.web"],
+                     "instance_id": ["aws_instance.web.id", "aws_instance.web"]}),
+    )
+    eip = found["aws_eip.web"]
+    # On an instance not made yet: unknown until apply, never "on nothing".
+    assert eip.unknown == ["instance"]
+    assert eip.attributes["network_interface"] is None
+    assert eip.attributes["public_ip"] is None
+
+
+def test_eip_association_folds_into_its_address_in_a_template() -> None:
+    found = template("""\
+  Box:
+    Type: AWS::EC2::Instance
+    Properties: {ImageId: ami-0abcdef1234567890, InstanceType: t3.micro}
+  Web:
+    Type: AWS::EC2::EIP
+    Properties: {Domain: vpc, Tags: [{Key: team, Value: ml}]}
+  WebOnBox:
+    Type: AWS::EC2::EIPAssociation
+    Properties: {AllocationId: !GetAtt Web.AllocationId, InstanceId: !Ref Box}
+  Direct:
+    Type: AWS::EC2::EIP
+    Properties: {InstanceId: !Ref Box}
+  Spare:
+    Type: AWS::EC2::EIP
+    Properties: {Domain: vpc}
+""")
+    assert found["Web"].type == "aws_eip"
+    assert found["Web"].unknown == ["instance"]
+    assert found["Web"].attributes["tags"] == {"team": "ml"}
+    assert found["Direct"].unknown == ["instance"]
+    assert found["Direct"].attributes["instance_key"].endswith("#Box")
+    assert found["Spare"].attributes["instance"] is None
+    assert found["Spare"].attributes["network_interface"] is None
