@@ -85,6 +85,10 @@ class Link:
     resolved in every source that reads `via`, live ones included, where the collector
     also reads the types in `Collect.needs`. Its value is the target's `target_attr`
     (KEY: the target's key); null without a target; unknown where the target's is.
+
+    A link may share its name with an attribute that no source reading `via` reads: it
+    then completes that attribute there (an instance's root_volume_encrypted, from its
+    Terraform root_block_device, and live from its root volume), drift included.
     """
 
     name: str
@@ -188,4 +192,7 @@ class ResourceSpec:
 
     @property
     def attr_names(self) -> tuple[str, ...]:
-        return tuple(a.name for a in self.attrs) + tuple(link.name for link in self.links)
+        """Every canonical attribute name, once: a link may complete an attribute of its
+        name in the sources that do not read it (live root volume encryption)."""
+        names = [a.name for a in self.attrs] + [link.name for link in self.links]
+        return tuple(dict.fromkeys(names))

@@ -325,8 +325,28 @@ def test_tf_id_is_a_string(spec: ResourceSpec) -> None:
 
 
 def test_attr_names_are_unique(spec: ResourceSpec) -> None:
-    names = spec.attr_names  # attributes and links together
-    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    """Attributes and links are named once each; a link may share its name with an
+    attribute only where it completes it: in no source does the attribute read a path
+    while the link reads `via` (the same value from two places)."""
+    for names in ([a.name for a in spec.attrs], [link.name for link in spec.links]):
+        assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    own = {a.name: a for a in spec.attrs}
+    for link in spec.links:
+        attr, via = own.get(link.name), own.get(link.via)
+        if attr is None or via is None:
+            continue
+        both = [source for source in ("tf", "cfn", "live")
+                if getattr(attr, source) and getattr(via, source)]
+        assert both == [], f"link {link.name} and the attribute both read {both}"
+        assert attr.kind == via_kind(link), f"link {link.name}: not the attribute's kind"
+
+
+def via_kind(link: Any) -> str:
+    """The kind a link's value has: its target attribute's, nullable (no target)."""
+    target = specs()[link.target_type]
+    kind = "str" if link.target_attr == KEY else next(
+        a.kind for a in target.attrs if a.name == link.target_attr)
+    return kind if "null" in kind.split("|") else f"{kind}|null"
 
 
 def test_attrs_have_doc_and_kind(spec: ResourceSpec) -> None:

@@ -201,7 +201,9 @@ def test_list_calls_follow_every_page_once(aws: str) -> None:
         "provide-client-params.ec2.DescribeInstances", page_size)
     inventory = Collector(factory, account=ACCOUNT).collect(["aws_instance"], [REGION])
     assert sorted(r.id for r in inventory.resources) == sorted(ids[:-1])
-    assert factory.stats.calls == Counter({("ec2", "DescribeInstances"): 3})
+    # And the volumes read along (the root volumes' encryption): one page, none per instance.
+    assert factory.stats.calls == Counter({("ec2", "DescribeInstances"): 3,
+                                           ("ec2", "DescribeVolumes"): 1})
 
 
 def test_a_global_type_is_listed_once_whatever_the_regions(aws: str) -> None:

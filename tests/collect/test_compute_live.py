@@ -1,13 +1,17 @@
 """The compute types live, beyond what every type's case checks: the links an auto-scaling
-group reads along (its subnets and launch template), and what its list call leaves out."""
+group reads along (its subnets and launch template), what its list call leaves out, a
+group's instances, and an instance's root volume encryption read from its volume."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
+from collections import Counter
 from typing import Any
 
 import boto3
 import cases.aws_autoscaling_group as asg_case
-from cases import ACCOUNT, REGION
+from cases import ACCOUNT, AMI, REGION
 
 from driftguard.catalog import spec_for
 from driftguard.collect.clients import ClientFactory
@@ -73,3 +77,85 @@ def test_a_groups_instances_are_the_groups(aws: str) -> None:
     spec = spec_for("aws_instance")
     assert spec is not None and spec.aws_default is not None
     assert {r.id for r in inventory.resources if spec.aws_default(r.attributes)} == launched
+
+
+def launch(ec2: Any, *, encrypted: bool, count: int = 1) -> list[dict[str, Any]]:
+    return list(ec2.run_instances(
+        ImageId=AMI, InstanceType="g5.xlarge", MinCount=count, MaxCount=count,
+        BlockDeviceMappings=[{"DeviceName": "/dev/sda1",
+                              "Ebs": {"VolumeSize": 50, "Encrypted": encrypted}}],
+    )["Instances"])
+
+
+def test_root_volume_encryption_is_read_from_the_volumes_read_along(aws: str) -> None:
+    ec2 = boto3.client("ec2")
+    sealed, = launch(ec2, encrypted=True)
+    plain, = launch(ec2, encrypted=False)
+    loose = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=1)["VolumeId"]
+    volumes = {v["VolumeId"]: v["Encrypted"] for v in ec2.describe_volumes()["Volumes"]}
+
+    inventory = collect(aws, ["aws_instance"])
+    assert inventory.not_checked == []
+    # Volumes are read along, not returned: they were not asked for.
+    assert {r.type for r in inventory.resources} == {"aws_instance"}
+    found = {r.id: r for r in inventory.resources}
+    for made, encrypted in ((sealed, True), (plain, False)):
+        instance = found[made["InstanceId"]]
+        root = instance.attributes["root_volume_id"]
+        assert root == made["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
+        assert volumes[root] is encrypted
+        assert instance.attributes["root_volume_encrypted"] is encrypted
+        assert "root_volume_encrypted" not in instance.unknown
+
+    both = collect(aws, ["aws_instance", "aws_ebs_volume"])
+    assert loose in {r.id for r in both.resources if r.type == "aws_ebs_volume"}
+
+
+def test_one_volume_list_call_per_page_and_region_never_one_per_instance(aws: str) -> None:
+    regions = [REGION, "us-east-1"]
+    for region in regions:
+        launch(boto3.client("ec2", region_name=region), encrypted=True, count=6)
+    factory = ClientFactory(endpoint_url=aws, default_region=REGION, session=boto3.Session())
+    inventory = Collector(factory, account=ACCOUNT).collect(["aws_instance"], regions)
+    assert len(inventory.resources) == 12
+    assert all(r.attributes["root_volume_encrypted"] is True for r in inventory.resources)
+    # 12 instances, 2 regions: one volume list per region. (moto answers DescribeVolumes in
+    # one page whatever MaxResults says; the collector follows every page of a list, as
+    # test_list_calls_follow_every_page_once shows with instances.)
+    assert factory.stats.calls == Counter({("ec2", "DescribeInstances"): 2,
+                                           ("ec2", "DescribeVolumes"): 2})
+
+
+def _moto(endpoint: str, path: str, body: bytes) -> Any:
+    request = urllib.request.Request(f"{endpoint}{path}", data=body, method="POST",
+                                     headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def test_a_failing_volume_list_leaves_root_encryption_unknown_and_says_why(aws: str) -> None:
+    """IAM allows the instances, not the volumes (moto enforces IAM when asked; the `aws`
+    fixture turns it off again)."""
+    ec2 = boto3.client("ec2")
+    made, = launch(ec2, encrypted=False)
+    iam = boto3.client("iam")
+    iam.create_user(UserName="scanner")
+    iam.put_user_policy(UserName="scanner", PolicyName="scan", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["ec2:DescribeInstances"], "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="scanner")["AccessKey"]
+    _moto(aws, "/moto-api/reset-auth", b"0")
+    session = boto3.Session(aws_access_key_id=key["AccessKeyId"],
+                            aws_secret_access_key=key["SecretAccessKey"])
+    factory = ClientFactory(endpoint_url=aws, default_region=REGION, session=session)
+
+    inventory = collect(aws, ["aws_instance"], factory)
+    [instance] = inventory.resources
+    assert instance.id == made["InstanceId"]
+    # Unknown: never null (no root volume) nor false (unencrypted).
+    assert "root_volume_encrypted" not in instance.attributes
+    assert "root_volume_encrypted" in instance.unknown
+    assert instance.attributes["instance_type"] == "g5.xlarge"  # the rest is read
+    [gap] = inventory.not_checked
+    assert (gap.type, gap.region, gap.operation) == ("aws_ebs_volume", REGION, "DescribeVolumes")
+    assert "UnauthorizedOperation" in gap.reason or "denied" in gap.reason.lower()
