@@ -54,7 +54,7 @@ SPEC = ResourceSpec(
              cfn=("LaunchConfigurationName",)),
         Attr("instance_types", "list[str]",
              "the instance types its mixed instances policy overrides the template's with, "
-             "sorted; [] when it has none (the launch template's type applies)",
+             "sorted (none: the launch template's type applies)",
              tf=(f"{TF_MIXED}.override.*.instance_type",), convert=_instance_types,
              default=[], live=(f"{MIXED}.Overrides.*.InstanceType",),
              live_convert=_instance_types, cfn=(f"{MIXED}.Overrides.*.InstanceType",)),
