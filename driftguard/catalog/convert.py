@@ -81,6 +81,11 @@ def non_empty(value: Any) -> Any:
     return value or None
 
 
+def first(*values: Any) -> Any:
+    """The first value that is set (Terraform writes "" for an unset string), or None."""
+    return next((v for v in values if v), None)
+
+
 def sorted_list(value: Any) -> list[Any]:
     return sorted(value or [])
 

@@ -33,6 +33,11 @@ SERVICES: dict[str, Service] = {
     "rds": Service(rate=20.0),
     "ecr": Service(rate=20.0),
     "kms": Service(rate=50.0),
+    # EC2 Auto Scaling publishes no number for its API throttling (its Describe calls are
+    # throttled per account and region, and DescribeAutoScalingGroups by response size:
+    # IncludeInstances=False helps). Its Describe* calls page 100 at a time, so a scan
+    # makes few: 10/s keeps well below where users report throttling.
+    "autoscaling": Service(rate=10.0),
     # EKS, SageMaker and Batch document no per-API request rate for their control-plane
     # reads (their Service Quotas list resource counts only); they throttle per account
     # and region. 10/s is a conservative sustained rate; botocore's retries absorb more.

@@ -14,7 +14,9 @@ class Attr:
     `tf` lists dotted paths into the Terraform attributes (`metadata_options.0.http_tokens`).
     Without `convert` they are alternatives: the first one that is set wins. With `convert`,
     the value is `convert(*values_of_all_paths)`. A value unknown until apply in any path
-    that is read makes the canonical attribute unknown.
+    that is read makes the canonical attribute unknown. A `*` step reads each element of
+    a list (`block_device_mappings.*.ebs.0.encrypted`: a list of values, one per block),
+    so that only the fields read decide whether the value is known.
 
     `live` and `live_convert` do the same over the live document: the list item's fields,
     plus each detail call's response under the detail's key. An attribute without `live`
@@ -83,6 +85,10 @@ class Link:
     resolved in every source that reads `via`, live ones included, where the collector
     also reads the types in `Collect.needs`. Its value is the target's `target_attr`
     (KEY: the target's key); null without a target; unknown where the target's is.
+
+    A link may share its name with an attribute that no source reading `via` reads: it
+    then completes that attribute there (an instance's root_volume_encrypted, from its
+    Terraform root_block_device, and live from its root volume), drift included.
     """
 
     name: str
@@ -147,7 +153,9 @@ class Collect:
     arn_field: str | None = None
     skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
     parent: Parent | None = None
-    args: tuple[tuple[str, Any], ...] = ()  # fixed parameters of the list call (OwnerIds)
+    # Fixed parameters of the list call: only own snapshots (OwnerIds), or less than it
+    # returns by default (DescribeAutoScalingGroups' IncludeInstances=False).
+    args: tuple[tuple[str, Any], ...] = ()
     # Why the list call cannot page, where botocore has no paginator for it because the
     # API returns everything at once (EC2's DescribeAddresses).
     unpaginated: str | None = None
@@ -191,4 +199,7 @@ class ResourceSpec:
 
     @property
     def attr_names(self) -> tuple[str, ...]:
-        return tuple(a.name for a in self.attrs) + tuple(link.name for link in self.links)
+        """Every canonical attribute name, once: a link may complete an attribute of its
+        name in the sources that do not read it (live root volume encryption)."""
+        names = [a.name for a in self.attrs] + [link.name for link in self.links]
+        return tuple(dict.fromkeys(names))

@@ -98,14 +98,14 @@ class Collector:
 
     def _list(self, client: Any, spec: ResourceSpec) -> list[dict[str, Any]]:
         collect, parent = spec.collect, spec.collect.parent
+        args = dict(collect.args)
         if parent is None:
-            return self._pages(client, collect.operation, collect.items, dict(collect.args))
+            return self._pages(client, collect.operation, collect.items, args)
         items: list[dict[str, Any]] = []
         for parent_id in self._pages(client, parent.operation, parent.items, {}):
             self.clients.budget.acquire(collect.service, client.meta.region_name)
             items.extend({**item, parent.field: parent_id} for item in self._pages(
-                client, collect.operation, collect.items,
-                {**dict(collect.args), parent.param: parent_id},
+                client, collect.operation, collect.items, {**args, parent.param: parent_id},
                 gone=collect.gone))  # a parent deleted since it was listed has no items
         return items
 

@@ -32,7 +32,8 @@ from driftguard.catalog.spec import KEY, Attr, ResourceSpec
 # type and its paging are checked against cfn-lint's schemas and botocore's models.
 
 # Attribute kinds as docs/canonical-model.md writes them: alternatives joined by `|`.
-KINDS = {"str", "bool", "int", "map", "object", "null", "list[str]", "list[rule]"}
+KINDS = {"str", "bool", "int", "map", "object", "null", "list[str]", "list[bool]",
+         "list[rule]"}
 
 IAM_PERMISSION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 CFN_TYPE = re.compile(r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")
@@ -203,6 +204,19 @@ def test_list_operation_paginates_unless_it_is_one_setting(spec: ResourceSpec) -
             f"{service}.{name} cannot paginate: a list type needs a paginated list call")
 
 
+def test_list_args_are_inputs_of_the_list_call(spec: ResourceSpec) -> None:
+    """Fixed list-call parameters exist, and leave the paging to the paginator."""
+    listing = operation_model(spec.collect.service, spec.collect.operation)
+    members = listing.input_shape.members if listing.input_shape else {}
+    given = [name for name, _ in spec.collect.args]
+    assert [g for g in given if g not in members] == [], f"{listing.name} has no such input"
+    paging = {"NextToken", "MaxResults", "MaxRecords", "Marker", "MaxItems", "nextToken",
+              "maxResults"}
+    assert paging.isdisjoint(given), "the paginator pages: no paging arguments"
+    if spec.collect.parent is not None:
+        assert spec.collect.parent.param not in given, "the parent's id is the parent's"
+
+
 def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> None:
     for detail in spec.collect.details:
         model = operation_model(spec.collect.service, detail.operation)
@@ -219,13 +233,6 @@ def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> 
         fields = [f for _, f in detail.fields] + ([detail.source_field]
                                                    if detail.source_field else [])
         assert [f for f in fields if f not in item.members] == [], "a field items lack"
-
-
-def test_list_call_args_are_its_parameters(spec: ResourceSpec) -> None:
-    listing = operation_model(spec.collect.service, spec.collect.operation).input_shape
-    members = set(listing.members) if listing else set()
-    stray = [name for name, _ in spec.collect.args if name not in members]
-    assert stray == [], f"the list call takes no {stray}"
 
 
 def test_parent_lists_the_ids_the_list_call_takes(spec: ResourceSpec) -> None:
@@ -320,8 +327,28 @@ def test_tf_id_is_a_string(spec: ResourceSpec) -> None:
 
 
 def test_attr_names_are_unique(spec: ResourceSpec) -> None:
-    names = spec.attr_names  # attributes and links together
-    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    """Attributes and links are named once each; a link may share its name with an
+    attribute only where it completes it: in no source does the attribute read a path
+    while the link reads `via` (the same value from two places)."""
+    for names in ([a.name for a in spec.attrs], [link.name for link in spec.links]):
+        assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    own = {a.name: a for a in spec.attrs}
+    for link in spec.links:
+        attr, via = own.get(link.name), own.get(link.via)
+        if attr is None or via is None:
+            continue
+        both = [source for source in ("tf", "cfn", "live")
+                if getattr(attr, source) and getattr(via, source)]
+        assert both == [], f"link {link.name} and the attribute both read {both}"
+        assert attr.kind == via_kind(link), f"link {link.name}: not the attribute's kind"
+
+
+def via_kind(link: Any) -> str:
+    """The kind a link's value has: its target attribute's, nullable (no target)."""
+    target = specs()[link.target_type]
+    kind = "str" if link.target_attr == KEY else next(
+        a.kind for a in target.attrs if a.name == link.target_attr)
+    return kind if "null" in kind.split("|") else f"{kind}|null"
 
 
 def test_attrs_have_doc_and_kind(spec: ResourceSpec) -> None:
@@ -377,9 +404,10 @@ def test_needs_are_the_types_links_read_live(spec: ResourceSpec) -> None:
 
 
 def _shape_at(shape: Any, path: list[str]) -> Any:
-    """Walk a botocore shape along a live path (digits index lists); None if it leaves."""
+    """Walk a botocore shape along a live path (digits and `*` index lists); None if it
+    leaves."""
     for step in path:
-        if shape.type_name == "list" and step.isdigit():
+        if shape.type_name == "list" and (step.isdigit() or step == "*"):
             shape = shape.member
         elif shape.type_name == "structure" and step in shape.members:
             shape = shape.members[step]
@@ -419,7 +447,7 @@ def test_arn_field_is_a_string_the_api_returns(spec: ResourceSpec) -> None:
 def test_live_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
     for attr in spec.attrs:
         if attr.live_convert is not None:
-            try:
+            try:  # as for tf and cfn paths: a converter may take them as *values
                 inspect.signature(attr.live_convert).bind(*[None] * len(attr.live))
             except TypeError as exc:
                 pytest.fail(f"{spec.tf_type}.{attr.name}: {len(attr.live)} live paths but {exc}")
@@ -468,7 +496,7 @@ def cfn_path_exists(cfn_type: str, path: str) -> bool:
     for step in path.split("."):
         found: list[dict[str, Any]] = []
         for node in nodes:
-            if step.isdigit() and "items" in node:
+            if (step.isdigit() or step == "*") and "items" in node:
                 found.extend(_cfn_nodes(schema, node["items"]))
             elif step in node.get("properties", {}):
                 found.extend(_cfn_nodes(schema, node["properties"][step]))
@@ -499,8 +527,10 @@ def test_every_attribute_read_from_terraform_is_read_from_cloudformation(
     if spec.cfn_type is None:
         return
     terraform_only = {("aws_vpc", "is_default"), ("aws_subnet", "default_for_az")}
-    missing = [a.name for a in spec.attrs
-               if a.tf and not a.cfn and (spec.tf_type, a.name) not in terraform_only]
+    # A property of a type that folds in (AWS::EC2::EIPAssociation's NetworkInterfaceId).
+    folded = {a.name for fold in spec.cfn_folds for a in fold.attrs if a.cfn}
+    missing = [a.name for a in spec.attrs if a.tf and not a.cfn and a.name not in folded
+               and (spec.tf_type, a.name) not in terraform_only]
     assert missing == []
 
 
