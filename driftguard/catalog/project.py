@@ -163,9 +163,13 @@ def ids_of(resource: Resource, via: Attr) -> list[str] | None:
 
 
 def link_into(resource: Resource, link: Link, via: Attr,
-              targets: Sequence[Resource | None]) -> None:
+              targets: Sequence[Resource | None] | None) -> None:
     """A link's value from its targets: the targets' attribute (a list when `via` is one),
-    unknown where any target's is, null for a target not in the input."""
+    unknown where any target's is or where the targets are (None), null for a target not
+    in the input."""
+    if targets is None:
+        resource.unknown.append(link.name)
+        return
     values: list[Any] = []
     for target in targets:
         if target is None:

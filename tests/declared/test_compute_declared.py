@@ -297,3 +297,43 @@ def test_eip_association_folds_into_its_address_in_a_template() -> None:
     assert found["Direct"].attributes["instance_key"].endswith("#Box")
     assert found["Spare"].attributes["instance"] is None
     assert found["Spare"].attributes["network_interface"] is None
+
+
+def test_a_group_in_subnets_only_known_after_apply_has_unknown_subnet_mappings(
+        tmp_path: Path) -> None:
+    """Subnets from a module's output (or a variable) cannot be followed: which subnets,
+    and so whether they map public IPs, is unknown, never an empty list (no subnets)."""
+    found = planned(
+        tmp_path,
+        change("aws_autoscaling_group.gpu", {"name": "gpu", "min_size": 0, "max_size": 2,
+                                             "vpc_zone_identifier": None},
+               unknown={"vpc_zone_identifier": True},
+               refs={"vpc_zone_identifier": ["module.vpc.private_subnets", "module.vpc"]}),
+    )
+    gpu = found["aws_autoscaling_group.gpu"]
+    assert "subnets_map_public_ip_on_launch" in gpu.unknown
+    assert "subnets_map_public_ip_on_launch" not in gpu.attributes
+
+
+def test_a_group_in_subnets_imported_from_another_stack_has_unknown_subnet_mappings() -> None:
+    found = template("""\
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: vpc-1, CidrBlock: 10.0.0.0/24, MapPublicIpOnLaunch: true}
+  Gpu:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: '0'
+      MaxSize: '2'
+      LaunchConfigurationName: gpu
+      VPCZoneIdentifier: [!Ref Public, !ImportValue network-PrivateSubnet]
+  Known:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: '0'
+      MaxSize: '2'
+      LaunchConfigurationName: gpu
+      VPCZoneIdentifier: [!Ref Public]
+""")
+    assert "subnets_map_public_ip_on_launch" in found["Gpu"].unknown
+    assert found["Known"].attributes["subnets_map_public_ip_on_launch"] == [True]

@@ -129,6 +129,16 @@ def _fold(folded: list[tuple[ResourceSpec, CfnFold, _Mapped]], mapped: dict[str,
         fold_into(parent.resource, values, unknown, fold.extend)
 
 
+def _all_referenced(entry: _Mapped, via: Attr, mapped: dict[str, _Mapped]) -> bool:
+    """Every item of `via`'s list property is a reference to a resource of the template."""
+    for path in via.cfn:
+        items = lookup(entry.values, None, path)
+        if isinstance(items, list):
+            return all(any(logical in mapped for logical in entry.refs.get(f"{path}.{n}", ()))
+                       for n in range(len(items)))
+    return False
+
+
 def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
     for entry in mapped.values():
         for link, via in links(entry.spec, CLOUDFORMATION) if entry.spec else ():
@@ -137,10 +147,14 @@ def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
 
 
 def _link_targets(entry: _Mapped, via: Attr, tf_type: str, mapped: dict[str, _Mapped],
-                  by_id: _ById) -> Sequence[Resource | None]:
+                  by_id: _ById) -> Sequence[Resource | None] | None:
     """The resources of `tf_type` that `via`'s properties name: by a reference to their
-    logical ids (in a list, each item's), else by their physical ids; null if not here."""
+    logical ids (in a list, each item's), else by their physical ids; null if not here.
+    None (unknown) for a list known only at deploy whose items are not all references to
+    resources here (Fn::ImportValue, a parameter without a value)."""
     many = via.kind.startswith("list")
+    if many and ids_of(entry.resource, via) is None and not _all_referenced(entry, via, mapped):
+        return None
     referenced: list[Resource] = []
     for path in via.cfn:
         for where, logicals in entry.refs.items():
