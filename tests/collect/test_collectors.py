@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import jmespath
 import pytest
 from cases import ACCOUNT, REGION, Built, ami
 
@@ -80,19 +81,58 @@ def list_pages(spec: ResourceSpec, region: str | None) -> int:
     client = boto3.client(spec.collect.service, region_name=region or REGION)
     if not client.can_paginate(spec.collect.operation):
         return 1
-    return sum(1 for _ in client.get_paginator(spec.collect.operation).paginate())
+    return sum(1 for _ in client.get_paginator(spec.collect.operation).paginate(
+        **dict(spec.collect.args)))
+
+
+def listed(spec: ResourceSpec, region: str | None) -> int:
+    """How many resources the type's list call has (less those it skips), counted with a
+    client of our own."""
+    client = boto3.client(spec.collect.service, region_name=region or REGION)
+    op, args = spec.collect.operation, dict(spec.collect.args)
+    pages = (client.get_paginator(op).paginate(**args) if client.can_paginate(op)
+             else [getattr(client, op)(**args)])
+    items = [i for page in pages for i in jmespath.search(spec.collect.items, page) or []]
+    return sum(1 for i in items if spec.collect.skip is None
+               or jmespath.search(spec.collect.skip[0], i) not in spec.collect.skip[1])
 
 
 def expected_calls(spec: ResourceSpec, regions: list[str],
                    resources: list[Resource]) -> Counter[tuple[str, str]]:
+    """The type's list pages and its details once per resource; and the same for the types
+    its links read along (Collect.needs, transitively), once per type and region."""
+    calls = own_calls(spec, regions, len(resources))
+    for tf_type in sorted(needed(spec)):
+        need = spec_for(tf_type)
+        assert need is not None
+        for region in [None] if need.collect.is_global else regions:
+            calls += own_calls(need, [region or REGION], listed(need, region))
+    return calls
+
+
+def own_calls(spec: ResourceSpec, regions: list[str], resources: int
+              ) -> Counter[tuple[str, str]]:
     service = spec.collect.service
     units = [None] if spec.collect.is_global else regions
     calls: Counter[tuple[str, str]] = Counter()
     calls[(service, api_name(service, spec.collect.operation))] = sum(
         list_pages(spec, region) for region in units)
     for detail in spec.collect.details:
-        calls[(service, api_name(service, detail.operation))] += len(resources)
+        calls[(service, api_name(service, detail.operation))] += resources
     return calls
+
+
+def needed(spec: ResourceSpec) -> set[str]:
+    """The types read along with `spec` (not itself)."""
+    out: set[str] = set()
+    todo = list(spec.collect.needs)
+    while todo:
+        tf_type = todo.pop()
+        if tf_type not in out and tf_type != spec.tf_type:
+            out.add(tf_type)
+            need = spec_for(tf_type)
+            todo.extend(need.collect.needs if need else ())
+    return out
 
 
 # --- the tests ----------------------------------------------------------------------------
@@ -138,8 +178,8 @@ def test_collector_reads_every_live_attribute(aws: str, tf_type: str) -> None:
         aws_own = spec.aws_default is not None and spec.aws_default(res.attributes)
         assert aws_own == (ident not in built.expected or ident in built.aws_defaults), ident
 
-    # One list call per page and per region, each detail call once per resource: no
-    # duplicates, no other calls.
+    # One list call per page and per region, each detail call once per resource (and so
+    # for the types read along): no duplicates, no other calls.
     assert factory.stats.calls == expected_calls(spec, built.regions, inventory.resources)
     assert not factory.stats.throttles
 
