@@ -103,6 +103,9 @@ class Detail:
     args: tuple[tuple[str, Any], ...] = ()  # fixed extra parameters
     fields: tuple[tuple[str, str], ...] = ()  # (parameter, item field): more parameters
     key: str | None = None  # where the response goes in the live document (default: operation)
+    # The call takes a list of ids (CloudTrail's ListTags ResourceIdList, ELB's DescribeTags
+    # ResourceArns): the one resource's id goes as a one-element list.
+    id_list: bool = False
 
     @property
     def doc_key(self) -> str:

@@ -209,6 +209,10 @@ def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> 
         members = model.input_shape.members if model.input_shape else {}
         assert detail.param in members, (
             f"{model.name} has no input member {detail.param!r} (has: {sorted(members)})")
+        takes_list = members[detail.param].type_name == "list"
+        assert takes_list == detail.id_list, (
+            f"{model.name}'s {detail.param} takes {'a list' if takes_list else 'one'} id: "
+            f"Detail.id_list={takes_list}")
         # The collector passes only these: any other required parameter makes the call fail.
         required = set(model.input_shape.required_members) if model.input_shape else set()
         given = {detail.param, *(name for name, _ in detail.args),
