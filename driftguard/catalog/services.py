@@ -22,6 +22,9 @@ class Service:
 SERVICES: dict[str, Service] = {
     # EC2's token bucket for Describe* calls refills at 20/s per account and region.
     "ec2": Service(rate=20.0),
+    # IAM documents no per-API request rate; its token buckets are per account, for every
+    # caller and Region together (IAM is global): 10/s leaves room for the account's own.
+    "iam": Service(rate=10.0),
     # S3 serves thousands of GETs per second per prefix.
     "s3": Service(rate=100.0, iam_actions={
         "ListBuckets": "s3:ListAllMyBuckets",

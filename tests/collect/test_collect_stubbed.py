@@ -96,3 +96,25 @@ def test_kms_rotation_period_and_keys_that_cannot_rotate() -> None:
             found[data]["key_spec"]) == (True, 180, "SYMMETRIC_DEFAULT")
     assert (found[signing]["key_rotation_enabled"], found[signing]["rotation_period_in_days"],
             found[signing]["key_spec"]) == (False, None, "RSA_2048")
+
+
+def test_iam_user_permissions_boundary() -> None:
+    """moto's GetUser never returns PermissionsBoundary (and it lacks
+    PutUserPermissionsBoundary); AWS returns it, with the tags, in GetUser only."""
+    boundary = f"arn:aws:iam::{ACCOUNT}:policy/ml-boundary"
+    user = {"Path": "/automation/", "UserName": "ci-deployer", "UserId": "AIDACKCEVSQ6C2EXAMPLE",
+            "Arn": f"arn:aws:iam::{ACCOUNT}:user/automation/ci-deployer", "CreateDate": NOW}
+
+    def play(factory: StubbedFactory) -> None:
+        iam = factory.stub("iam")
+        iam.add_response("list_users", {"Users": [user], "IsTruncated": False}, {})
+        iam.add_response("get_user", {"User": {
+            **user, "PermissionsBoundary": {
+                "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+                "PermissionsBoundaryArn": boundary},
+            "Tags": [{"Key": "team", "Value": "ml"}]}}, {"UserName": "ci-deployer"})
+
+    inventory = collect("aws_iam_user", play)
+    assert [(r.id, r.region, r.attributes) for r in inventory.resources] == [
+        ("ci-deployer", None, {"name": "ci-deployer", "path": "/automation/",
+                               "permissions_boundary": boundary, "tags": {"team": "ml"}})]

@@ -1,0 +1,109 @@
+"""The identity, audit, edge and network types from every declared source: Terraform state
+as the AWS provider v5 writes it, and CloudFormation templates, give the same canonical
+attributes (what the code leaves out reads as AWS's default in both).
+
+One case per type: the state's resources (the type's own and what folds into it), the
+template's, and the attributes both must give."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from driftguard.declared import cloudformation
+from driftguard.declared.state_writer import TerraformState
+from driftguard.declared.terraform import load
+from driftguard.model import Resource
+
+ACCOUNT, REGION = "123456789012", "eu-west-1"
+TAGS = {"team": "ml-platform"}
+BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/ml-boundary"
+
+
+def tags() -> dict[str, Any]:
+    return {"tags": dict(TAGS), "tags_all": dict(TAGS)}
+
+
+def cfn_tags() -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in TAGS.items()]
+
+
+@dataclass
+class Case:
+    """`state`: (type, values) as provider v5 writes them, the case's type first;
+    `template`: logical id -> resource, the case's type first; `expected`: what both
+    give; `template_differs`: where the template gives another value, and why."""
+
+    state: list[tuple[str, dict[str, Any]]]
+    template: dict[str, dict[str, Any]]
+    expected: dict[str, Any]
+    template_differs: dict[str, Any] = field(default_factory=dict)
+
+
+CASES: dict[str, Case] = {
+    "aws_iam_user": Case(
+        state=[("aws_iam_user", {
+            "id": "ci-deployer", "name": "ci-deployer", "path": "/automation/",
+            "arn": f"arn:aws:iam::{ACCOUNT}:user/automation/ci-deployer",
+            "unique_id": "AIDACKCEVSQ6C2EXAMPLE", "force_destroy": False,
+            "permissions_boundary": BOUNDARY, **tags()}),
+            ("aws_iam_user", {
+                "id": "alice", "name": "alice", "path": "/",
+                "arn": f"arn:aws:iam::{ACCOUNT}:user/alice", "unique_id": "AIDAEXAMPLE2",
+                "force_destroy": False, "permissions_boundary": "", "tags": None,
+                "tags_all": {}})],
+        template={
+            "Deployer": {"Type": "AWS::IAM::User", "Properties": {
+                "UserName": "ci-deployer", "Path": "/automation/",
+                "PermissionsBoundary": BOUNDARY, "Tags": cfn_tags(),
+                "LoginProfile": {"Password": "never-shown"}}},
+            "Alice": {"Type": "AWS::IAM::User", "Properties": {"UserName": "alice"}}},
+        expected={"name": "ci-deployer", "path": "/automation/",
+                  "permissions_boundary": BOUNDARY, "tags": TAGS},
+    ),
+}
+
+# The second resource of a case, where it has one: what the code leaves out.
+BARE: dict[str, dict[str, Any]] = {
+    "aws_iam_user": {"name": "alice", "path": "/", "permissions_boundary": None, "tags": {}},
+}
+
+
+def from_state(tmp_path: Path, case: Case) -> list[Resource]:
+    doc = TerraformState()
+    for n, (rtype, values) in enumerate(case.state):
+        doc.add(rtype, f"r{n}", values)
+    _, resources = load(doc.write(tmp_path / "terraform.tfstate"))
+    return resources
+
+
+def from_template(case: Case) -> list[Resource]:
+    data = json.dumps({"AWSTemplateFormatVersion": "2010-09-09",
+                       "Resources": case.template}).encode()
+    return cloudformation.load_bytes("t.json", data, yaml_text=False)
+
+
+def of_type(resources: list[Resource], tf_type: str) -> list[Resource]:
+    return [r for r in resources if r.type == tf_type]
+
+
+@pytest.mark.parametrize("tf_type", sorted(CASES))
+def test_state_and_template_give_the_same_attributes(tmp_path: Path, tf_type: str) -> None:
+    case = CASES[tf_type]
+    state = of_type(from_state(tmp_path, case), tf_type)
+    template = of_type(from_template(case), tf_type)
+    assert state[0].attributes == case.expected
+    assert state[0].unknown == []
+    assert template[0].attributes == {**case.expected, **case.template_differs}
+    if tf_type in BARE:
+        assert state[1].attributes == BARE[tf_type]
+        assert template[1].attributes == BARE[tf_type]
+
+
+def test_sensitive_properties_never_reach_raw() -> None:
+    raw = json.dumps([r.raw for r in from_template(CASES["aws_iam_user"])])
+    assert "never-shown" not in raw
