@@ -20,6 +20,8 @@ class Service:
 
 
 SERVICES: dict[str, Service] = {
+    # CloudTrail allows 10 transactions per second for its Get, Describe and List APIs.
+    "cloudtrail": Service(rate=10.0),
     # EC2's token bucket for Describe* calls refills at 20/s per account and region.
     "ec2": Service(rate=20.0),
     # IAM documents no per-API request rate; its token buckets are per account, for every

@@ -22,6 +22,9 @@ from driftguard.model import Resource
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 TAGS = {"team": "ml-platform"}
 BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/ml-boundary"
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab"
+TRAIL = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/audit"
+LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:cloudtrail:*"
 
 
 def tags() -> dict[str, Any]:
@@ -65,10 +68,53 @@ CASES: dict[str, Case] = {
         expected={"name": "ci-deployer", "path": "/automation/",
                   "permissions_boundary": BOUNDARY, "tags": TAGS},
     ),
+    "aws_cloudtrail": Case(
+        state=[("aws_cloudtrail", {
+            "id": TRAIL, "arn": TRAIL, "name": "audit", "home_region": REGION,
+            "s3_bucket_name": "acme-audit-logs", "s3_key_prefix": "audit",
+            "enable_log_file_validation": True, "enable_logging": True, "kms_key_id": KEY,
+            "is_multi_region_trail": True, "include_global_service_events": True,
+            "is_organization_trail": False, "cloud_watch_logs_group_arn": LOG_GROUP,
+            "cloud_watch_logs_role_arn": f"arn:aws:iam::{ACCOUNT}:role/trail-logs",
+            "sns_topic_name": "", "sns_topic_arn": "", "event_selector": [],
+            "advanced_event_selector": [], "insight_selector": [], **tags()}),
+            ("aws_cloudtrail", {
+                "id": f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/scratch",
+                "arn": f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/scratch",
+                "name": "scratch", "home_region": REGION, "s3_bucket_name": "acme-audit-logs",
+                "s3_key_prefix": "", "enable_log_file_validation": False,
+                "enable_logging": True, "kms_key_id": "", "is_multi_region_trail": False,
+                "include_global_service_events": True, "is_organization_trail": False,
+                "cloud_watch_logs_group_arn": "", "cloud_watch_logs_role_arn": "",
+                "sns_topic_name": "", "sns_topic_arn": "", "event_selector": [],
+                "advanced_event_selector": [], "insight_selector": [], "tags": None,
+                "tags_all": {}})],
+        template={
+            "Audit": {"Type": "AWS::CloudTrail::Trail", "Properties": {
+                "TrailName": "audit", "S3BucketName": "acme-audit-logs",
+                "S3KeyPrefix": "audit", "EnableLogFileValidation": "true", "KMSKeyId": KEY,
+                "IsMultiRegionTrail": True, "IsLogging": True,
+                "CloudWatchLogsLogGroupArn": LOG_GROUP,
+                "CloudWatchLogsRoleArn": f"arn:aws:iam::{ACCOUNT}:role/trail-logs",
+                "Tags": cfn_tags()}},
+            "Scratch": {"Type": "AWS::CloudTrail::Trail", "Properties": {
+                "TrailName": "scratch", "S3BucketName": "acme-audit-logs",
+                "IsLogging": True}}},
+        expected={"name": "audit", "s3_bucket_name": "acme-audit-logs",
+                  "s3_key_prefix": "audit", "log_file_validation": True, "kms_key_id": KEY,
+                  "multi_region": True, "include_global_service_events": True,
+                  "organization_trail": False, "cloud_watch_logs_group_arn": LOG_GROUP,
+                  "logging": True, "tags": TAGS},
+    ),
 }
 
 # The second resource of a case, where it has one: what the code leaves out.
 BARE: dict[str, dict[str, Any]] = {
+    "aws_cloudtrail": {"name": "scratch", "s3_bucket_name": "acme-audit-logs",
+                       "s3_key_prefix": None, "log_file_validation": False,
+                       "kms_key_id": None, "multi_region": False,
+                       "include_global_service_events": True, "organization_trail": False,
+                       "cloud_watch_logs_group_arn": None, "logging": True, "tags": {}},
     "aws_iam_user": {"name": "alice", "path": "/", "permissions_boundary": None, "tags": {}},
 }
 
