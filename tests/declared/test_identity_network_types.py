@@ -25,6 +25,9 @@ BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/ml-boundary"
 KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab"
 TRAIL = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/audit"
 LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:cloudtrail:*"
+ROOT_TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "sts:AssumeRole",
+    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}]}
 
 
 def tags() -> dict[str, Any]:
@@ -106,10 +109,52 @@ CASES: dict[str, Case] = {
                   "organization_trail": False, "cloud_watch_logs_group_arn": LOG_GROUP,
                   "logging": True, "tags": TAGS},
     ),
+    "aws_iam_role": Case(
+        state=[("aws_iam_role", {
+            "id": "trainer", "name": "trainer", "name_prefix": "", "path": "/ml/",
+            "arn": f"arn:aws:iam::{ACCOUNT}:role/ml/trainer", "unique_id": "AROAEXAMPLE1",
+            "create_date": "2025-01-01T00:00:00Z", "description": "training jobs",
+            # As jsonencode() writes it: keys sorted, scalars where the code wrote them.
+            "assume_role_policy": json.dumps({"Statement": [{
+                "Action": "sts:AssumeRole", "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"}}],
+                "Version": "2012-10-17"}, separators=(",", ":")),
+            "force_detach_policies": False, "inline_policy": [], "managed_policy_arns": [],
+            "max_session_duration": 7200, "permissions_boundary": BOUNDARY, **tags()}),
+            ("aws_iam_role", {
+                "id": "break-glass", "name": "break-glass", "name_prefix": "", "path": "/",
+                "arn": f"arn:aws:iam::{ACCOUNT}:role/break-glass",
+                "unique_id": "AROAEXAMPLE2", "create_date": "2025-01-01T00:00:00Z",
+                "description": "", "assume_role_policy": json.dumps(ROOT_TRUST),
+                "force_detach_policies": False, "inline_policy": [],
+                "managed_policy_arns": [], "max_session_duration": 3600,
+                "permissions_boundary": "", "tags": None, "tags_all": {}})],
+        template={
+            "Trainer": {"Type": "AWS::IAM::Role", "Properties": {
+                "RoleName": "trainer", "Path": "/ml/", "Description": "training jobs",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": {
+                    "Effect": "Allow", "Action": ["sts:AssumeRole"],
+                    "Principal": {"Service": ["sagemaker.amazonaws.com"]}}},
+                "MaxSessionDuration": "7200", "PermissionsBoundary": BOUNDARY,
+                "Tags": cfn_tags()}},
+            "BreakGlass": {"Type": "AWS::IAM::Role", "Properties": {
+                "RoleName": "break-glass", "AssumeRolePolicyDocument": ROOT_TRUST}}},
+        expected={"name": "trainer", "path": "/ml/", "description": "training jobs",
+                  "assume_role_policy": {"Version": "2012-10-17", "Statement": [{
+                      "Action": ["sts:AssumeRole"], "Effect": "Allow",
+                      "Principal": {"Service": ["sagemaker.amazonaws.com"]}}]},
+                  "max_session_duration": 7200, "permissions_boundary": BOUNDARY,
+                  "tags": TAGS},
+    ),
 }
 
 # The second resource of a case, where it has one: what the code leaves out.
 BARE: dict[str, dict[str, Any]] = {
+    "aws_iam_role": {"name": "break-glass", "path": "/", "description": None,
+                     "assume_role_policy": {"Version": "2012-10-17", "Statement": [{
+                         "Action": ["sts:AssumeRole"], "Effect": "Allow",
+                         "Principal": {"AWS": [ACCOUNT]}}]},
+                     "max_session_duration": 3600, "permissions_boundary": None, "tags": {}},
     "aws_cloudtrail": {"name": "scratch", "s3_bucket_name": "acme-audit-logs",
                        "s3_key_prefix": None, "log_file_validation": False,
                        "kms_key_id": None, "multi_region": False,
