@@ -25,6 +25,7 @@ BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/ml-boundary"
 KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab"
 TRAIL = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/audit"
 LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:cloudtrail:*"
+POLICY = f"arn:aws:iam::{ACCOUNT}:policy/ml/read-data"
 ROOT_TRUST = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Action": "sts:AssumeRole",
     "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}]}
@@ -145,6 +146,30 @@ CASES: dict[str, Case] = {
                       "Principal": {"Service": ["sagemaker.amazonaws.com"]}}]},
                   "max_session_duration": 7200, "permissions_boundary": BOUNDARY,
                   "tags": TAGS},
+    ),
+    "aws_iam_policy": Case(
+        state=[("aws_iam_policy", {
+            "id": POLICY, "arn": POLICY, "name": "read-data", "name_prefix": "",
+            "path": "/ml/", "description": "read the data", "policy_id": "ANPAEXAMPLE",
+            "attachment_count": 2,
+            "policy": json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Sid": "", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"],
+                "Resource": "arn:aws:s3:::acme-data/*"}]}), **tags()})],
+        template={
+            "ReadData": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+                "ManagedPolicyName": "read-data", "Path": "/ml/",
+                "Description": "read the data", "PolicyDocument": {
+                    "Version": "2012-10-17", "Statement": [{
+                        "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject",
+                                                      "s3:GetObject"],
+                        "Resource": ["arn:aws:s3:::acme-data/*"]}]}}}},
+        expected={"name": "read-data", "path": "/ml/", "description": "read the data",
+                  "policy": {"Version": "2012-10-17", "Statement": [{
+                      "Action": ["s3:GetObject", "s3:PutObject"], "Effect": "Allow",
+                      "Resource": ["arn:aws:s3:::acme-data/*"]}]},
+                  "tags": TAGS},
+        # AWS::IAM::ManagedPolicy takes no tags.
+        template_differs={"tags": {}},
     ),
 }
 
