@@ -32,7 +32,9 @@ class Attr:
     drift: bool = True
     cfn: tuple[str, ...] = ()
     cfn_convert: Callable[..., Any] | None = None
-    # Fold attributes only: applies when the child's value at this path equals the given one.
+    # Fold attributes only: applies when the child's value at this path equals the given
+    # one, or any of them where a tuple is given (an unset string is null in a plan and ""
+    # in Terraform's state).
     when: tuple[str, Any] | None = None
 
 
