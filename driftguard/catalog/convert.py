@@ -97,7 +97,10 @@ def public_access_block(acls: Any, policy: Any, ignore: Any, restrict: Any) -> d
 
 
 def tag_map(tags: Any) -> dict[str, str]:
-    """AWS tag lists ([{Key, Value}], KMS's [{TagKey, TagValue}]) as a map."""
+    """AWS tag lists ([{Key, Value}], KMS's [{TagKey, TagValue}]) as a map; tags that are
+    a map already (EKS, Batch, their CloudFormation types) as they are."""
+    if isinstance(tags, dict):
+        return {str(k): "" if v is None else str(v) for k, v in tags.items()}
     out: dict[str, str] = {}
     for tag in tags or []:
         key = tag.get("Key", tag.get("TagKey"))

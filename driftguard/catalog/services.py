@@ -27,6 +27,9 @@ SERVICES: dict[str, Service] = {
     # IAM documents no per-API request rate; its token buckets are per account, for every
     # caller and Region together (IAM is global): 10/s leaves room for the account's own.
     "iam": Service(rate=10.0),
+    # Lambda's control-plane API quota: 15 requests per second for all but GetFunction and
+    # GetPolicy, per account and region.
+    "lambda": Service(rate=15.0),
     # S3 serves thousands of GETs per second per prefix.
     "s3": Service(rate=100.0, iam_actions={
         "ListBuckets": "s3:ListAllMyBuckets",

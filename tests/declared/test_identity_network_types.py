@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from plans import change, plan, write
 
 from driftguard.declared import cloudformation
 from driftguard.declared.state_writer import TerraformState
@@ -37,6 +38,35 @@ def tags() -> dict[str, Any]:
 
 def cfn_tags() -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in TAGS.items()]
+
+
+LAMBDA_ROLE = f"arn:aws:iam::{ACCOUNT}:role/inference-fn"
+
+
+def lambda_state(name: str, values: dict[str, Any]) -> dict[str, Any]:
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+    return {"id": name, "function_name": name, "arn": arn, "role": LAMBDA_ROLE,
+            "package_type": "Zip", "filename": "build/fn.zip", "image_uri": "",
+            "source_code_hash": "yxLk2NHtNAluAXjOtLq9o1V8ozg8k6FG2Z+L3SiUs5k=",
+            "invoke_arn": f"arn:aws:apigateway:{REGION}:lambda:path/functions/{arn}",
+            "qualified_arn": f"{arn}:$LATEST", "version": "$LATEST", "publish": False,
+            "last_modified": "2025-01-01T00:00:00.000+0000", "description": "",
+            "reserved_concurrent_executions": -1, "layers": [], "dead_letter_config": [],
+            "ephemeral_storage": [{"size": 512}], "tracing_config": [{"mode": "PassThrough"}],
+            "logging_config": [{"log_format": "Text", "log_group": f"/aws/lambda/{name}",
+                                "application_log_level": "", "system_log_level": ""}],
+            "snap_start": [], "image_config": [], "file_system_config": [],
+            "code_signing_config_arn": "", "signing_job_arn": "", "skip_destroy": False,
+            **values}
+
+
+def url_state(function: str, qualifier: str, auth: str) -> dict[str, Any]:
+    return {"id": f"{function}/{qualifier}" if qualifier else function,
+            "function_name": function, "qualifier": qualifier, "authorization_type": auth,
+            "function_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{function}",
+            "function_url": f"https://{function}{qualifier}.lambda-url.{REGION}.on.aws/",
+            "url_id": f"{function}{qualifier}", "invoke_mode": "BUFFERED", "cors": [],
+            "timeouts": None}
 
 
 @dataclass
@@ -171,10 +201,56 @@ CASES: dict[str, Case] = {
         # AWS::IAM::ManagedPolicy takes no tags.
         template_differs={"tags": {}},
     ),
+    "aws_lambda_function": Case(
+        state=[("aws_lambda_function", lambda_state("predict", {
+            "runtime": "python3.12", "handler": "handler.handle", "memory_size": 1024,
+            "timeout": 60, "architectures": ["arm64"], "kms_key_arn": KEY,
+            "environment": [{"variables": {"API_TOKEN": "never-shown"}}],
+            "vpc_config": [{"subnet_ids": ["subnet-0bbb", "subnet-0aaa"],
+                            "security_group_ids": ["sg-0ccc"], "vpc_id": "vpc-0ddd",
+                            "ipv6_allowed_for_dual_stack": False}], **tags()})),
+            ("aws_lambda_function", lambda_state("batch-score", {
+                "runtime": "python3.11", "handler": "handler.handle", "memory_size": 128,
+                "timeout": 3, "architectures": ["x86_64"], "kms_key_arn": "",
+                "environment": [], "vpc_config": [], "tags": None, "tags_all": {}})),
+            ("aws_lambda_function_url", url_state("predict", "", "AWS_IAM")),
+            # An alias's URL is the alias's: it does not fold into the function.
+            ("aws_lambda_function_url", url_state("predict", "live", "NONE"))],
+        template={
+            "Predict": {"Type": "AWS::Lambda::Function", "Properties": {
+                "FunctionName": "predict", "Runtime": "python3.12", "Role": LAMBDA_ROLE,
+                "Handler": "handler.handle", "Code": {"ZipFile": "def handle(e, c): pass"},
+                "MemorySize": 1024, "Timeout": "60", "Architectures": ["arm64"],
+                "KmsKeyArn": KEY, "Environment": {"Variables": {"API_TOKEN": "never-shown"}},
+                "VpcConfig": {"SubnetIds": ["subnet-0aaa", "subnet-0bbb"],
+                              "SecurityGroupIds": ["sg-0ccc"]},
+                "Tags": cfn_tags()}},
+            "BatchScore": {"Type": "AWS::Lambda::Function", "Properties": {
+                "FunctionName": "batch-score", "Runtime": "python3.11", "Role": LAMBDA_ROLE,
+                "Handler": "handler.handle", "Code": {"ZipFile": "def handle(e, c): pass"}}},
+            "PredictUrl": {"Type": "AWS::Lambda::Url", "Properties": {
+                "TargetFunctionArn": {"Fn::GetAtt": ["Predict", "Arn"]},
+                "AuthType": "AWS_IAM"}},
+            "PredictLiveUrl": {"Type": "AWS::Lambda::Url", "Properties": {
+                "TargetFunctionArn": {"Ref": "Predict"}, "Qualifier": "live",
+                "AuthType": "NONE"}}},
+        expected={"function_name": "predict", "runtime": "python3.12",
+                  "handler": "handler.handle", "role": LAMBDA_ROLE, "package_type": "Zip",
+                  "memory_size": 1024, "timeout": 60, "architectures": ["arm64"],
+                  "kms_key_id": KEY, "subnet_ids": ["subnet-0aaa", "subnet-0bbb"],
+                  "security_group_ids": ["sg-0ccc"], "authorization_type": "AWS_IAM",
+                  "tags": TAGS},
+    ),
 }
 
 # The second resource of a case, where it has one: what the code leaves out.
 BARE: dict[str, dict[str, Any]] = {
+    "aws_lambda_function": {"function_name": "batch-score", "runtime": "python3.11",
+                            "handler": "handler.handle", "role": LAMBDA_ROLE,
+                            "package_type": "Zip", "memory_size": 128, "timeout": 3,
+                            "architectures": ["x86_64"], "kms_key_id": None,
+                            "subnet_ids": [], "security_group_ids": [],
+                            "authorization_type": None, "tags": {}},
     "aws_iam_role": {"name": "break-glass", "path": "/", "description": None,
                      "assume_role_policy": {"Version": "2012-10-17", "Statement": [{
                          "Action": ["sts:AssumeRole"], "Effect": "Allow",
@@ -220,6 +296,27 @@ def test_state_and_template_give_the_same_attributes(tmp_path: Path, tf_type: st
         assert template[1].attributes == BARE[tf_type]
 
 
-def test_sensitive_properties_never_reach_raw() -> None:
-    raw = json.dumps([r.raw for r in from_template(CASES["aws_iam_user"])])
+@pytest.mark.parametrize("tf_type", ["aws_iam_user", "aws_lambda_function"])
+def test_sensitive_values_never_reach_raw(tmp_path: Path, tf_type: str) -> None:
+    case = CASES[tf_type]
+    raw = json.dumps([r.raw for r in from_template(case) + from_state(tmp_path, case)])
     assert "never-shown" not in raw
+
+
+def test_a_planned_function_url_without_qualifier_folds_in(tmp_path: Path) -> None:
+    """In a plan an unset qualifier is null (in state it is ""); the URL's function name
+    is unknown until the function exists: the configuration's reference joins them."""
+    doc = plan(
+        change("aws_lambda_function.predict", {"function_name": "predict",
+                                                "role": LAMBDA_ROLE, "runtime": "python3.12",
+                                                "handler": "h.handle"},
+               unknown={"arn": True}),
+        change("aws_lambda_function_url.predict", {"authorization_type": "NONE",
+                                                    "qualifier": None},
+               unknown={"function_name": True},
+               refs={"function_name": ["aws_lambda_function.predict.function_name",
+                                       "aws_lambda_function.predict"]}))
+    _, resources = load(write(tmp_path, doc))
+    function = of_type(resources, "aws_lambda_function")[0]
+    assert function.attributes["authorization_type"] == "NONE"
+    assert function.unknown == []
