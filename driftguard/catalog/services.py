@@ -2,7 +2,8 @@
 
 A fact about a service (not about one type) lives here once: the sustained request rate
 that stays below AWS's documented throttling limits, and the IAM actions that are not
-named after their API operation (from the AWS Service Authorization Reference). A type of
+named after their API operation or whose prefix is not botocore's service name (from the
+AWS Service Authorization Reference). A type of
 a new service adds its service here; the lint checks that every spec's service is listed.
 """
 
@@ -17,6 +18,9 @@ class Service:
     rate: float | None = None
     # API operation -> IAM action, where IAM names the action otherwise.
     iam_actions: dict[str, str] = field(default_factory=dict)
+    # IAM's prefix for the service's actions, where it is not botocore's name for it
+    # (ELBv2's actions are elasticloadbalancing:...).
+    iam_prefix: str | None = None
 
 
 SERVICES: dict[str, Service] = {
@@ -53,4 +57,5 @@ def iam_action(service: str, operation: str) -> str:
     """The IAM action that allows `operation` (an API name such as ListBuckets)."""
     known = SERVICES.get(service)
     renamed = known.iam_actions.get(operation) if known else None
-    return renamed or f"{service}:{operation}"
+    prefix = (known.iam_prefix if known else None) or service
+    return renamed or f"{prefix}:{operation}"
