@@ -28,6 +28,9 @@ SERVICES: dict[str, Service] = {
     "cloudtrail": Service(rate=10.0),
     # EC2's token bucket for Describe* calls refills at 20/s per account and region.
     "ec2": Service(rate=20.0),
+    # ELBv2 throttles Describe* calls per account and region with a token bucket of 40:
+    # 10/s sustained leaves it room.
+    "elbv2": Service(rate=10.0, iam_prefix="elasticloadbalancing"),
     # IAM documents no per-API request rate; its token buckets are per account, for every
     # caller and Region together (IAM is global): 10/s leaves room for the account's own.
     "iam": Service(rate=10.0),

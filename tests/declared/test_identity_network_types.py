@@ -69,6 +69,20 @@ def url_state(function: str, qualifier: str, auth: str) -> dict[str, Any]:
             "timeouts": None}
 
 
+def lb_state(name: str, kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    arn = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/{kind}/{name}/50dc6c"
+    return {"id": arn, "arn": arn, "arn_suffix": arn.split(":loadbalancer/")[1],
+            "name": name, "name_prefix": "", "ip_address_type": "ipv4",
+            "dns_name": f"{name}-1.{REGION}.elb.amazonaws.com", "zone_id": "Z32O12XQLNTSW2",
+            "vpc_id": "vpc-0ddd", "access_logs": [{"bucket": "", "enabled": False,
+                                                  "prefix": ""}],
+            "connection_logs": [], "customer_owned_ipv4_pool": "",
+            "desync_mitigation_mode": "defensive", "drop_invalid_header_fields": False,
+            "enable_deletion_protection": False, "enable_http2": True, "idle_timeout": 60,
+            "preserve_host_header": False, "subnet_mapping": [],
+            "xff_header_processing_mode": "append", **values}
+
+
 @dataclass
 class Case:
     """`state`: (type, values) as provider v5 writes them, the case's type first;
@@ -241,10 +255,36 @@ CASES: dict[str, Case] = {
                   "security_group_ids": ["sg-0ccc"], "authorization_type": "AWS_IAM",
                   "tags": TAGS},
     ),
+    "aws_lb": Case(
+        state=[("aws_lb", lb_state("inference-api", "app", {
+            "internal": False, "load_balancer_type": "application",
+            "subnets": ["subnet-0bbb", "subnet-0aaa"], "security_groups": ["sg-0ccc"],
+            **tags()})),
+            ("aws_lb", lb_state("feature-store", "net", {
+                "internal": True, "load_balancer_type": "network", "subnets": ["subnet-0aaa"],
+                "security_groups": [], "tags": None, "tags_all": {}}))],
+        template={
+            # Scheme and Type left out: internet-facing, application.
+            "Api": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {
+                "Name": "inference-api", "Subnets": ["subnet-0aaa", "subnet-0bbb"],
+                "SecurityGroups": ["sg-0ccc"], "Tags": cfn_tags()}},
+            "FeatureStore": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                             "Properties": {
+                                 "Name": "feature-store", "Scheme": "internal",
+                                 "Type": "network", "SubnetMappings": [
+                                     {"SubnetId": "subnet-0aaa"}]}}},
+        expected={"name": "inference-api", "internet_facing": True,
+                  "load_balancer_type": "application",
+                  "subnet_ids": ["subnet-0aaa", "subnet-0bbb"], "security_group_ids": ["sg-0ccc"],
+                  "ip_address_type": "ipv4", "tags": TAGS},
+    ),
 }
 
 # The second resource of a case, where it has one: what the code leaves out.
 BARE: dict[str, dict[str, Any]] = {
+    "aws_lb": {"name": "feature-store", "internet_facing": False,
+               "load_balancer_type": "network", "subnet_ids": ["subnet-0aaa"],
+               "security_group_ids": [], "ip_address_type": "ipv4", "tags": {}},
     "aws_lambda_function": {"function_name": "batch-score", "runtime": "python3.11",
                             "handler": "handler.handle", "role": LAMBDA_ROLE,
                             "package_type": "Zip", "memory_size": 128, "timeout": 3,
