@@ -278,10 +278,34 @@ CASES: dict[str, Case] = {
                   "subnet_ids": ["subnet-0aaa", "subnet-0bbb"], "security_group_ids": ["sg-0ccc"],
                   "ip_address_type": "ipv4", "tags": TAGS},
     ),
+    "aws_nat_gateway": Case(
+        state=[("aws_nat_gateway", {
+            "id": "nat-0aaa1111", "allocation_id": "eipalloc-0bbb", "association_id":
+            "eipassoc-0ccc", "connectivity_type": "public", "network_interface_id": "eni-0d",
+            "private_ip": "10.0.1.20", "public_ip": "203.0.113.7", "subnet_id": "subnet-0aaa",
+            "secondary_allocation_ids": [], "secondary_private_ip_address_count": 0,
+            "secondary_private_ip_addresses": [], **tags()}),
+            ("aws_nat_gateway", {
+                "id": "nat-0eee2222", "allocation_id": "", "association_id": "",
+                "connectivity_type": "private", "network_interface_id": "eni-0f",
+                "private_ip": "10.0.2.20", "public_ip": "", "subnet_id": "subnet-0bbb",
+                "secondary_allocation_ids": [], "secondary_private_ip_address_count": 0,
+                "secondary_private_ip_addresses": [], "tags": None, "tags_all": {}})],
+        template={
+            "Egress": {"Type": "AWS::EC2::NatGateway", "Properties": {
+                "SubnetId": "subnet-0aaa", "AllocationId": "eipalloc-0bbb",
+                "Tags": cfn_tags()}},
+            "Private": {"Type": "AWS::EC2::NatGateway", "Properties": {
+                "SubnetId": "subnet-0bbb", "ConnectivityType": "private"}}},
+        expected={"subnet_id": "subnet-0aaa", "connectivity_type": "public",
+                  "allocation_id": "eipalloc-0bbb", "tags": TAGS},
+    ),
 }
 
 # The second resource of a case, where it has one: what the code leaves out.
 BARE: dict[str, dict[str, Any]] = {
+    "aws_nat_gateway": {"subnet_id": "subnet-0bbb", "connectivity_type": "private",
+                        "allocation_id": None, "tags": {}},
     "aws_lb": {"name": "feature-store", "internet_facing": False,
                "load_balancer_type": "network", "subnet_ids": ["subnet-0aaa"],
                "security_group_ids": [], "ip_address_type": "ipv4", "tags": {}},
