@@ -17,6 +17,7 @@ import boto3
 from botocore.stub import Stubber
 from cases import ACCOUNT, REGION
 
+from driftguard.catalog import spec_for
 from driftguard.collect.clients import ClientFactory
 from driftguard.collect.engine import Collector, Inventory
 
@@ -118,3 +119,26 @@ def test_iam_user_permissions_boundary() -> None:
     assert [(r.id, r.region, r.attributes) for r in inventory.resources] == [
         ("ci-deployer", None, {"name": "ci-deployer", "path": "/automation/",
                                "permissions_boundary": boundary, "tags": {"team": "ml"}})]
+
+
+def test_a_requester_managed_vpc_endpoint_is_aws_own() -> None:
+    """moto cannot make an endpoint that a service manages for you (RequesterManaged);
+    AWS lists such endpoints with the account's own."""
+    def endpoint(ident: str, managed: bool) -> dict[str, Any]:
+        return {"VpcEndpointId": ident, "VpcEndpointType": "Interface", "VpcId": "vpc-0aaa",
+                "ServiceName": f"com.amazonaws.vpce.{REGION}.vpce-svc-0bbb",
+                "State": "available", "RouteTableIds": [], "SubnetIds": ["subnet-0ccc"],
+                "Groups": [], "PrivateDnsEnabled": False, "RequesterManaged": managed,
+                "NetworkInterfaceIds": ["eni-0ddd"], "DnsEntries": [],
+                "CreationTimestamp": NOW, "Tags": [], "OwnerId": ACCOUNT}
+
+    def play(factory: StubbedFactory) -> None:
+        factory.stub("ec2").add_response("describe_vpc_endpoints", {"VpcEndpoints": [
+            endpoint("vpce-0made", True), endpoint("vpce-0ours", False),
+            {**endpoint("vpce-0gone", False), "State": "deleted"}]}, {})
+
+    inventory = collect("aws_vpc_endpoint", play)
+    spec = spec_for("aws_vpc_endpoint")
+    assert spec is not None and spec.aws_default is not None
+    assert {r.id: spec.aws_default(r.attributes) for r in inventory.resources} == {
+        "vpce-0made": True, "vpce-0ours": False}

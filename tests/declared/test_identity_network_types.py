@@ -83,6 +83,21 @@ def lb_state(name: str, kind: str, values: dict[str, Any]) -> dict[str, Any]:
             "xff_header_processing_mode": "append", **values}
 
 
+DATA_ONLY = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+    "Resource": "arn:aws:s3:::acme-data/*"}]}
+FULL_ACCESS = {"Statement": [{"Action": "*", "Effect": "Allow", "Principal": "*",
+                              "Resource": "*"}], "Version": "2008-10-17"}
+
+
+def endpoint_state(ident: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {"id": ident, "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc-endpoint/{ident}",
+            "vpc_id": "vpc-0ddd", "auto_accept": None, "cidr_blocks": [], "dns_entry": [],
+            "dns_options": [], "ip_address_type": "ipv4", "network_interface_ids": [],
+            "owner_id": ACCOUNT, "prefix_list_id": "", "requester_managed": False,
+            "state": "available", "subnet_configuration": [], **values}
+
+
 ABSENT = object()  # Case.template_differs: the template has no such attribute
 
 
@@ -335,10 +350,51 @@ CASES: dict[str, Case] = {
         # do not follow.
         template_differs={"vpc_is_default": ABSENT},
     ),
+    "aws_vpc_endpoint": Case(
+        state=[("aws_vpc_endpoint", endpoint_state("vpce-0aaa", {
+            "service_name": f"com.amazonaws.{REGION}.s3", "vpc_endpoint_type": "Gateway",
+            "route_table_ids": ["rtb-0bbb"], "subnet_ids": [], "security_group_ids": [],
+            "private_dns_enabled": False, "policy": json.dumps(DATA_ONLY), **tags()})),
+            ("aws_vpc_endpoint", endpoint_state("vpce-0ccc", {
+                "service_name": f"com.amazonaws.{REGION}.sagemaker.api",
+                "vpc_endpoint_type": "Interface", "route_table_ids": [],
+                "subnet_ids": ["subnet-0eee", "subnet-0ddd"], "security_group_ids": ["sg-0f"],
+                "private_dns_enabled": True,
+                # Set by no code: the provider read AWS's default policy back.
+                "policy": json.dumps(FULL_ACCESS), "tags": None, "tags_all": {}}))],
+        template={
+            "S3": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+                "VpcId": "vpc-0ddd", "ServiceName": f"com.amazonaws.{REGION}.s3",
+                "RouteTableIds": ["rtb-0bbb"], "PolicyDocument": DATA_ONLY,
+                # A gateway endpoint has no private DNS, whatever the template says.
+                "PrivateDnsEnabled": True, "Tags": cfn_tags()}},
+            "Api": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+                "VpcId": "vpc-0ddd", "ServiceName": f"com.amazonaws.{REGION}.sagemaker.api",
+                "VpcEndpointType": "Interface", "SubnetIds": ["subnet-0ddd", "subnet-0eee"],
+                "SecurityGroupIds": ["sg-0f"], "PrivateDnsEnabled": "true",
+                "PolicyDocument": json.dumps(FULL_ACCESS)}}},
+        expected={"vpc_id": "vpc-0ddd", "service_name": f"com.amazonaws.{REGION}.s3",
+                  "vpc_endpoint_type": "Gateway", "subnet_ids": [], "security_group_ids": [],
+                  "route_table_ids": ["rtb-0bbb"], "private_dns_enabled": False,
+                  "policy": {"Version": "2012-10-17", "Statement": [{
+                      "Action": ["s3:GetObject"], "Effect": "Allow",
+                      "Principal": {"AWS": ["*"]}, "Resource": ["arn:aws:s3:::acme-data/*"]}]},
+                  "requester_managed": False, "tags": TAGS},
+    ),
 }
 
 # The second resource of a case, where it has one: what the code leaves out.
 BARE: dict[str, dict[str, Any]] = {
+    "aws_vpc_endpoint": {"vpc_id": "vpc-0ddd",
+                         "service_name": f"com.amazonaws.{REGION}.sagemaker.api",
+                         "vpc_endpoint_type": "Interface",
+                         "subnet_ids": ["subnet-0ddd", "subnet-0eee"],
+                         "security_group_ids": ["sg-0f"], "route_table_ids": [],
+                         "private_dns_enabled": True,
+                         "policy": {"Version": "2008-10-17", "Statement": [{
+                             "Action": ["*"], "Effect": "Allow", "Principal": {"AWS": ["*"]},
+                             "Resource": ["*"]}]},
+                         "requester_managed": False, "tags": {}},
     "aws_internet_gateway": {"vpc_id": "vpc-0eee", "vpc_is_default": None, "tags": {}},
     "aws_nat_gateway": {"subnet_id": "subnet-0bbb", "connectivity_type": "private",
                         "allocation_id": None, "tags": {}},
