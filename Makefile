@@ -1,11 +1,13 @@
 # Two entry points that work from a clean clone: `make demo` and `make test`.
-# Both create .venv on first use and install driftguard into it (editable, with test tools).
+# Both create .venv on first use and install driftguard into it (editable, with test tools);
+# both install the Debian packages they need first (.ci/system-packages, when root).
 VENV ?= .venv
 BIN := $(VENV)/bin
 
 .PHONY: demo test lint clean
 
 $(BIN)/.installed: pyproject.toml
+	sh .ci/system-packages
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,demo]'
@@ -17,6 +19,7 @@ demo: $(BIN)/.installed
 	$(BIN)/driftguard demo || [ $$? -eq 1 ]
 
 test: $(BIN)/.installed
+	sh .ci/system-packages --test
 	$(BIN)/ruff check driftguard tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

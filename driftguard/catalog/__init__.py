@@ -53,3 +53,12 @@ def cfn_physical_attributes() -> frozenset[tuple[str, str]]:
     """(CloudFormation type, Fn::GetAtt attribute) pairs that return the physical id."""
     return frozenset((s.cfn_type, attribute) for s in specs().values() if s.cfn_type
                      for attribute in s.cfn_physical_id)
+
+
+def cfn_resource_id(cfn_type: str, physical: str | None) -> str | None:
+    """The canonical id of a deployed stack's resource from its physical id: the spec's
+    `cfn_id` where CloudFormation names it otherwise, else the physical id itself."""
+    spec = cfn_specs().get(cfn_type)
+    if physical is None or spec is None or spec.cfn_id is None:
+        return physical
+    return spec.cfn_id(physical)

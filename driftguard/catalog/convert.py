@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 from driftguard.catalog.spec import Attr
@@ -85,6 +86,34 @@ def non_empty(value: Any) -> Any:
 
 def sorted_list(value: Any) -> list[Any]:
     return sorted(value or [])
+
+
+def sorted_or(default: tuple[Any, ...]) -> Callable[[Any], list[Any]]:
+    """A sorted list, or `default` where none is set (what AWS then applies)."""
+    def convert(value: Any) -> list[Any]:
+        return sorted(default if value is None else value)
+    return convert
+
+
+def is_not(off: str) -> Callable[[Any], bool]:
+    """True unless the value is `off`: an unset value is the default that is on
+    (SageMaker's DirectInternetAccess "Enabled" unless "Disabled")."""
+    def convert(value: Any) -> bool:
+        return bool(value != off)
+    return convert
+
+
+def first_set(*values: Any) -> Any:
+    """The first value that is set (not null, not empty); null if none is. Terraform
+    state writes an unset string inside a block as "", so plain alternatives would stop
+    at it."""
+    return next((v for v in values if v not in (None, "")), None)
+
+
+def arn_name(value: str) -> str:
+    """The resource name at the end of an ARN (`.../notebook-instance/nb` -> `nb`); a
+    value that is no ARN as it is."""
+    return value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
 
 
 def public_access_block(acls: Any, policy: Any, ignore: Any, restrict: Any) -> dict[str, bool]:

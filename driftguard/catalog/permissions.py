@@ -1,6 +1,6 @@
 """The IAM permissions that collecting a type needs, derived from the calls its spec makes
-(so a new type cannot forget one): its list call and every detail call, named as IAM
-names them (catalog/services.py holds the actions named otherwise)."""
+(so a new type cannot forget one): its list call, its parents' list call and every detail
+call, named as IAM names them (catalog/services.py holds the actions named otherwise)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,10 @@ def api_name(service: str, method: str) -> str:
 
 
 def permissions(spec: ResourceSpec) -> tuple[str, ...]:
-    """IAM actions of the type's calls, sorted, each once."""
+    """IAM actions of the type's calls (its parents' list call too), sorted, each once."""
     collect = spec.collect
     methods = [collect.operation, *(d.operation for d in collect.details)]
+    if collect.parent is not None:
+        methods.append(collect.parent.operation)
     return tuple(sorted({iam_action(collect.service, api_name(collect.service, m))
                          for m in methods}))

@@ -48,6 +48,12 @@ SERVICES: dict[str, Service] = {
     "rds": Service(rate=20.0),
     "ecr": Service(rate=20.0),
     "kms": Service(rate=50.0),
+    # EKS, SageMaker and Batch document no per-API request rate for their control-plane
+    # reads (their Service Quotas list resource counts only); they throttle per account
+    # and region. 10/s is a conservative sustained rate; botocore's retries absorb more.
+    "eks": Service(rate=10.0),
+    "sagemaker": Service(rate=10.0),
+    "batch": Service(rate=10.0),
 }
 
 

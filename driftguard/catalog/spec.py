@@ -147,7 +147,9 @@ class Collect:
     id_field: str | None
     details: tuple[Detail, ...] = ()
     is_global: bool = False  # listed once per account, not per region
-    arn_field: str | None = None  # item field with the ARN (the live address)
+    # Where the ARN (the live address) is: an item field, or a dotted path into the live
+    # document (`describe_cluster.cluster.arn`) where only a detail call returns it.
+    arn_field: str | None = None
     skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
     parent: Parent | None = None
     args: tuple[tuple[str, Any], ...] = ()  # fixed parameters of the list call (OwnerIds)
@@ -155,7 +157,8 @@ class Collect:
     # API returns everything at once (EC2's DescribeAddresses).
     unpaginated: str | None = None
     # Error codes of the detail calls meaning that the resource was deleted between the
-    # list and the call: it is then left out, not "not checked".
+    # list and the call: it is then left out, not "not checked". With a parent, the same
+    # codes from the per-parent list call mean that the parent went meanwhile: no items.
     gone: tuple[str, ...] = ()
     # Types whose live resources this type's links read (read along, reported only when
     # the scan asks for them too).
@@ -183,6 +186,10 @@ class ResourceSpec:
     # Fn::GetAtt attributes that return the physical id (AWS::EC2::SecurityGroup's
     # GroupId): known once the stack exists, like a Ref.
     cfn_physical_id: tuple[str, ...] = ()
+    # The canonical id from a deployed stack's physical id (what Ref returns), where
+    # CloudFormation names the resource otherwise than Terraform and the live API (an ARN
+    # where they use the name; `cluster/nodegroup` for `cluster:nodegroup`).
+    cfn_id: Callable[[str], str] | None = None
     # Live resources AWS creates by itself (default VPC, ...), by canonical attributes:
     # not reported as unmanaged unless the scan is strict.
     aws_default: Callable[[dict[str, Any]], bool] | None = None

@@ -22,6 +22,7 @@ from driftguard.aws_errors import reason
 from driftguard.catalog import spec_for
 from driftguard.catalog.project import LIVE, link_by_id, links, project
 from driftguard.catalog.spec import Detail, ResourceSpec
+from driftguard.catalog.values import lookup
 from driftguard.collect.clients import ClientFactory
 from driftguard.model import NotChecked, Resource
 
@@ -104,11 +105,14 @@ class Collector:
             self.clients.budget.acquire(collect.service, client.meta.region_name)
             items.extend({**item, parent.field: parent_id} for item in self._pages(
                 client, collect.operation, collect.items,
-                {**dict(collect.args), parent.param: parent_id}))
+                {**dict(collect.args), parent.param: parent_id},
+                gone=collect.gone))  # a parent deleted since it was listed has no items
         return items
 
-    def _pages(self, client: Any, op: str, items: str, params: dict[str, Any]) -> list[Any]:
-        """The items of every page of one list call."""
+    def _pages(self, client: Any, op: str, items: str, params: dict[str, Any],
+               gone: tuple[str, ...] = ()) -> list[Any]:
+        """The items of every page of one list call; none where it fails with a `gone`
+        error code."""
         expression = jmespath.compile(items)
         found: list[Any] = []
         try:
@@ -117,7 +121,11 @@ class Collector:
                     found.extend(expression.search(page) or [])
             else:
                 found.extend(expression.search(getattr(client, op)(**params)) or [])
-        except (ClientError, BotoCoreError) as exc:
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code", "") in gone:
+                return []
+            raise _Gap(_api_name(client, op), reason(exc)) from None
+        except BotoCoreError as exc:
             raise _Gap(_api_name(client, op), reason(exc)) from None
         return found
 
@@ -146,7 +154,7 @@ class Collector:
     def _resource(self, spec: ResourceSpec, region: str, doc: dict[str, Any]) -> Resource:
         attributes, _ = project(spec.attrs, doc, LIVE)
         ident = _ident(spec, doc) if spec.collect.id_field else region
-        address = doc.get(spec.collect.arn_field) if spec.collect.arn_field else None
+        address = lookup(doc, None, spec.collect.arn_field) if spec.collect.arn_field else None
         return Resource(
             type=spec.tf_type, id=str(ident), address=address or str(ident), source="live",
             origin="live", account=self.account,

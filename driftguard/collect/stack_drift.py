@@ -19,7 +19,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from driftguard.aws_errors import reason
-from driftguard.catalog import cfn_specs
+from driftguard.catalog import cfn_resource_id, cfn_specs
 from driftguard.model import STACK_TYPE, AttributeChange, Drift, DriftKind, NotChecked, Stack
 
 VERDICTS = ["MODIFIED", "DELETED", "UNKNOWN", "NOT_CHECKED"]
@@ -106,7 +106,8 @@ def _verdicts(client: Any, stack: Stack, gaps: list[NotChecked]) -> list[Drift]:
                                        declared=_value(d.get("ExpectedValue")),
                                        live=_value(d.get("ActualValue")))
                        for d in item.get("PropertyDifferences", [])] if kind == "changed" else []
-            out.append(Drift(kind=kind, type=tf_type, id=item.get("PhysicalResourceId"),
+            ident = cfn_resource_id(item["ResourceType"], item.get("PhysicalResourceId"))
+            out.append(Drift(kind=kind, type=tf_type, id=ident,
                              address=f"{stack.name}/{logical}", origin=stack.origin,
                              account=stack.account, region=stack.region, changes=changes))
         if not page.get("NextToken"):

@@ -92,19 +92,59 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
     return list(records.values())
 
 
-def _unknown_set_by_code(after_unknown: Any, set_by_code: set[str] | None) -> Any:
+# Attributes the code sets: True for an attribute (its whole value), a tree of the same
+# for a nested block (what any of its blocks sets).
+SetByCode = dict[str, Any]
+
+
+def _unknown_set_by_code(after_unknown: Any, set_by_code: SetByCode | None) -> Any:
     """Keep unknowns the code asked for; an unset attribute computed by the provider is
-    the provider's default, not a value the code leaves open."""
+    the provider's default, not a value the code leaves open. Inside nested blocks too
+    (an EKS cluster's vpc_config.0.public_access_cidrs): an attribute that no block of
+    that type sets is the provider's."""
     if not isinstance(after_unknown, dict) or set_by_code is None:
         return after_unknown
-    return {k: v for k, v in after_unknown.items() if k in set_by_code}
+    return _prune(after_unknown, set_by_code)
+
+
+def _prune(unknown: Any, tree: Any) -> Any:
+    if tree is True:
+        return unknown
+    if isinstance(unknown, list):  # the blocks of one type: what any of them sets
+        return [_prune(u, tree) for u in unknown]
+    if isinstance(unknown, dict):
+        return {k: _prune(v, tree[k]) for k, v in unknown.items() if k in tree}
+    return unknown
+
+
+def _set_tree(expressions: dict[str, Any]) -> SetByCode:
+    """What a resource's (or a block's) configuration expressions set. A block is an
+    object of expressions, or a list of them (one per block); an expression is an object
+    with `references` or `constant_value` (or empty, for a function of nothing)."""
+    tree: SetByCode = {}
+    for key, expr in expressions.items():
+        blocks = expr if isinstance(expr, list) else [expr]
+        if blocks and all(isinstance(b, dict) and b and "references" not in b
+                          and "constant_value" not in b for b in blocks):
+            for block in blocks:
+                tree[key] = _merge(tree.get(key, {}), _set_tree(block))
+        else:
+            tree[key] = True
+    return tree
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if a is True or b is True:
+        return True
+    return {k: _merge(a[k], b[k]) if k in a and k in b else a.get(k, b.get(k))
+            for k in {*a, *b}}
 
 
 def _configuration_index(config: dict[str, Any]) -> dict[
-    tuple[tuple[str, ...], str], tuple[set[str], dict[str, list[str]]]
+    tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]
 ]:
     """(module path, type.name) -> (attributes the code sets, their references)."""
-    index: dict[tuple[tuple[str, ...], str], tuple[set[str], dict[str, list[str]]]] = {}
+    index: dict[tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]] = {}
 
     def walk(module: dict[str, Any], path: tuple[str, ...]) -> None:
         for res in module.get("resources") or []:
@@ -113,7 +153,8 @@ def _configuration_index(config: dict[str, Any]) -> dict[
             expressions = res.get("expressions") or {}
             refs: dict[str, list[str]] = {}
             _references(expressions, "", refs)
-            index[(path, f"{res.get('type')}.{res.get('name')}")] = (set(expressions), refs)
+            index[(path, f"{res.get('type')}.{res.get('name')}")] = (_set_tree(expressions),
+                                                                   refs)
         for name, call in (module.get("module_calls") or {}).items():
             walk(call.get("module") or {}, (*path, name))
 

@@ -302,7 +302,9 @@ def test_permissions_are_derived_from_every_call(spec: ResourceSpec) -> None:
     derived = permissions(spec)
     assert derived, "collecting needs at least one permission"
     assert [p for p in derived if not IAM_PERMISSION.match(p)] == [], "not service:Action"
-    for method in (spec.collect.operation, *(d.operation for d in spec.collect.details)):
+    parent = [spec.collect.parent.operation] if spec.collect.parent else []
+    for method in (spec.collect.operation, *(d.operation for d in spec.collect.details),
+                   *parent):
         name = operation_model(service, method).name
         assert iam_action(service, name) in derived, f"{name} would be denied"
 
@@ -404,11 +406,27 @@ def test_live_paths_exist_in_the_api_shapes(spec: ResourceSpec) -> None:
             assert found is not None, f"{spec.tf_type}.{attr.name}: live path {path!r} not in API"
 
 
+def test_arn_field_is_a_string_the_api_returns(spec: ResourceSpec) -> None:
+    """The live address: an item field, or a path into a detail call's response."""
+    collect = spec.collect
+    if collect.arn_field is None:
+        return
+    details = {d.doc_key: operation_model(collect.service, d.operation).output_shape
+               for d in collect.details}
+    head, *rest = collect.arn_field.split(".")
+    found = (_shape_at(details[head], rest) if head in details
+             else _shape_at(list_item_shape(spec), [head, *rest]))
+    assert found is not None and found.type_name == "string", (
+        f"{spec.tf_type}: arn_field {collect.arn_field!r} is no string in the API")
+
+
 def test_live_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
     for attr in spec.attrs:
         if attr.live_convert is not None:
-            params = inspect.signature(attr.live_convert).parameters
-            assert len(params) == len(attr.live), f"{spec.tf_type}.{attr.name}"
+            try:
+                inspect.signature(attr.live_convert).bind(*[None] * len(attr.live))
+            except TypeError as exc:
+                pytest.fail(f"{spec.tf_type}.{attr.name}: {len(attr.live)} live paths but {exc}")
 
 
 # --- CloudFormation property paths, against the resource schemas cfn-lint ships ----------
@@ -503,6 +521,21 @@ def test_cfn_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
                 inspect.signature(convert).bind(*[None] * len(attr.cfn))
             except TypeError as exc:
                 pytest.fail(f"{spec.tf_type}.{attr.name}: {len(attr.cfn)} cfn paths but {exc}")
+
+
+def test_an_arn_physical_id_is_converted_to_the_canonical_id(spec: ResourceSpec) -> None:
+    """Where CloudFormation's physical id (its primary identifier, what Ref returns) is an
+    ARN and the live id is not, `cfn_id` must make the canonical id of it: else a deployed
+    stack's resources never match their live twins."""
+    if spec.cfn_type is None:
+        assert spec.cfn_id is None, "cfn_id on a type without cfn_type"
+        return
+    primary = cfn_schema(spec.cfn_type).get("primaryIdentifier", [])
+    arn_named = [p for p in primary if p.endswith("Arn")]
+    id_is_arn = bool(spec.collect.id_field and spec.collect.id_field.lower().endswith("arn"))
+    if arn_named and not id_is_arn:
+        assert spec.cfn_id is not None, (
+            f"{spec.cfn_type}'s physical id is {arn_named[0]}: set cfn_id (c.arn_name)")
 
 
 def test_cfn_physical_id_attributes_are_read_only_properties(spec: ResourceSpec) -> None:

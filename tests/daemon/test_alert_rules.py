@@ -20,7 +20,7 @@ PROMETHEUS = Path(__file__).resolve().parents[2] / "configs/prometheus"
 
 def promtool(*args: str) -> subprocess.CompletedProcess[str]:
     if shutil.which("promtool") is None:
-        pytest.fail("promtool not found: .ci/run installs Debian's prometheus package")
+        pytest.fail("promtool not found: make test installs Debian's prometheus package")
     return subprocess.run(["promtool", *args], cwd=PROMETHEUS, capture_output=True, text=True,
                           timeout=120)
 

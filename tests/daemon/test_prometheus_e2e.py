@@ -47,7 +47,7 @@ def prometheus(tmp_path: Path) -> Iterator[tuple[str, int]]:
     """A Prometheus (Debian's package) scraping the port it yields, every second."""
     binary = shutil.which("prometheus")
     if binary is None:
-        pytest.fail("prometheus not found: .ci/run installs Debian's prometheus package")
+        pytest.fail("prometheus not found: make test installs Debian's prometheus package")
     target = free_port()
     config = tmp_path / "prometheus.yml"
     config.write_text(yaml.safe_dump({

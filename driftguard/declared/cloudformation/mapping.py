@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.catalog import cfn_folds, cfn_specs
+from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_specs
 from driftguard.catalog.project import (
     CLOUDFORMATION,
     DEPLOYED_STACK,
@@ -96,7 +96,7 @@ def _resource(logical: str, cfn_type: str, origin: str, stack: StackContext | No
               raw: dict[str, Any]) -> Resource:
     return Resource.model_construct(
         type=cfn_type,
-        id=stack.physical.get(logical) if stack else None,
+        id=cfn_resource_id(cfn_type, stack.physical.get(logical)) if stack else None,
         address=f"{stack.name}/{logical}" if stack else logical,
         source="cloudformation", origin=origin,
         account=stack.account if stack else None, region=stack.region if stack else None,
