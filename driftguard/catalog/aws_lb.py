@@ -9,11 +9,6 @@ def _internet_facing_tf(internal: Any) -> bool:
     return not internal
 
 
-def _internet_facing(scheme: Any) -> bool:
-    """CloudFormation's and AWS's Scheme: internet-facing unless `internal`."""
-    return bool(scheme != "internal")
-
-
 def _zone_subnets(zones: Any) -> list[str]:
     return sorted(z["SubnetId"] for z in zones or [] if z.get("SubnetId"))
 
@@ -34,8 +29,10 @@ SPEC = ResourceSpec(
              cfn=("Name",)),
         Attr("internet_facing", "bool",
              "scheme internet-facing (reachable from the internet), not internal",
-             tf=("internal",), convert=_internet_facing_tf, live=("Scheme",),
-             live_convert=_internet_facing, cfn=("Scheme",), cfn_convert=_internet_facing),
+             tf=("internal",), convert=_internet_facing_tf,
+             # CloudFormation's and AWS's Scheme: internet-facing unless `internal`.
+             live=("Scheme",), live_convert=c.is_not("internal"), cfn=("Scheme",),
+             cfn_convert=c.is_not("internal")),
         Attr("load_balancer_type", "str", "application, network or gateway",
              tf=("load_balancer_type",), default="application", live=("Type",),
              cfn=("Type",)),
