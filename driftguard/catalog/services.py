@@ -2,7 +2,8 @@
 
 A fact about a service (not about one type) lives here once: the sustained request rate
 that stays below AWS's documented throttling limits, and the IAM actions that are not
-named after their API operation (from the AWS Service Authorization Reference). A type of
+named after their API operation or whose prefix is not botocore's service name (from the
+AWS Service Authorization Reference). A type of
 a new service adds its service here; the lint checks that every spec's service is listed.
 """
 
@@ -17,11 +18,25 @@ class Service:
     rate: float | None = None
     # API operation -> IAM action, where IAM names the action otherwise.
     iam_actions: dict[str, str] = field(default_factory=dict)
+    # IAM's prefix for the service's actions, where it is not botocore's name for it
+    # (ELBv2's actions are elasticloadbalancing:...).
+    iam_prefix: str | None = None
 
 
 SERVICES: dict[str, Service] = {
+    # CloudTrail allows 10 transactions per second for its Get, Describe and List APIs.
+    "cloudtrail": Service(rate=10.0),
     # EC2's token bucket for Describe* calls refills at 20/s per account and region.
     "ec2": Service(rate=20.0),
+    # ELBv2 throttles Describe* calls per account and region with a token bucket of 40:
+    # 10/s sustained leaves it room.
+    "elbv2": Service(rate=10.0, iam_prefix="elasticloadbalancing"),
+    # IAM documents no per-API request rate; its token buckets are per account, for every
+    # caller and Region together (IAM is global): 10/s leaves room for the account's own.
+    "iam": Service(rate=10.0),
+    # Lambda's control-plane API quota: 15 requests per second for all but GetFunction and
+    # GetPolicy, per account and region.
+    "lambda": Service(rate=15.0),
     # S3 serves thousands of GETs per second per prefix.
     "s3": Service(rate=100.0, iam_actions={
         "ListBuckets": "s3:ListAllMyBuckets",
@@ -56,4 +71,5 @@ def iam_action(service: str, operation: str) -> str:
     """The IAM action that allows `operation` (an API name such as ListBuckets)."""
     known = SERVICES.get(service)
     renamed = known.iam_actions.get(operation) if known else None
-    return renamed or f"{service}:{operation}"
+    prefix = (known.iam_prefix if known else None) or service
+    return renamed or f"{prefix}:{operation}"

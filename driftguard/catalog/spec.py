@@ -34,7 +34,9 @@ class Attr:
     drift: bool = True
     cfn: tuple[str, ...] = ()
     cfn_convert: Callable[..., Any] | None = None
-    # Fold attributes only: applies when the child's value at this path equals the given one.
+    # Fold attributes only: applies when the child's value at this path equals the given
+    # one, or any of them where a tuple is given (an unset string is null in a plan and ""
+    # in Terraform's state).
     when: tuple[str, Any] | None = None
 
 
@@ -109,6 +111,9 @@ class Detail:
     args: tuple[tuple[str, Any], ...] = ()  # fixed extra parameters
     fields: tuple[tuple[str, str], ...] = ()  # (parameter, item field): more parameters
     key: str | None = None  # where the response goes in the live document (default: operation)
+    # The call takes a list of ids (CloudTrail's ListTags ResourceIdList, ELB's DescribeTags
+    # ResourceArns): the one resource's id goes as a one-element list.
+    id_list: bool = False
 
     @property
     def doc_key(self) -> str:

@@ -133,6 +133,8 @@ class Collector:
                 ) -> Any:
         self.clients.budget.acquire(spec.collect.service, client.meta.region_name)
         key = item.get(detail.source_field) if detail.source_field else _ident(spec, item)
+        if detail.id_list:
+            key = [key]
         params = {detail.param: key, **dict(detail.args),
                   **{param: item.get(field) for param, field in detail.fields}}
         try:

@@ -223,6 +223,10 @@ def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> 
         members = model.input_shape.members if model.input_shape else {}
         assert detail.param in members, (
             f"{model.name} has no input member {detail.param!r} (has: {sorted(members)})")
+        takes_list = members[detail.param].type_name == "list"
+        assert takes_list == detail.id_list, (
+            f"{model.name}'s {detail.param} takes {'a list' if takes_list else 'one'} id: "
+            f"Detail.id_list={takes_list}")
         # The collector passes only these: any other required parameter makes the call fail.
         required = set(model.input_shape.required_members) if model.input_shape else set()
         given = {detail.param, *(name for name, _ in detail.args),
@@ -522,11 +526,14 @@ def test_cfn_paths_exist_in_the_resource_schema(spec: ResourceSpec) -> None:
 
 def test_every_attribute_read_from_terraform_is_read_from_cloudformation(
         spec: ResourceSpec) -> None:
-    """Same policies, same verdicts: what Terraform sets, a template can set too (the
-    exceptions are Terraform-only bookkeeping, listed here on purpose)."""
+    """Same policies, same verdicts: what Terraform sets, a template can set too, on the
+    type itself or on a type that folds into it (the exceptions are Terraform-only
+    bookkeeping, listed here on purpose)."""
     if spec.cfn_type is None:
         return
-    terraform_only = {("aws_vpc", "is_default"), ("aws_subnet", "default_for_az")}
+    terraform_only = {("aws_vpc", "is_default"), ("aws_subnet", "default_for_az"),
+                      # AWS::IAM::ManagedPolicy takes no Tags.
+                      ("aws_iam_policy", "tags")}
     # A property of a type that folds in (AWS::EC2::EIPAssociation's NetworkInterfaceId).
     folded = {a.name for fold in spec.cfn_folds for a in fold.attrs if a.cfn}
     missing = [a.name for a in spec.attrs if a.tf and not a.cfn and a.name not in folded
