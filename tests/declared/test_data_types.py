@@ -1,0 +1,89 @@
+"""The data types of the ML estate (file systems, databases, queues, topics, secrets, log
+groups, snapshots, bucket policies), each read from a plan, a state-shaped plan and a
+template into the same canonical attributes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from plans import change, plan, write
+
+from driftguard.declared.cloudformation import load_bytes
+from driftguard.declared.terraform import load
+from driftguard.model import Resource
+
+ACCOUNT = "123456789012"
+KEY_ARN = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1111-2222"
+
+
+def from_plan(tmp_path: Path, *changes: dict[str, Any]) -> dict[str, Resource]:
+    _, resources = load(write(tmp_path, plan(*changes)))
+    return {r.address: r for r in resources}
+
+
+def from_template(resources: str) -> dict[str, Resource]:
+    text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + resources
+    return {r.address: r for r in load_bytes("t.yaml", text.encode(), {})}
+
+
+# --- aws_s3_bucket_policy, folded into aws_s3_bucket ----------------------------------------
+
+READ_DATA = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "ReadData", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+    "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-ml-data/*"}]}
+CANONICAL_READ_DATA = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "ReadData", "Effect": "Allow", "Principal": {"AWS": [ACCOUNT]},
+    "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::acme-ml-data/*"]}]}
+
+
+def test_bucket_policy_folds_into_its_bucket_parsed(tmp_path: Path) -> None:
+    resources = from_plan(
+        tmp_path,
+        change("aws_s3_bucket.data", {"bucket": "acme-ml-data"}),
+        change("aws_s3_bucket_policy.data", {"policy": json.dumps(READ_DATA)},
+               unknown={"bucket": True}, refs={"bucket": ["aws_s3_bucket.data.id"]}),
+        change("aws_s3_bucket.bare", {"bucket": "acme-bare"}),
+    )
+    assert resources["aws_s3_bucket.data"].attributes["policy"] == CANONICAL_READ_DATA
+    # A bucket without a policy resource has none (the deprecated inline argument, computed,
+    # would be unknown in every plan).
+    assert resources["aws_s3_bucket.bare"].attributes["policy"] is None
+    assert resources["aws_s3_bucket.bare"].unknown == []
+
+
+def test_bucket_policy_unknown_until_apply_stays_unknown(tmp_path: Path) -> None:
+    resources = from_plan(
+        tmp_path,
+        change("aws_s3_bucket.data", {"bucket": "acme-ml-data"}),
+        change("aws_s3_bucket_policy.data", {}, unknown={"bucket": True, "policy": True},
+               refs={"bucket": ["aws_s3_bucket.data.id"], "policy": [
+                   "data.aws_iam_policy_document.read.json"]}),
+    )
+    bucket = resources["aws_s3_bucket.data"]
+    assert "policy" not in bucket.attributes and bucket.unknown == ["policy"]
+
+
+def test_template_bucket_policy_folds_into_its_bucket() -> None:
+    resources = from_template("""\
+  Data:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: acme-ml-data}
+  DataPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Data
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Sid: ReadData
+            Effect: Allow
+            Principal: {AWS: !Sub 'arn:aws:iam::123456789012:root'}
+            Action: [s3:GetObject]
+            Resource: arn:aws:s3:::acme-ml-data/*
+  Bare:
+    Type: AWS::S3::Bucket
+""")
+    assert resources["Data"].attributes["policy"] == CANONICAL_READ_DATA
+    assert resources["Bare"].attributes["policy"] is None
