@@ -97,7 +97,10 @@ def public_access_block(acls: Any, policy: Any, ignore: Any, restrict: Any) -> d
 
 
 def tag_map(tags: Any) -> dict[str, str]:
-    """AWS tag lists ([{Key, Value}], KMS's [{TagKey, TagValue}]) as a map."""
+    """AWS tag lists ([{Key, Value}], KMS's [{TagKey, TagValue}]) as a map; a map (SQS's
+    tags) as it is."""
+    if isinstance(tags, dict):
+        return {str(k): str(v) for k, v in tags.items()}
     out: dict[str, str] = {}
     for tag in tags or []:
         key = tag.get("Key", tag.get("TagKey"))
@@ -149,11 +152,12 @@ def created_with_instance(attachments: Any) -> bool:
                for a in attachments or [])
 
 
-def tags(live: str) -> Attr:
+def tags(live: str, cfn: str = "Tags") -> Attr:
     """The `tags` attribute every taggable type has: the effective tags (`tags_all` when
-    the provider's default_tags apply), AWS's tag list at `live`, CloudFormation's `Tags`."""
+    the provider's default_tags apply), AWS's tag list (or map) at `live`, CloudFormation's
+    `Tags` (or the type's own name for it, `cfn`)."""
     return Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-                live=(live,), live_convert=tag_map, cfn=("Tags",), cfn_convert=tag_map)
+                live=(live,), live_convert=tag_map, cfn=(cfn,), cfn_convert=tag_map)
 
 
 # --- CloudFormation properties ------------------------------------------------------------

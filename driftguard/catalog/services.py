@@ -17,9 +17,14 @@ class Service:
     rate: float | None = None
     # API operation -> IAM action, where IAM names the action otherwise.
     iam_actions: dict[str, str] = field(default_factory=dict)
+    # IAM's service prefix, where it is not boto3's service name (efs: elasticfilesystem).
+    iam_prefix: str | None = None
 
 
 SERVICES: dict[str, Service] = {
+    # EFS publishes no per-operation read quota; its DescribeFileSystems pages 100 (up to
+    # 1,000) file systems, so a scan makes few calls. IAM names EFS elasticfilesystem.
+    "efs": Service(rate=10.0, iam_prefix="elasticfilesystem"),
     # EC2's token bucket for Describe* calls refills at 20/s per account and region.
     "ec2": Service(rate=20.0),
     # S3 serves thousands of GETs per second per prefix.
@@ -45,4 +50,5 @@ def iam_action(service: str, operation: str) -> str:
     """The IAM action that allows `operation` (an API name such as ListBuckets)."""
     known = SERVICES.get(service)
     renamed = known.iam_actions.get(operation) if known else None
-    return renamed or f"{service}:{operation}"
+    prefix = (known.iam_prefix if known else None) or service
+    return renamed or f"{prefix}:{operation}"

@@ -28,6 +28,37 @@ def from_template(resources: str) -> dict[str, Resource]:
     return {r.address: r for r in load_bytes("t.yaml", text.encode(), {})}
 
 
+def agree(tmp_path: Path, tf_change: dict[str, Any], template: str,
+          expected: dict[str, Any]) -> tuple[Resource, Resource]:
+    """The plan's one resource and the template's `Logical` read the same, as expected."""
+    (planned,) = from_plan(tmp_path, tf_change).values()
+    templated = from_template(template)["Logical"]
+    assert planned.type == templated.type
+    assert planned.attributes == expected, "plan"
+    assert templated.attributes == expected, "template"
+    assert planned.unknown == templated.unknown == []
+    return planned, templated
+
+
+# --- aws_efs_file_system --------------------------------------------------------------------
+
+def test_efs_file_system(tmp_path: Path) -> None:
+    agree(tmp_path, change("aws_efs_file_system.datasets", {
+        "encrypted": True, "kms_key_id": KEY_ARN, "performance_mode": "maxIO",
+        "throughput_mode": "elastic", "tags": {"team": "ml"}, "tags_all": {"team": "ml"}}),
+        f"""\
+  Logical:
+    Type: AWS::EFS::FileSystem
+    Properties:
+      Encrypted: true
+      KmsKeyId: {KEY_ARN}
+      PerformanceMode: maxIO
+      ThroughputMode: elastic
+      FileSystemTags: [{{Key: team, Value: ml}}]
+""", {"encrypted": True, "kms_key_id": KEY_ARN, "performance_mode": "maxIO",
+      "throughput_mode": "elastic", "availability_zone_name": None, "tags": {"team": "ml"}})
+
+
 # --- aws_s3_bucket_policy, folded into aws_s3_bucket ----------------------------------------
 
 READ_DATA = {"Version": "2012-10-17", "Statement": [{
