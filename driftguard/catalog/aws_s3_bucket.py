@@ -50,9 +50,9 @@ SPEC = ResourceSpec(
              cfn=("AccessControl",), cfn_convert=c.canned_acl),
         Attr("policy", "object|null",
              "the bucket policy, parsed and normalized (catalog.convert.policy_document); "
-             "null when the bucket has none. Declared by aws_s3_bucket_policy or "
-             "AWS::S3::BucketPolicy (the bucket's deprecated inline `policy` argument is not "
-             "read: it is computed, so unknown in every plan of a new bucket)",
+             "null when the bucket has none. Declared by aws_s3_bucket_policy, the bucket's "
+             "deprecated inline `policy`, or AWS::S3::BucketPolicy",
+             tf=("policy",), convert=c.policy_document,
              live=("get_bucket_policy.Policy",), live_convert=c.policy_document),
         c.tags(live="get_bucket_tagging.TagSet"),
     ),

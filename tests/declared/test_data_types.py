@@ -72,16 +72,21 @@ CANONICAL_READ_DATA = {"Version": "2012-10-17", "Statement": [{
 def test_bucket_policy_folds_into_its_bucket_parsed(tmp_path: Path) -> None:
     resources = from_plan(
         tmp_path,
-        change("aws_s3_bucket.data", {"bucket": "acme-ml-data"}),
+        change("aws_s3_bucket.data", {"bucket": "acme-ml-data"}, unknown={"policy": True}),
         change("aws_s3_bucket_policy.data", {"policy": json.dumps(READ_DATA)},
                unknown={"bucket": True}, refs={"bucket": ["aws_s3_bucket.data.id"]}),
-        change("aws_s3_bucket.bare", {"bucket": "acme-bare"}),
+        change("aws_s3_bucket.bare", {"bucket": "acme-bare"}, unknown={"policy": True}),
     )
     assert resources["aws_s3_bucket.data"].attributes["policy"] == CANONICAL_READ_DATA
-    # A bucket without a policy resource has none (the deprecated inline argument, computed,
-    # would be unknown in every plan).
+    # The provider computes the bucket's own (deprecated) policy argument: not set here.
     assert resources["aws_s3_bucket.bare"].attributes["policy"] is None
     assert resources["aws_s3_bucket.bare"].unknown == []
+
+
+def test_deprecated_inline_bucket_policy_reads_the_same(tmp_path: Path) -> None:
+    resources = from_plan(tmp_path, change("aws_s3_bucket.data", {
+        "bucket": "acme-ml-data", "policy": json.dumps(READ_DATA, indent=2)}))
+    assert resources["aws_s3_bucket.data"].attributes["policy"] == CANONICAL_READ_DATA
 
 
 def test_bucket_policy_unknown_until_apply_stays_unknown(tmp_path: Path) -> None:
