@@ -131,6 +131,26 @@ def group_ids(groups: Any) -> list[str]:
     return sorted(g["GroupId"] for g in groups or [] if "GroupId" in g)
 
 
+def flag(value: Any) -> bool:
+    """A boolean that an API may write as text ("true", SQS's and SNS's attributes);
+    unset is false."""
+    return cfn_bool(value) is True
+
+
+def integer(value: Any) -> int | None:
+    """A number that an API may write as text ("30"); None when unset."""
+    return None if value is None or value == "" else int(value)
+
+
+def customer_kms_key(value: Any) -> str | None:
+    """A KMS key named by the code or the API, where it is the customer's: null when none,
+    and for an AWS-managed key's alias (alias/aws/sqs). (An AWS-managed key named by its
+    ARN cannot be told from a customer's key by the name.)"""
+    if not value or str(value).startswith("alias/aws/"):
+        return None
+    return str(value)
+
+
 def has_value(value: Any) -> bool:
     return value is not None and value != ""
 

@@ -34,6 +34,9 @@ SERVICES: dict[str, Service] = {
         "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
         "ListObjectsV2": "s3:ListBucket",
     }),
+    # SQS documents no quota for its control-plane reads; ListQueues pages 1,000 queues,
+    # and each queue costs its GetQueueAttributes and ListQueueTags.
+    "sqs": Service(rate=20.0),
     # RDS, ECR and KMS read APIs allow tens to hundreds per second.
     "rds": Service(rate=20.0),
     "ecr": Service(rate=20.0),

@@ -375,12 +375,16 @@ def test_needs_are_the_types_links_read_live(spec: ResourceSpec) -> None:
 
 
 def _shape_at(shape: Any, path: list[str]) -> Any:
-    """Walk a botocore shape along a live path (digits index lists); None if it leaves."""
+    """Walk a botocore shape along a live path (digits index lists, a map's keys must be
+    among its key shape's enum where it has one: SQS's attribute names); None if it
+    leaves."""
     for step in path:
         if shape.type_name == "list" and step.isdigit():
             shape = shape.member
         elif shape.type_name == "structure" and step in shape.members:
             shape = shape.members[step]
+        elif shape.type_name == "map" and step in (shape.key.enum or [step]):
+            shape = shape.value
         else:
             return None
     return shape

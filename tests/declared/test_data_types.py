@@ -123,3 +123,72 @@ def test_template_bucket_policy_folds_into_its_bucket() -> None:
 """)
     assert resources["Data"].attributes["policy"] == CANONICAL_READ_DATA
     assert resources["Bare"].attributes["policy"] is None
+
+
+# --- aws_sqs_queue ---------------------------------------------------------------------------
+
+SEND = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+    "Action": "sqs:SendMessage", "Resource": "*"}]}
+CANONICAL_SEND = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": ["events.amazonaws.com"]},
+    "Action": ["sqs:SendMessage"], "Resource": ["*"]}]}
+QUEUE = {"fifo_queue": False, "encrypted": True, "kms_master_key_id": None, "kms_key_id": None,
+         "visibility_timeout_seconds": 30, "message_retention_seconds": 345600, "policy": None,
+         "tags": {}}
+
+
+def test_sqs_queue_defaults_to_sse_sqs_in_plans_and_templates(tmp_path: Path) -> None:
+    # sqs_managed_sse_enabled is computed when the code leaves it out: AWS's default applies.
+    agree(tmp_path, change("aws_sqs_queue.jobs", {"name": "jobs"},
+                           unknown={"sqs_managed_sse_enabled": True, "policy": True}),
+          "  Logical:\n    Type: AWS::SQS::Queue\n", QUEUE)
+
+
+def test_sqs_queue_kms_key_and_aws_managed_alias(tmp_path: Path) -> None:
+    agree(tmp_path, change("aws_sqs_queue.jobs", {
+        "fifo_queue": True, "kms_master_key_id": KEY_ARN, "visibility_timeout_seconds": 300,
+        "sqs_managed_sse_enabled": False, "policy": json.dumps(SEND)}), f"""\
+  Logical:
+    Type: AWS::SQS::Queue
+    Properties: {{FifoQueue: 'true', KmsMasterKeyId: {KEY_ARN}, VisibilityTimeout: 300}}
+  LogicalPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Logical]
+      PolicyDocument: {json.dumps(SEND)}
+""", {**QUEUE, "fifo_queue": True, "kms_master_key_id": KEY_ARN, "kms_key_id": KEY_ARN,
+      "visibility_timeout_seconds": 300, "policy": CANONICAL_SEND})
+    (queue,) = from_plan(tmp_path, change("aws_sqs_queue.q", {
+        "kms_master_key_id": "alias/aws/sqs", "sqs_managed_sse_enabled": False})).values()
+    assert (queue.attributes["encrypted"], queue.attributes["kms_key_id"]) == (True, None)
+    (queue,) = from_plan(tmp_path, change("aws_sqs_queue.q", {
+        "sqs_managed_sse_enabled": False})).values()
+    assert queue.attributes["encrypted"] is False
+
+
+def test_queue_policies_fold_into_their_queues(tmp_path: Path) -> None:
+    resources = from_plan(
+        tmp_path,
+        change("aws_sqs_queue.jobs", {"name": "jobs"}, unknown={"url": True, "policy": True}),
+        change("aws_sqs_queue_policy.jobs", {"policy": json.dumps(SEND)},
+               unknown={"queue_url": True}, refs={"queue_url": ["aws_sqs_queue.jobs.url"]}))
+    assert resources["aws_sqs_queue.jobs"].attributes["policy"] == CANONICAL_SEND
+    # One AWS::SQS::QueuePolicy for several queues, by Ref and by URL.
+    url = f"https://sqs.eu-west-1.amazonaws.com/{ACCOUNT}/other"
+    templated = from_template(f"""\
+  Jobs:
+    Type: AWS::SQS::Queue
+  Dead:
+    Type: AWS::SQS::Queue
+  Lone:
+    Type: AWS::SQS::Queue
+  Both:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Jobs, !GetAtt Dead.QueueUrl, {url}]
+      PolicyDocument: {json.dumps(SEND)}
+""")
+    assert templated["Jobs"].attributes["policy"] == CANONICAL_SEND
+    assert templated["Dead"].attributes["policy"] == CANONICAL_SEND
+    assert templated["Lone"].attributes["policy"] is None
