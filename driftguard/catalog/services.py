@@ -34,6 +34,9 @@ SERVICES: dict[str, Service] = {
         "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
         "ListObjectsV2": "s3:ListBucket",
     }),
+    # SNS throttles its control-plane APIs per account and Region, some at tens of calls a
+    # second (ListTopics pages 100 topics; each topic costs two calls): 10/s stays below.
+    "sns": Service(rate=10.0),
     # SQS documents no quota for its control-plane reads; ListQueues pages 1,000 queues,
     # and each queue costs its GetQueueAttributes and ListQueueTags.
     "sqs": Service(rate=20.0),

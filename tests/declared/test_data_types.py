@@ -192,3 +192,39 @@ def test_queue_policies_fold_into_their_queues(tmp_path: Path) -> None:
     assert templated["Jobs"].attributes["policy"] == CANONICAL_SEND
     assert templated["Dead"].attributes["policy"] == CANONICAL_SEND
     assert templated["Lone"].attributes["policy"] is None
+
+
+# --- aws_sns_topic ---------------------------------------------------------------------------
+
+def test_sns_topic_and_its_policy(tmp_path: Path) -> None:
+    publish = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "sns:Publish", "Resource": "*"}]}
+    canonical = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": ["s3.amazonaws.com"]},
+        "Action": ["sns:Publish"], "Resource": ["*"]}]}
+    expected = {"fifo_topic": False, "display_name": None, "encrypted": True,
+                "kms_master_key_id": "alias/aws/sns", "kms_key_id": None, "policy": canonical,
+                "tags": {"team": "ml"}}
+    agree(tmp_path, change("aws_sns_topic.events", {
+        "name": "events", "kms_master_key_id": "alias/aws/sns", "policy": json.dumps(publish),
+        "tags": {"team": "ml"}}), f"""\
+  Logical:
+    Type: AWS::SNS::Topic
+    Properties:
+      KmsMasterKeyId: alias/aws/sns
+      Tags: [{{Key: team, Value: ml}}]
+  Policy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Logical]
+      PolicyDocument: {json.dumps(publish)}
+""", expected)
+    resources = from_plan(
+        tmp_path,
+        change("aws_sns_topic.events", {"name": "events"}, unknown={"arn": True, "policy": True}),
+        change("aws_sns_topic_policy.events", {"policy": json.dumps(publish)},
+               unknown={"arn": True}, refs={"arn": ["aws_sns_topic.events.arn"]}))
+    topic = resources["aws_sns_topic.events"]
+    assert topic.attributes["policy"] == canonical
+    assert (topic.attributes["encrypted"], topic.attributes["kms_key_id"]) == (False, None)
