@@ -34,6 +34,9 @@ SERVICES: dict[str, Service] = {
         "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
         "ListObjectsV2": "s3:ListBucket",
     }),
+    # Secrets Manager's request quotas run to hundreds of calls a second; ListSecrets pages
+    # 100 secrets with everything read here, so a scan makes few calls.
+    "secretsmanager": Service(rate=20.0),
     # SNS throttles its control-plane APIs per account and Region, some at tens of calls a
     # second (ListTopics pages 100 topics; each topic costs two calls): 10/s stays below.
     "sns": Service(rate=10.0),

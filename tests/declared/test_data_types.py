@@ -228,3 +228,22 @@ def test_sns_topic_and_its_policy(tmp_path: Path) -> None:
     topic = resources["aws_sns_topic.events"]
     assert topic.attributes["policy"] == canonical
     assert (topic.attributes["encrypted"], topic.attributes["kms_key_id"]) == (False, None)
+
+
+# --- aws_secretsmanager_secret ---------------------------------------------------------------
+
+def test_secret_metadata_and_never_its_value(tmp_path: Path) -> None:
+    agree(tmp_path, change("aws_secretsmanager_secret.token", {
+        "name": "api-token", "description": "", "kms_key_id": "alias/aws/secretsmanager"}),
+        """\
+  Logical:
+    Type: AWS::SecretsManager::Secret
+    Properties: {Name: api-token, SecretString: hunter2-in-the-template}
+""", {"name": "api-token", "description": None, "kms_key_id": None, "owning_service": None,
+      "tags": {}})
+    secret = from_template("""\
+  Logical:
+    Type: AWS::SecretsManager::Secret
+    Properties: {Name: api-token, SecretString: hunter2-in-the-template}
+""")["Logical"]
+    assert "hunter2" not in json.dumps(secret.raw)
