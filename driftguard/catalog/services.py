@@ -34,6 +34,9 @@ SERVICES: dict[str, Service] = {
         "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
         "ListObjectsV2": "s3:ListBucket",
     }),
+    # CloudWatch Logs documents DescribeLogGroups at 10 transactions per second per account
+    # and Region (pages of 50); each log group also costs a ListTagsForResource.
+    "logs": Service(rate=10.0),
     # Secrets Manager's request quotas run to hundreds of calls a second; ListSecrets pages
     # 100 secrets with everything read here, so a scan makes few calls.
     "secretsmanager": Service(rate=20.0),

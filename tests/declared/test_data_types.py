@@ -247,3 +247,16 @@ def test_secret_metadata_and_never_its_value(tmp_path: Path) -> None:
     Properties: {Name: api-token, SecretString: hunter2-in-the-template}
 """)["Logical"]
     assert "hunter2" not in json.dumps(secret.raw)
+
+
+# --- aws_cloudwatch_log_group ----------------------------------------------------------------
+
+def test_log_group(tmp_path: Path) -> None:
+    agree(tmp_path, change("aws_cloudwatch_log_group.training", {
+        "name": "/ml/training", "retention_in_days": 90, "kms_key_id": KEY_ARN,
+        "log_group_class": "STANDARD", "skip_destroy": False}), f"""\
+  Logical:
+    Type: AWS::Logs::LogGroup
+    Properties: {{LogGroupName: /ml/training, RetentionInDays: 90, KmsKeyId: {KEY_ARN}}}
+""", {"name": "/ml/training", "retention_in_days": 90, "kms_key_id": KEY_ARN,
+      "log_group_class": "STANDARD", "tags": {}})
