@@ -146,6 +146,10 @@ class Collect:
     skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
     parent: Parent | None = None
     args: tuple[tuple[str, Any], ...] = ()  # fixed parameters of the list call (OwnerIds)
+    # Item field holding the owning account's id: an item another account owns is left
+    # out, whatever the list call returned (a public or shared snapshot is not the
+    # account's, even from an endpoint that ignores OwnerIds=self).
+    owner_field: str | None = None
     # Why the list call cannot page, where botocore has no paginator for it because the
     # API returns everything at once (EC2's DescribeAddresses).
     unpaginated: str | None = None
@@ -172,6 +176,10 @@ class ResourceSpec:
     tf_id: str = "id"
     # Terraform attributes never shown anywhere, on top of what state/plan mark sensitive.
     sensitive: tuple[str, ...] = ()
+    # Read-only Terraform attributes that the provider computes from other resources (a
+    # snapshot's `encrypted`, from its volume): unknown in a plan until apply, where other
+    # computed attributes that the code leaves out read as not set.
+    tf_computed: tuple[str, ...] = ()
     # CloudFormation properties never shown anywhere (MasterUserPassword, ...).
     cfn_sensitive: tuple[str, ...] = ()
     cfn_folds: tuple[CfnFold, ...] = ()

@@ -75,7 +75,8 @@ class Collector:
     def _unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor
               ) -> list[Resource]:
         client = self.clients.client(spec.collect.service, region)
-        items = [i for i in self._list(client, spec) if not _skipped(spec, i)]
+        items = [i for i in self._list(client, spec)
+                 if not _skipped(spec, i) and not self._foreign(spec, i)]
         pending: list[tuple[dict[str, Any], list[Future[Any]]]] = [
             (item, [pool.submit(self._detail, client, spec, d, item) for d in
                     spec.collect.details]) for item in items]
@@ -94,6 +95,12 @@ class Collector:
         if self._progress:
             self._progress(spec.tf_type, region, len(resources))
         return resources
+
+    def _foreign(self, spec: ResourceSpec, item: dict[str, Any]) -> bool:
+        """Owned by another account than the one scanned (where both are known)."""
+        field = spec.collect.owner_field
+        owner = item.get(field) if field else None
+        return bool(owner and self.account and owner != self.account)
 
     def _list(self, client: Any, spec: ResourceSpec) -> list[dict[str, Any]]:
         collect, parent = spec.collect, spec.collect.parent

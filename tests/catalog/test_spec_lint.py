@@ -259,6 +259,14 @@ def list_item_shape(spec: ResourceSpec) -> Any:
     return item
 
 
+def test_owner_field_is_an_item_field(spec: ResourceSpec) -> None:
+    field = spec.collect.owner_field
+    if field is not None:
+        item = list_item_shape(spec)
+        assert field in item.members, f"{item.name} has no owner field {field!r}"
+        assert item.members[field].type_name == "string"
+
+
 def test_items_yield_a_list_of_shapes_with_the_id_field(spec: ResourceSpec) -> None:
     collect = spec.collect
     item = list_item_shape(spec)
@@ -311,6 +319,11 @@ def test_renamed_iam_actions_name_real_operations() -> None:
 
 
 # --- attributes, folds and links ----------------------------------------------------------
+
+
+def test_tf_computed_attributes_are_read(spec: ResourceSpec) -> None:
+    read = {path.split(".")[0] for attr in spec.attrs for path in attr.tf}
+    assert [a for a in spec.tf_computed if a not in read] == [], "tf_computed reads nothing"
 
 
 def test_tf_id_is_a_string(spec: ResourceSpec) -> None:

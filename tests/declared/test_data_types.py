@@ -260,3 +260,23 @@ def test_log_group(tmp_path: Path) -> None:
     Properties: {{LogGroupName: /ml/training, RetentionInDays: 90, KmsKeyId: {KEY_ARN}}}
 """, {"name": "/ml/training", "retention_in_days": 90, "kms_key_id": KEY_ARN,
       "log_group_class": "STANDARD", "tags": {}})
+
+
+# --- aws_ebs_snapshot ------------------------------------------------------------------------
+
+def test_ebs_snapshot_reads_what_the_provider_computes(tmp_path: Path) -> None:
+    (snapshot,) = from_plan(tmp_path, change(
+        "aws_ebs_snapshot.features", {"volume_id": "vol-0123", "description": "nightly",
+                                      "storage_tier": "standard"},
+        unknown={"encrypted": True, "kms_key_id": True, "id": True})).values()
+    # encrypted and kms_key_id come from the volume: unknown until apply (not "not set",
+    # as other computed attributes the code leaves out: the tags here).
+    assert snapshot.attributes == {"volume_id": "vol-0123", "description": "nightly",
+                                   "storage_tier": "standard", "tags": {}}
+    assert snapshot.unknown == ["encrypted", "kms_key_id"]
+    # Known once applied (a state, or a plan of an existing snapshot).
+    (snapshot,) = from_plan(tmp_path, change(
+        "aws_ebs_snapshot.features", {"volume_id": "vol-0123", "encrypted": True,
+                                      "kms_key_id": KEY_ARN}, actions=("no-op",))).values()
+    assert (snapshot.attributes["encrypted"], snapshot.attributes["kms_key_id"]) == (
+        True, KEY_ARN)
