@@ -65,8 +65,9 @@ BUCKET_MODIFIED = resource_drift(
     PropertyDifferences=[{"PropertyPath": "/VersioningConfiguration/Status",
                           "ExpectedValue": "Enabled", "ActualValue": "Suspended",
                           "DifferenceType": "NOT_EQUAL"}])
-TOPIC_DELETED = resource_drift("Alerts", "AWS::SNS::Topic",
-                               f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts", "DELETED")
+# A type outside the catalog keeps its CloudFormation name.
+SUBSCRIPTION = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts:1f2e3d4c"
+TOPIC_DELETED = resource_drift("Alerts", "AWS::SNS::Subscription", SUBSCRIPTION, "DELETED")
 INSTANCE_UNKNOWN = resource_drift("Trainer", "AWS::EC2::Instance", "i-0abc", "UNKNOWN",
                                   DriftStatusReason="Internal failure.")
 REQUEST = {"StackName": STACK_ID,
@@ -107,8 +108,7 @@ def test_verdicts_merge_into_the_drift_report() -> None:
 
     assert sleeps == [1.0, 2.0, 4.0]  # exponential backoff while in progress
     assert [(d.kind, d.type, d.id, d.address) for d in merged] == [
-        ("missing", "AWS::SNS::Topic", f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
-         "ml-dev/Alerts"),
+        ("missing", "AWS::SNS::Subscription", SUBSCRIPTION, "ml-dev/Alerts"),
         ("changed", "aws_s3_bucket", "acme-dev-training-data", "ml-dev/Data"),
     ]
     assert [(c.attribute, c.declared, c.live) for c in merged[1].changes] == [
