@@ -34,6 +34,9 @@ SERVICES: dict[str, Service] = {
         "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
         "ListObjectsV2": "s3:ListBucket",
     }),
+    # ElastiCache publishes no read quota; DescribeReplicationGroups pages 100 groups (with
+    # everything read here but tags, one ListTagsForResource each).
+    "elasticache": Service(rate=10.0),
     # CloudWatch Logs documents DescribeLogGroups at 10 transactions per second per account
     # and Region (pages of 50); each log group also costs a ListTagsForResource.
     "logs": Service(rate=10.0),

@@ -280,3 +280,45 @@ def test_ebs_snapshot_reads_what_the_provider_computes(tmp_path: Path) -> None:
                                       "kms_key_id": KEY_ARN}, actions=("no-op",))).values()
     assert (snapshot.attributes["encrypted"], snapshot.attributes["kms_key_id"]) == (
         True, KEY_ARN)
+
+
+# --- aws_elasticache_replication_group -------------------------------------------------------
+
+CACHE = {"description": "feature cache", "node_type": "cache.r7g.large", "engine": "valkey",
+         "encrypted": True, "kms_key_id": None, "encrypted_in_transit": False,
+         "automatic_failover_enabled": False, "multi_az_enabled": False,
+         "snapshot_retention_limit": 0, "tags": {}}
+
+
+def test_replication_group_valkey_encrypts_at_rest_by_default(tmp_path: Path) -> None:
+    agree(tmp_path, change("aws_elasticache_replication_group.features", {
+        "replication_group_id": "features", "description": "feature cache",
+        "node_type": "cache.r7g.large", "engine": "valkey"}), """\
+  Logical:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: feature cache
+      CacheNodeType: cache.r7g.large
+      Engine: valkey
+""", CACHE)
+
+
+def test_replication_group_redis_with_transit_encryption_and_auth(tmp_path: Path) -> None:
+    planned, templated = agree(tmp_path, change("aws_elasticache_replication_group.features", {
+        "replication_group_id": "features", "description": "feature cache",
+        "node_type": "cache.r7g.large", "engine": "redis", "at_rest_encryption_enabled": False,
+        "transit_encryption_enabled": True, "automatic_failover_enabled": True,
+        "multi_az_enabled": True, "auth_token": "hunter2-token-value"}), """\
+  Logical:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: feature cache
+      CacheNodeType: cache.r7g.large
+      Engine: redis
+      TransitEncryptionEnabled: 'true'
+      AutomaticFailoverEnabled: true
+      MultiAZEnabled: true
+      AuthToken: hunter2-token-value
+""", {**CACHE, "engine": "redis", "encrypted": False, "encrypted_in_transit": True,
+      "automatic_failover_enabled": True, "multi_az_enabled": True})
+    assert "hunter2" not in json.dumps(planned.raw) + json.dumps(templated.raw)
