@@ -322,3 +322,25 @@ def test_replication_group_redis_with_transit_encryption_and_auth(tmp_path: Path
 """, {**CACHE, "engine": "redis", "encrypted": False, "encrypted_in_transit": True,
       "automatic_failover_enabled": True, "multi_az_enabled": True})
     assert "hunter2" not in json.dumps(planned.raw) + json.dumps(templated.raw)
+
+
+# --- aws_rds_cluster -------------------------------------------------------------------------
+
+def test_rds_cluster_and_its_password_never_shown(tmp_path: Path) -> None:
+    planned, templated = agree(tmp_path, change("aws_rds_cluster.features", {
+        "cluster_identifier": "features", "engine": "aurora-postgresql",
+        "storage_encrypted": True, "kms_key_id": KEY_ARN, "deletion_protection": True,
+        "backup_retention_period": 7, "master_password": "hunter2-db-password"}), f"""\
+  Logical:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      StorageEncrypted: true
+      KmsKeyId: {KEY_ARN}
+      DeletionProtection: true
+      BackupRetentionPeriod: 7
+      MasterUserPassword: hunter2-db-password
+""", {"engine": "aurora-postgresql", "encrypted": True, "kms_key_id": KEY_ARN,
+      "deletion_protection": True, "iam_database_authentication_enabled": False,
+      "backup_retention_period": 7, "tags": {}})
+    assert "hunter2" not in json.dumps(planned.raw) + json.dumps(templated.raw)
