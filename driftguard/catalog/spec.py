@@ -69,6 +69,8 @@ class CfnFold:
 
 # Link.target_attr that names the target itself (its key), not one of its attributes.
 KEY = "@key"
+# ResourceSpec.cfn_when's value for "the property is set, to anything".
+SET = "@set"
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,22 @@ class ResourceSpec:
     # Live resources AWS creates by itself (default VPC, ...), by canonical attributes:
     # not reported as unmanaged unless the scan is strict.
     aws_default: Callable[[dict[str, Any]], bool] | None = None
+    # Where several types share one CloudFormation type (AWS::RDS::DBInstance is an Aurora
+    # cluster's member, aws_rds_cluster_instance, or else an aws_db_instance), the
+    # (property path, value) that makes a template's resource this type: the property as
+    # written (intrinsics unresolved) equals the value, or with SET is there at all.
+    # None: every resource of the CloudFormation type that no other spec claims.
+    cfn_when: tuple[str, Any] | None = None
+
+    def claims(self, properties: dict[str, Any]) -> bool:
+        """Whether a CloudFormation resource with these properties is of this type."""
+        if self.cfn_when is None:
+            return True
+        path, wanted = self.cfn_when
+        value: Any = properties
+        for step in path.split("."):
+            value = value.get(step) if isinstance(value, dict) else None
+        return value is not None if wanted is SET else bool(value == wanted)
 
     @property
     def attr_names(self) -> tuple[str, ...]:

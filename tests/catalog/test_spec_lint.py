@@ -168,9 +168,26 @@ def test_fold_types_are_unique_and_not_catalog_types() -> None:
     assert set(fold_types).isdisjoint(specs()), "a type is both a spec and a fold"
 
 
-def test_cfn_types_are_unique() -> None:
-    cfn = [s.cfn_type for s in specs().values() if s.cfn_type is not None]
-    assert len(cfn) == len(set(cfn))
+def test_a_shared_cfn_type_tells_its_specs_apart() -> None:
+    """One spec per CloudFormation type, or several of which all but one say by
+    `cfn_when` which resources are theirs."""
+    by_type: dict[str, list[ResourceSpec]] = {}
+    for spec in specs().values():
+        if spec.cfn_type is not None:
+            by_type.setdefault(spec.cfn_type, []).append(spec)
+        else:
+            assert spec.cfn_when is None, f"{spec.tf_type}: cfn_when without cfn_type"
+    for cfn_type, group in by_type.items():
+        unconditional = [s.tf_type for s in group if s.cfn_when is None]
+        assert len(unconditional) <= 1, f"{cfn_type}: {unconditional} claim every resource"
+        conditions = [s.cfn_when for s in group if s.cfn_when is not None]
+        assert len(conditions) == len(set(conditions)), f"{cfn_type}: one condition twice"
+
+
+def test_cfn_when_names_a_property(spec: ResourceSpec) -> None:
+    if spec.cfn_when is not None and spec.cfn_type is not None:
+        assert cfn_path_exists(spec.cfn_type, spec.cfn_when[0]), (
+            f"{spec.cfn_type} has no property {spec.cfn_when[0]}")
 
 
 # --- botocore: the collector's calls exist ------------------------------------------------
@@ -257,6 +274,26 @@ def list_item_shape(spec: ResourceSpec) -> Any:
     if collect.parent is not None:
         item = _Structure(item.name, {**item.members, collect.parent.field: _String()})
     return item
+
+
+def _skip_fields(node: dict[str, Any], item: Any) -> None:
+    """Every field path a skip expression reads exists in the item's shape (through
+    comparisons, and/or/not and function arguments)."""
+    if node["type"] in ("field", "subexpression"):
+        result_shape(node, item)
+    elif node["type"] in ("comparator", "or_expression", "and_expression", "not_expression",
+                          "function_expression", "multi_select_list"):
+        for child in node["children"]:
+            _skip_fields(child, item)
+    else:
+        assert node["type"] == "literal", f"the lint does not know skip node {node['type']!r}"
+
+
+def test_skip_reads_item_fields(spec: ResourceSpec) -> None:
+    if spec.collect.skip is not None:
+        path, values = spec.collect.skip
+        _skip_fields(jmespath.compile(path).parsed, list_item_shape(spec))
+        assert values, "skip leaves nothing out"
 
 
 def test_owner_field_is_an_item_field(spec: ResourceSpec) -> None:

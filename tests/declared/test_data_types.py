@@ -344,3 +344,35 @@ def test_rds_cluster_and_its_password_never_shown(tmp_path: Path) -> None:
       "deletion_protection": True, "iam_database_authentication_enabled": False,
       "backup_retention_period": 7, "tags": {}})
     assert "hunter2" not in json.dumps(planned.raw) + json.dumps(templated.raw)
+
+
+# --- aws_rds_cluster_instance (and aws_db_instance: one CloudFormation type, two types) -----
+
+def test_a_template_tells_cluster_members_from_instances(tmp_path: Path) -> None:
+    resources = from_template("""\
+  Cluster:
+    Type: AWS::RDS::DBCluster
+    Properties: {Engine: aurora-postgresql, StorageEncrypted: true}
+  Logical:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      DBClusterIdentifier: !Ref Cluster
+      Engine: aurora-postgresql
+      DBInstanceClass: db.r6g.large
+      PubliclyAccessible: true
+  Alone:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: postgres, DBInstanceClass: db.t4g.micro, AllocatedStorage: '20'}
+""")
+    assert resources["Logical"].type == "aws_rds_cluster_instance"
+    assert resources["Alone"].type == "aws_db_instance"
+    assert resources["Cluster"].type == "aws_rds_cluster"
+    assert resources["Logical"].unknown == ["cluster_identifier"]  # the cluster's Ref
+    (planned,) = from_plan(tmp_path, change("aws_rds_cluster_instance.writer", {
+        "identifier": "features-1", "cluster_identifier": "features",
+        "engine": "aurora-postgresql", "instance_class": "db.r6g.large",
+        "publicly_accessible": True})).values()
+    assert planned.attributes == {
+        **resources["Logical"].attributes, "cluster_identifier": "features"} == {
+        "cluster_identifier": "features", "instance_class": "db.r6g.large",
+        "engine": "aurora-postgresql", "publicly_accessible": True, "tags": {}}

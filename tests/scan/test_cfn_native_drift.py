@@ -225,3 +225,22 @@ def test_scan_reports_aws_verdicts_with_the_stack_and_logical_id(
          f"cloudformation://{REGION}/ml-dev",
          [("/VersioningConfiguration/Status", "Enabled", "Suspended")])]
     assert not result.incomplete
+
+
+def test_verdicts_on_a_shared_cloudformation_type_name_the_type_the_template_meant() -> None:
+    """AWS::RDS::DBInstance is an aws_rds_cluster_instance where the template gives it a
+    DBClusterIdentifier (AWS's ExpectedProperties say so), else an aws_db_instance."""
+    clients = Clients()
+    expect_detection(clients, "DETECTION_COMPLETE")
+    member = resource_drift("Writer", "AWS::RDS::DBInstance", "features-1", "DELETED",
+                            ExpectedProperties=json.dumps({
+                                "DBClusterIdentifier": "features",
+                                "DBInstanceClass": "db.r6g.large"}))
+    alone = resource_drift("Metadata", "AWS::RDS::DBInstance", "mlflow", "DELETED",
+                           ExpectedProperties=json.dumps({"DBInstanceClass": "db.t4g.micro"}))
+    clients.stub.add_response("describe_stack_resource_drifts", {
+        "StackResourceDrifts": [member, alone]}, REQUEST)
+    merged, gaps, _ = run(clients, [])
+    assert gaps == []
+    assert sorted((d.type, d.id) for d in merged) == [
+        ("aws_db_instance", "mlflow"), ("aws_rds_cluster_instance", "features-1")]

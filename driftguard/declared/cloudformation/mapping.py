@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.catalog import cfn_folds, cfn_specs
+from driftguard.catalog import cfn_folds, cfn_spec_for
 from driftguard.catalog.project import (
     CLOUDFORMATION,
     DEPLOYED_STACK,
@@ -49,7 +49,7 @@ class _Mapped:
 
 def build(origin: str, doc: dict[str, Any], resolver: Resolver,
           stack: StackContext | None = None) -> list[Resource]:
-    types, fold_types = cfn_specs(), cfn_folds()
+    fold_types = cfn_folds()
     mapped: dict[str, _Mapped] = {}
     folded: list[tuple[ResourceSpec, CfnFold, _Mapped]] = []
     for logical, declared in doc["Resources"].items():
@@ -61,7 +61,7 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
         if stack is not None and logical not in stack.physical:
             continue  # not in the stack (failed, deleted, or not created)
         cfn_type, props = declared["Type"], declared.get("Properties") or {}
-        spec = types.get(cfn_type)
+        spec = cfn_spec_for(cfn_type, props if isinstance(props, dict) else {})
         fold = fold_types.get(cfn_type)
         owner = spec or (fold[0] if fold else None)
         if owner is None:
