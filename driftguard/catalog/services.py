@@ -37,6 +37,9 @@ SERVICES: dict[str, Service] = {
     # ElastiCache publishes no read quota; DescribeReplicationGroups pages 100 groups (with
     # everything read here but tags, one ListTagsForResource each).
     "elasticache": Service(rate=10.0),
+    # FSx publishes no read quota; DescribeFileSystems pages up to 2,147 file systems, with
+    # everything read here, tags included.
+    "fsx": Service(rate=10.0),
     # CloudWatch Logs documents DescribeLogGroups at 10 transactions per second per account
     # and Region (pages of 50); each log group also costs a ListTagsForResource.
     "logs": Service(rate=10.0),

@@ -376,3 +376,35 @@ def test_a_template_tells_cluster_members_from_instances(tmp_path: Path) -> None
         **resources["Logical"].attributes, "cluster_identifier": "features"} == {
         "cluster_identifier": "features", "instance_class": "db.r6g.large",
         "engine": "aurora-postgresql", "publicly_accessible": True, "tags": {}}
+
+
+# --- aws_fsx_lustre_file_system --------------------------------------------------------------
+
+def test_fsx_lustre_and_other_fsx_file_systems_in_a_template(tmp_path: Path) -> None:
+    expected = {"deployment_type": "PERSISTENT_2", "storage_capacity": 2400,
+                "storage_type": "SSD", "per_unit_storage_throughput": 250,
+                "data_compression_type": "NONE", "kms_key_id": KEY_ARN,
+                "subnet_ids": ["subnet-0123"], "tags": {}}
+    agree(tmp_path, change("aws_fsx_lustre_file_system.datasets", {
+        "deployment_type": "PERSISTENT_2", "storage_capacity": 2400,
+        "per_unit_storage_throughput": 250, "kms_key_id": KEY_ARN,
+        "subnet_ids": ["subnet-0123"]}), f"""\
+  Logical:
+    Type: AWS::FSx::FileSystem
+    Properties:
+      FileSystemType: LUSTRE
+      StorageCapacity: 2400
+      SubnetIds: [subnet-0123]
+      KmsKeyId: {KEY_ARN}
+      LustreConfiguration: {{DeploymentType: PERSISTENT_2, PerUnitStorageThroughput: 250}}
+""", expected)
+    windows = from_template("""\
+  Home:
+    Type: AWS::FSx::FileSystem
+    Properties:
+      FileSystemType: WINDOWS
+      StorageCapacity: 32
+      SubnetIds: [subnet-0123]
+      WindowsConfiguration: {ThroughputCapacity: 8}
+""")["Home"]
+    assert windows.type == "AWS::FSx::FileSystem"  # not a catalog type
