@@ -22,6 +22,10 @@ class Service:
 
 
 SERVICES: dict[str, Service] = {
+    # DynamoDB documents ListTagsOfResource at 10 calls per second per account and Region
+    # (its other control-plane reads allow far more); each table costs a DescribeTable and
+    # a ListTagsOfResource.
+    "dynamodb": Service(rate=10.0),
     # EFS publishes no per-operation read quota; its DescribeFileSystems pages 100 (up to
     # 1,000) file systems, so a scan makes few calls. IAM names EFS elasticfilesystem.
     "efs": Service(rate=10.0, iam_prefix="elasticfilesystem"),

@@ -101,7 +101,10 @@ class Detail:
     operation: str  # boto3 method name, e.g. get_bucket_encryption
     param: str  # request parameter that takes the resource id, e.g. Bucket
     missing_ok: tuple[str, ...] = ()  # error codes that mean "not configured"
-    source_field: str | None = None  # item field passed as `param` (default: the id)
+    # Item field passed as `param` (default: the id); or a path into an earlier detail's
+    # response (`describe_table.Table.TableArn`), where the list gives no such field: this
+    # detail is then called once that one has answered (and not at all if it gave none).
+    source_field: str | None = None
     args: tuple[tuple[str, Any], ...] = ()  # fixed extra parameters
     fields: tuple[tuple[str, str], ...] = ()  # (parameter, item field): more parameters
     key: str | None = None  # where the response goes in the live document (default: operation)
@@ -144,7 +147,8 @@ class Collect:
     id_field: str | None
     details: tuple[Detail, ...] = ()
     is_global: bool = False  # listed once per account, not per region
-    arn_field: str | None = None  # item field with the ARN (the live address)
+    # Item field with the ARN (the live address), or a path into a detail's response.
+    arn_field: str | None = None
     skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
     parent: Parent | None = None
     args: tuple[tuple[str, Any], ...] = ()  # fixed parameters of the list call (OwnerIds)

@@ -27,6 +27,7 @@ from driftguard.catalog import specs
 from driftguard.catalog.permissions import permissions
 from driftguard.catalog.services import SERVICES, iam_action
 from driftguard.catalog.spec import KEY, Attr, ResourceSpec
+from driftguard.collect.engine import detail_waves
 
 # No table of types here: a type is whatever the catalog holds, and its CloudFormation
 # type and its paging are checked against cfn-lint's schemas and botocore's models.
@@ -232,10 +233,33 @@ def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> 
                  *(name for name, _ in detail.fields)}
         assert given <= set(members), f"{model.name} has no input {given - set(members)}"
         assert required <= given, f"{model.name} also requires {required - given}"
-        item = list_item_shape(spec)
         fields = [f for _, f in detail.fields] + ([detail.source_field]
                                                    if detail.source_field else [])
-        assert [f for f in fields if f not in item.members] == [], "a field items lack"
+        stray = [f for f in fields if live_shape(spec, f, of=detail) is None]
+        assert stray == [], f"{model.name}: fields neither items nor other details have"
+
+
+def live_shape(spec: ResourceSpec, path: str, of: Any = None) -> Any:
+    """The shape at a live document path: an item field, or a path into another detail's
+    response (`describe_table.Table.TableArn`) than `of`; None where there is none."""
+    head, *rest = path.split(".")
+    details = {d.doc_key: d for d in spec.collect.details if d is not of}
+    if head in details:
+        output = operation_model(spec.collect.service, details[head].operation).output_shape
+        return _shape_at(output, rest)
+    return _shape_at(list_item_shape(spec), [head, *rest])
+
+
+def test_details_can_be_called_in_order(spec: ResourceSpec) -> None:
+    """A detail reading another's response does not read one that reads it (a circle)."""
+    detail_waves(spec.collect.details)  # raises on a circle
+
+
+def test_arn_field_is_a_string_of_the_document(spec: ResourceSpec) -> None:
+    field = spec.collect.arn_field
+    if field is not None:
+        shape = live_shape(spec, field)
+        assert shape is not None and shape.type_name == "string", f"arn_field {field!r}"
 
 
 def test_list_call_args_are_its_parameters(spec: ResourceSpec) -> None:

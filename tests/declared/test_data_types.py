@@ -408,3 +408,39 @@ def test_fsx_lustre_and_other_fsx_file_systems_in_a_template(tmp_path: Path) -> 
       WindowsConfiguration: {ThroughputCapacity: 8}
 """)["Home"]
     assert windows.type == "AWS::FSx::FileSystem"  # not a catalog type
+
+
+# --- aws_dynamodb_table ----------------------------------------------------------------------
+
+def test_dynamodb_table(tmp_path: Path) -> None:
+    agree(tmp_path, change("aws_dynamodb_table.features", {
+        "name": "features", "billing_mode": "PAY_PER_REQUEST", "hash_key": "entity",
+        "range_key": "ts", "stream_enabled": True, "stream_view_type": "NEW_IMAGE",
+        "server_side_encryption": [{"enabled": True, "kms_key_arn": KEY_ARN}],
+        "deletion_protection_enabled": True, "table_class": ""}), f"""\
+  Logical:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{{AttributeName: entity, AttributeType: S}}]
+      KeySchema:
+        - {{AttributeName: entity, KeyType: HASH}}
+        - {{AttributeName: ts, KeyType: RANGE}}
+      StreamSpecification: {{StreamViewType: NEW_IMAGE}}
+      SSESpecification: {{SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: {KEY_ARN}}}
+      DeletionProtectionEnabled: true
+""", {"billing_mode": "PAY_PER_REQUEST", "hash_key": "entity", "range_key": "ts",
+      "kms_encryption": True, "kms_key_id": KEY_ARN, "stream_enabled": True,
+      "deletion_protection_enabled": True, "table_class": "STANDARD", "tags": {}})
+
+
+def test_dynamodb_table_with_dynamodbs_own_key(tmp_path: Path) -> None:
+    agree(tmp_path, change("aws_dynamodb_table.runs", {"name": "runs", "hash_key": "run"}),
+          """\
+  Logical:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{AttributeName: run, KeyType: HASH}]
+""", {"billing_mode": "PROVISIONED", "hash_key": "run", "range_key": None,
+      "kms_encryption": False, "kms_key_id": None, "stream_enabled": False,
+      "deletion_protection_enabled": False, "table_class": "STANDARD", "tags": {}})
