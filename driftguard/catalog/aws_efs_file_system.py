@@ -29,5 +29,6 @@ SPEC = ResourceSpec(
     ),
     cfn_physical_id=("FileSystemId",),
     collect=Collect(service="efs", operation="describe_file_systems", items="FileSystems",
-                    id_field="FileSystemId", arn_field="FileSystemArn"),
+                    id_field="FileSystemId", arn_field="FileSystemArn",
+                    skip=("LifeCycleState", ("deleting", "deleted"))),
 )

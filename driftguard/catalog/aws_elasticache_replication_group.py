@@ -58,6 +58,7 @@ SPEC = ResourceSpec(
         service="elasticache", operation="describe_replication_groups",
         items="ReplicationGroups", id_field="ReplicationGroupId", arn_field="ARN",
         gone=("ReplicationGroupNotFoundFault",),
+        skip=("Status", ("deleting",)),  # on its way out: gone, for the code
         details=(Detail("list_tags_for_resource", "ResourceName", source_field="ARN"),),
     ),
 )

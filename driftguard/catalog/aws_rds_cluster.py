@@ -2,8 +2,9 @@ from driftguard.catalog import convert as c
 from driftguard.catalog.spec import Attr, Collect, ResourceSpec
 
 # DescribeDBClusters lists DocumentDB and Neptune clusters too: aws_docdb_cluster and
-# aws_neptune_cluster declare those, not aws_rds_cluster.
-OTHER_ENGINES = ("docdb", "neptune")
+# aws_neptune_cluster declare those, not aws_rds_cluster. A cluster being deleted is gone,
+# for the code.
+NOT_THIS_TYPE = "contains(['docdb', 'neptune'], Engine) || Status == 'deleting'"
 
 SPEC = ResourceSpec(
     tf_type="aws_rds_cluster",
@@ -39,5 +40,5 @@ SPEC = ResourceSpec(
     cfn_sensitive=("MasterUserPassword",),
     collect=Collect(service="rds", operation="describe_db_clusters", items="DBClusters",
                     id_field="DBClusterIdentifier", arn_field="DBClusterArn",
-                    skip=("Engine", OTHER_ENGINES)),
+                    skip=(NOT_THIS_TYPE, (True,))),
 )

@@ -4,8 +4,10 @@ from driftguard.catalog import convert as c
 from driftguard.catalog.spec import SET, Attr, Collect, ResourceSpec
 
 # DescribeDBInstances lists every instance: this type takes the members of RDS clusters
-# (aws_db_instance the others); DocumentDB's and Neptune's are their own types'.
-NOT_A_MEMBER = "DBClusterIdentifier == `null` || contains(['docdb', 'neptune'], Engine)"
+# (aws_db_instance the others); DocumentDB's and Neptune's are their own types'. One being
+# deleted is gone, for the code.
+NOT_A_MEMBER = ("DBClusterIdentifier == `null` || contains(['docdb', 'neptune'], Engine)"
+                " || DBInstanceStatus == 'deleting'")
 
 
 def made_with_its_cluster(attributes: dict[str, Any]) -> bool:

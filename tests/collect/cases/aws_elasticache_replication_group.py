@@ -19,6 +19,10 @@ def build() -> Built:
     cache.create_replication_group(
         ReplicationGroupId="dg-scratch", ReplicationGroupDescription="scratch",
         Engine="redis", CacheNodeType="cache.t4g.micro", NumCacheClusters=1)
+    # Listed while AWS deletes it: gone, for the code.
+    cache.create_replication_group(ReplicationGroupId="dg-leaving",
+                                   ReplicationGroupDescription="leaving", NumCacheClusters=1)
+    cache.delete_replication_group(ReplicationGroupId="dg-leaving")
     return Built({
         "dg-features": {
             "description": "feature cache", "node_type": "cache.r7g.large", "engine": "redis",
@@ -30,4 +34,4 @@ def build() -> Built:
             "encrypted": False, "kms_key_id": None, "encrypted_in_transit": False,
             "automatic_failover_enabled": False, "multi_az_enabled": False,
             "snapshot_retention_limit": 0, "tags": {}},
-    })
+    }, absent={"dg-leaving"})
