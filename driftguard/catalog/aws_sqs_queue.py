@@ -65,6 +65,8 @@ SPEC = ResourceSpec(
     ),
     collect=Collect(
         service="sqs", operation="list_queues", items="QueueUrls[].{url: @}", id_field="url",
+        # Without MaxResults, ListQueues stops at 1,000 queues and gives no NextToken.
+        args=(("MaxResults", 1000),),
         gone=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
         details=(
             Detail("get_queue_attributes", "QueueUrl", args=(("AttributeNames", ["All"]),)),
