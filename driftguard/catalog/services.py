@@ -22,9 +22,10 @@ class Service:
 
 
 SERVICES: dict[str, Service] = {
-    # DynamoDB documents ListTagsOfResource at 10 calls per second per account and Region
-    # (its other control-plane reads allow far more); each table costs a DescribeTable and
-    # a ListTagsOfResource.
+    # DynamoDB documents ListTagsOfResource at 10 calls per second per account (its other
+    # control-plane reads allow far more); each table costs a DescribeTable and a
+    # ListTagsOfResource. (The budget is per Region: a scan of several Regions at once may
+    # meet throttling there, which the retries absorb.)
     "dynamodb": Service(rate=10.0),
     # EFS publishes no per-operation read quota; its DescribeFileSystems pages 100 (up to
     # 1,000) file systems, so a scan makes few calls. IAM names EFS elasticfilesystem.
