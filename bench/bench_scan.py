@@ -225,7 +225,8 @@ def minimum(truth: dict[str, int]) -> dict[str, int]:
     b = truth["s3"]
     return {"sts:GetCallerIdentity": 1, "s3:ListBuckets": math.ceil(b / 10000),
             **{f"s3:{op}": b for op in ("GetBucketEncryption", "GetBucketVersioning",
-                                        "GetPublicAccessBlock", "GetBucketTagging")},
+                                        "GetPublicAccessBlock", "GetBucketTagging",
+                                        "GetBucketPolicy")},
             **{f"ec2:Describe{op}": math.ceil(truth[k] / 1000) for op, k in
                (("Instances", "ec2"), ("Volumes", "ebs"), ("SecurityGroups", "sg"))}}
 

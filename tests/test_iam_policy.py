@@ -83,6 +83,8 @@ def test_every_action_is_a_real_iam_action() -> None:
     assert not _is_real_action("s3:GetBucketEncryption")  # the operation, not the action
     assert not _is_real_action("nosuchservice:Describe")
     assert not _is_real_action("elbv2:DescribeLoadBalancers")  # IAM's prefix is another
+    assert _is_real_action("elasticfilesystem:DescribeFileSystems")
+    assert not _is_real_action("efs:DescribeFileSystems")  # boto3's name, not IAM's
 
 
 def test_the_policy_is_read_only_sorted_and_complete() -> None:

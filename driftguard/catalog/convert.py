@@ -165,6 +165,26 @@ def group_ids(groups: Any) -> list[str]:
     return sorted(g["GroupId"] for g in groups or [] if "GroupId" in g)
 
 
+def flag(value: Any) -> bool:
+    """A boolean that an API may write as text ("true", SQS's and SNS's attributes);
+    unset is false."""
+    return cfn_bool(value) is True
+
+
+def integer(value: Any) -> int | None:
+    """A number that an API may write as text ("30"); None when unset."""
+    return None if value is None or value == "" else int(value)
+
+
+def customer_kms_key(value: Any) -> str | None:
+    """A KMS key named by the code or the API, where it is the customer's: null when none,
+    and for an AWS-managed key's alias (alias/aws/sqs). (An AWS-managed key named by its
+    ARN cannot be told from a customer's key by the name.)"""
+    if not value or str(value).startswith("alias/aws/"):
+        return None
+    return str(value)
+
+
 def has_value(value: Any) -> bool:
     return value is not None and value != ""
 
@@ -186,11 +206,12 @@ def created_with_instance(attachments: Any) -> bool:
                for a in attachments or [])
 
 
-def tags(live: str) -> Attr:
+def tags(live: str, cfn: str = "Tags") -> Attr:
     """The `tags` attribute every taggable type has: the effective tags (`tags_all` when
-    the provider's default_tags apply), AWS's tag list at `live`, CloudFormation's `Tags`."""
+    the provider's default_tags apply), AWS's tag list (or map) at `live`, CloudFormation's
+    `Tags` (or the type's own name for it, `cfn`)."""
     return Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-                live=(live,), live_convert=tag_map, cfn=("Tags",), cfn_convert=tag_map)
+                live=(live,), live_convert=tag_map, cfn=(cfn,), cfn_convert=tag_map)
 
 
 # --- CloudFormation properties ------------------------------------------------------------

@@ -26,6 +26,14 @@ class Service:
 SERVICES: dict[str, Service] = {
     # CloudTrail allows 10 transactions per second for its Get, Describe and List APIs.
     "cloudtrail": Service(rate=10.0),
+    # DynamoDB documents ListTagsOfResource at 10 calls per second per account (its other
+    # control-plane reads allow far more); each table costs a DescribeTable and a
+    # ListTagsOfResource. (The budget is per Region: a scan of several Regions at once may
+    # meet throttling there, which the retries absorb.)
+    "dynamodb": Service(rate=10.0),
+    # EFS publishes no per-operation read quota; its DescribeFileSystems pages 100 (up to
+    # 1,000) file systems, so a scan makes few calls. IAM names EFS elasticfilesystem.
+    "efs": Service(rate=10.0, iam_prefix="elasticfilesystem"),
     # EC2's token bucket for Describe* calls refills at 20/s per account and region.
     "ec2": Service(rate=20.0),
     # ELBv2 throttles Describe* calls per account and region with a token bucket of 40:
@@ -44,6 +52,24 @@ SERVICES: dict[str, Service] = {
         "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
         "ListObjectsV2": "s3:ListBucket",
     }),
+    # ElastiCache publishes no read quota; DescribeReplicationGroups pages 100 groups (with
+    # everything read here but tags, one ListTagsForResource each).
+    "elasticache": Service(rate=10.0),
+    # FSx publishes no read quota; DescribeFileSystems pages up to 2,147 file systems, with
+    # everything read here, tags included.
+    "fsx": Service(rate=10.0),
+    # CloudWatch Logs documents DescribeLogGroups at 10 transactions per second per account
+    # and Region (pages of 50); each log group also costs a ListTagsForResource.
+    "logs": Service(rate=10.0),
+    # Secrets Manager's request quotas run to hundreds of calls a second; ListSecrets pages
+    # 100 secrets with everything read here, so a scan makes few calls.
+    "secretsmanager": Service(rate=20.0),
+    # SNS throttles its control-plane APIs per account and Region, some at tens of calls a
+    # second (ListTopics pages 100 topics; each topic costs two calls): 10/s stays below.
+    "sns": Service(rate=10.0),
+    # SQS documents no quota for its control-plane reads; ListQueues pages 1,000 queues,
+    # and each queue costs its GetQueueAttributes and ListQueueTags.
+    "sqs": Service(rate=20.0),
     # RDS, ECR and KMS read APIs allow tens to hundreds per second.
     "rds": Service(rate=20.0),
     "ecr": Service(rate=20.0),

@@ -73,6 +73,8 @@ class CfnFold:
 
 # Link.target_attr that names the target itself (its key), not one of its attributes.
 KEY = "@key"
+# ResourceSpec.cfn_when's value for "the property is set, to anything".
+SET = "@set"
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,10 @@ class Detail:
     operation: str  # boto3 method name, e.g. get_bucket_encryption
     param: str  # request parameter that takes the resource id, e.g. Bucket
     missing_ok: tuple[str, ...] = ()  # error codes that mean "not configured"
-    source_field: str | None = None  # item field passed as `param` (default: the id)
+    # Item field passed as `param` (default: the id); or a path into an earlier detail's
+    # response (`describe_table.Table.TableArn`), where the list gives no such field: this
+    # detail is then called once that one has answered (and not at all if it gave none).
+    source_field: str | None = None
     args: tuple[tuple[str, Any], ...] = ()  # fixed extra parameters
     fields: tuple[tuple[str, str], ...] = ()  # (parameter, item field): more parameters
     key: str | None = None  # where the response goes in the live document (default: operation)
@@ -161,6 +166,10 @@ class Collect:
     # Fixed parameters of the list call: only own snapshots (OwnerIds), or less than it
     # returns by default (DescribeAutoScalingGroups' IncludeInstances=False).
     args: tuple[tuple[str, Any], ...] = ()
+    # Item field holding the owning account's id: an item another account owns is left
+    # out, whatever the list call returned (a public or shared snapshot is not the
+    # account's, even from an endpoint that ignores OwnerIds=self).
+    owner_field: str | None = None
     # Why the list call cannot page, where botocore has no paginator for it because the
     # API returns everything at once (EC2's DescribeAddresses).
     unpaginated: str | None = None
@@ -188,6 +197,10 @@ class ResourceSpec:
     tf_id: str = "id"
     # Terraform attributes never shown anywhere, on top of what state/plan mark sensitive.
     sensitive: tuple[str, ...] = ()
+    # Read-only Terraform attributes that the provider computes from other resources (a
+    # snapshot's `encrypted`, from its volume): unknown in a plan until apply, where other
+    # computed attributes that the code leaves out read as not set.
+    tf_computed: tuple[str, ...] = ()
     # CloudFormation properties never shown anywhere (MasterUserPassword, ...).
     cfn_sensitive: tuple[str, ...] = ()
     cfn_folds: tuple[CfnFold, ...] = ()
@@ -201,6 +214,22 @@ class ResourceSpec:
     # Live resources AWS creates by itself (default VPC, ...), by canonical attributes:
     # not reported as unmanaged unless the scan is strict.
     aws_default: Callable[[dict[str, Any]], bool] | None = None
+    # Where several types share one CloudFormation type (AWS::RDS::DBInstance is an Aurora
+    # cluster's member, aws_rds_cluster_instance, or else an aws_db_instance), the
+    # (property path, value) that makes a template's resource this type: the property as
+    # written (intrinsics unresolved) equals the value, or with SET is there at all.
+    # None: every resource of the CloudFormation type that no other spec claims.
+    cfn_when: tuple[str, Any] | None = None
+
+    def claims(self, properties: dict[str, Any]) -> bool:
+        """Whether a CloudFormation resource with these properties is of this type."""
+        if self.cfn_when is None:
+            return True
+        path, wanted = self.cfn_when
+        value: Any = properties
+        for step in path.split("."):
+            value = value.get(step) if isinstance(value, dict) else None
+        return value is not None if wanted is SET else bool(value == wanted)
 
     @property
     def attr_names(self) -> tuple[str, ...]:

@@ -228,7 +228,9 @@ def test_a_global_type_is_listed_once_whatever_the_regions(aws: str) -> None:
     calls = factory.stats.calls
     assert calls[("s3", "ListBuckets")] == 1
     assert calls[("s3", "GetBucketEncryption")] == 2
-    assert sum(calls.values()) == 1 + 4 * 2
+    spec = spec_for("aws_s3_bucket")
+    assert spec is not None
+    assert sum(calls.values()) == 1 + len(spec.collect.details) * 2
 
 
 def test_regional_types_are_listed_once_per_region(aws: str) -> None:
@@ -295,3 +297,42 @@ def test_live_links_resolve_by_id_and_read_needed_types_along(aws: str) -> None:
                if r.type == "aws_instance"), "the case has an instance in a public subnet"
     _, alone = collect(aws, ["aws_instance"], built.regions)
     assert all(r.attributes["subnet_map_public_ip_on_launch"] is None for r in alone.resources)
+
+
+def test_a_detail_that_pages_is_read_to_its_last_page(aws: str) -> None:
+    """DynamoDB's tags come 10 a page (moto's page, as AWS's): a table with 12 reads all
+    12, in 2 calls, after the DescribeTable whose ARN they take."""
+    tags = {f"k{n:02}": str(n) for n in range(12)}
+    boto3.client("dynamodb").create_table(
+        TableName="tagged", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+    factory, inventory = collect(aws, ["aws_dynamodb_table"], [REGION])
+    [table] = inventory.resources
+    assert table.attributes["tags"] == tags
+    assert factory.stats.calls == Counter({
+        ("dynamodb", "ListTables"): 1, ("dynamodb", "DescribeTable"): 1,
+        ("dynamodb", "ListTagsOfResource"): 2})
+
+
+def test_a_detail_whose_source_gave_nothing_is_not_called() -> None:
+    """moto always gives a table its ARN; botocore's Stubber (responses checked against
+    DynamoDB's model) plays a DescribeTable without one: ListTagsOfResource, which takes
+    it, is then not called, and the table is read without tags."""
+    from botocore.stub import Stubber
+
+    factory = ClientFactory(default_region=REGION, session=boto3.Session(
+        aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION))
+    client = factory.client("dynamodb", REGION)
+    with Stubber(client) as stub:
+        stub.add_response("list_tables", {"TableNames": ["runs"]}, {})
+        stub.add_response("describe_table", {"Table": {
+            "TableName": "runs", "KeySchema": [{"AttributeName": "run", "KeyType": "HASH"}]}},
+            {"TableName": "runs"})
+        inventory = Collector(factory, account=ACCOUNT).collect(["aws_dynamodb_table"],
+                                                                [REGION])
+        stub.assert_no_pending_responses()
+    [table] = inventory.resources
+    assert (table.id, table.address, table.attributes["hash_key"]) == ("runs", "runs", "run")
+    assert table.attributes["tags"] == {}
