@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from driftguard.catalog import cfn_folds, folds, spec_for
 from driftguard.errors import PolicyError
 from driftguard.policy.evaluate import load
 from driftguard.policy.metadata import read_rule
@@ -164,3 +165,24 @@ def rules_reading(reads: Mapping[str, Reads], tf_type: str,
         if names is not None:
             out.append({"id": rule, "attributes": names})
     return out
+
+
+def is_read(reads: Mapping[str, Reads], resource_type: str) -> bool:
+    """Whether any rule reads resources of this type: a catalog type whose attributes a
+    rule reads (or that a rule names), or a type that folds into one, Terraform's
+    (aws_s3_bucket_versioning) or CloudFormation's (AWS::EC2::SecurityGroupIngress), where
+    a rule reads what it sets on its parent. Any other type (not in the catalog) is not."""
+    spec = spec_for(resource_type)
+    if spec is not None:
+        return any(r.of(resource_type, spec.attr_names) is not None for r in reads.values())
+    fold = folds().get(resource_type) or cfn_folds().get(resource_type)
+    if fold is None:
+        return False
+    parent, child = fold
+    names = [a.name for a in child.attrs]
+    return any(r.of(parent.tf_type, names) for r in reads.values())
+
+
+def unread_types(counts: Mapping[str, int], reads: Mapping[str, Reads]) -> dict[str, int]:
+    """Of `counts` (resources by type), the types no rule reads, by type."""
+    return {t: n for t, n in sorted(counts.items()) if n and not is_read(reads, t)}
