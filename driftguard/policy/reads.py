@@ -23,6 +23,7 @@ index would silently hold nothing for it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,26 +85,30 @@ class Reads:
         return None
 
 
+@functools.lru_cache(maxsize=512)
 def strip_comments(text: str) -> str:
     """Rego source without its comments (strings kept as they are)."""
     return _LEXEME.sub(lambda m: "" if m[0].startswith("#") else m[0], text)
 
 
-def scan(text: str) -> tuple[set[str], bool, set[str]]:
+@functools.lru_cache(maxsize=512)
+def scan(text: str) -> tuple[frozenset[str], bool, frozenset[str]]:
     """(types named, reads every type, attribute names) of one Rego source; the names
-    include the selectors (`selectors` gives those alone)."""
+    include the selectors (`selectors` gives those alone). Cached by text: policy loading,
+    the gate's summary and the daemon's every scan read the same files."""
     code = strip_comments(text)
     types = {m[1] for pattern in _TYPES for m in pattern.finditer(code)}
     selectors = {m[1] for m in _SELECTOR.finditer(code)}
     every = any(p.search(code) for p in _EVERY_TYPE) or (
         not types and not selectors and bool(_INPUT_RESOURCES.search(code)))
     attributes = {m[1] for pattern in _ATTRIBUTES for m in pattern.finditer(code)}
-    return types, every, attributes | selectors
+    return frozenset(types), every, frozenset(attributes | selectors)
 
 
-def selectors(text: str) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def selectors(text: str) -> frozenset[str]:
     """The attributes a Rego source selects resources by (`lib.with_attribute["x"]`)."""
-    return {m[1] for m in _SELECTOR.finditer(strip_comments(text))}
+    return frozenset(m[1] for m in _SELECTOR.finditer(strip_comments(text)))
 
 
 def indexed_attributes(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
