@@ -67,7 +67,7 @@ deny contains lib.finding(r, msg) if {
 	type := r.attributes.instance_type
 	type in _disallowed_single
 	r.type != "aws_instance"
-	msg := sprintf("%s instance type %q matches none of allowed_instance_types%s", [
+	msg := sprintf("%s launches instance type %q, which matches none of allowed_instance_types%s", [
 		lib.noun(r.type), type, lib.launched_by_note(r),
 	])
 }
@@ -78,7 +78,7 @@ deny contains lib.finding(r, msg) if {
 	is_array(types)
 	bad := {t | some t in types; t in _disallowed_listed}
 	count(bad) > 0
-	msg := sprintf("%s instance %s %s none of allowed_instance_types", [
+	msg := sprintf("%s launches instance %s, which %s none of allowed_instance_types", [
 		lib.noun(r.type), _types_phrase(bad), _verb(bad),
 	])
 }

@@ -85,7 +85,7 @@ test_any_type_with_instance_type_is_judged if {
 	{f.resource | some f in findings} == {"aws_launch_template.lt", "aws_future_thing.f"}
 	some f in findings
 	f.resource == "aws_launch_template.lt"
-	f.msg == `launch template instance type "p4d.24xlarge" matches none of allowed_instance_types`
+	f.msg == `launch template launches instance type "p4d.24xlarge", which matches none of allowed_instance_types`
 }
 
 test_instance_message_is_kept_and_others_do_not_print_the_list if {
@@ -93,7 +93,7 @@ test_instance_message_is_kept_and_others_do_not_print_the_list if {
 	msgs := {f.msg | some f in deny} with input as inp with data.driftguard.config as _config
 	msgs == {
 		`instance type "p4d.24xlarge" matches none of allowed_instance_types ["t3.*", "g5.*"]`,
-		`launch template instance type "p4d.24xlarge" matches none of allowed_instance_types`,
+		`launch template launches instance type "p4d.24xlarge", which matches none of allowed_instance_types`,
 	}
 }
 
@@ -111,8 +111,8 @@ test_instance_types_lists_are_judged_entry_by_entry if {
 	]}
 	findings := deny with input as inp with data.driftguard.config as _config
 	{f.resource: f.msg | some f in findings} == {
-		"aws_autoscaling_group.gpu": `auto-scaling group instance types "p4d.24xlarge", "p5.48xlarge" match none of allowed_instance_types`,
-		"aws_eks_node_group.one": `EKS node group instance type "m5.large" matches none of allowed_instance_types`,
+		"aws_autoscaling_group.gpu": `auto-scaling group launches instance types "p4d.24xlarge", "p5.48xlarge", which match none of allowed_instance_types`,
+		"aws_eks_node_group.one": `EKS node group launches instance type "m5.large", which matches none of allowed_instance_types`,
 	}
 }
 
@@ -120,7 +120,7 @@ test_long_lists_are_cut_short if {
 	bad := ["m5.large", "m5.xlarge", "m6i.large", "c5.large", "r5.large"]
 	inp := {"resources": [resource("aws_autoscaling_group", "g", {"instance_types": bad})]}
 	some f in deny with input as inp with data.driftguard.config as _config
-	f.msg == `auto-scaling group instance types "c5.large", "m5.large", "m5.xlarge" and 2 more match none of allowed_instance_types`
+	f.msg == `auto-scaling group launches instance types "c5.large", "m5.large", "m5.xlarge" and 2 more, which match none of allowed_instance_types`
 }
 
 test_sagemaker_types_without_their_ml_prefix if {
@@ -131,8 +131,8 @@ test_sagemaker_types_without_their_ml_prefix if {
 	]}
 	findings := deny with input as inp with data.driftguard.config as _config
 	{f.resource: f.msg | some f in findings} == {
-		"aws_sagemaker_notebook_instance.big": `SageMaker notebook instance instance type "ml.p4d.24xlarge" matches none of allowed_instance_types`,
-		"aws_sagemaker_endpoint_configuration.ep": `SageMaker endpoint configuration instance type "ml.inf2.xlarge" matches none of allowed_instance_types`,
+		"aws_sagemaker_notebook_instance.big": `SageMaker notebook instance launches instance type "ml.p4d.24xlarge", which matches none of allowed_instance_types`,
+		"aws_sagemaker_endpoint_configuration.ep": `SageMaker endpoint configuration launches instance type "ml.inf2.xlarge", which matches none of allowed_instance_types`,
 	}
 }
 
@@ -162,7 +162,7 @@ test_batch_bare_families_need_the_whole_family if {
 		resource("aws_batch_compute_environment", "bad", {"instance_types": ["m5", "p4d"]}),
 	]}
 	findings := deny with input as inp with data.driftguard.config as _config
-	{f.resource: f.msg | some f in findings} == {"aws_batch_compute_environment.bad": `Batch compute environment instance types "m5", "p4d" match none of allowed_instance_types`}
+	{f.resource: f.msg | some f in findings} == {"aws_batch_compute_environment.bad": `Batch compute environment launches instance types "m5", "p4d", which match none of allowed_instance_types`}
 }
 
 # (configs are built before the first `with`: regorus 0.13 leaves a later assignment
@@ -176,7 +176,7 @@ test_batch_optimal_needs_every_family_it_may_pick if {
 	count(deny) == 1 with input as inp with data.driftguard.config as most
 	count(deny) == 0 with input as inp with data.driftguard.config as each
 	some f in deny with input as inp with data.driftguard.config as _config
-	f.msg == `Batch compute environment instance type "optimal" matches none of allowed_instance_types`
+	f.msg == `Batch compute environment launches instance type "optimal", which matches none of allowed_instance_types`
 }
 
 test_batch_default_aliases if {
@@ -220,5 +220,5 @@ test_a_template_names_the_groups_that_launch_it if {
 	count(findings) == 1
 	some f in findings
 	f.resource == "aws_launch_template.gpu"
-	f.msg == `launch template instance type "p5.48xlarge" matches none of allowed_instance_types (launched by aws_autoscaling_group.train)`
+	f.msg == `launch template launches instance type "p5.48xlarge", which matches none of allowed_instance_types (launched by aws_autoscaling_group.train)`
 }
