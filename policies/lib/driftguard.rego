@@ -37,7 +37,7 @@ indexed_attributes := {
 # The input resources that have attribute `name` (set, null, or unknown until apply), for
 # each name in indexed_attributes: `some r in lib.with_attribute["instance_type"]`.
 # driftguard sends the index with the input (input.attribute_index: each name's positions
-# in input.resources, about 5 ms per 10,000 resources in Python); an input without one
+# in input.resources, a few ms per 10,000 resources in Python); an input without one
 # (a Rego unit test, your own OPA query) is indexed by data.driftguard.index, about 35 ms
 # per 10,000 resources in regorus: object.keys per resource. That fallback lives outside
 # this package on purpose: regorus evaluates all of data.driftguard.lib, sub-packages
