@@ -28,8 +28,7 @@ _volumes contains r if some r in lib.resources["aws_sagemaker_endpoint_configura
 
 deny contains lib.finding(r, msg) if {
 	some r in _volumes
-	object.get(r.attributes, "kms_key_id", null) == null
-	not "kms_key_id" in r.unknown
+	r.attributes.kms_key_id == null # absent (not read by this source): not judged
 	msg := sprintf("%s storage volumes use the AWS-managed key, not a customer-managed KMS key (kms_key_id not set)", [lib.noun(r.type)])
 }
 

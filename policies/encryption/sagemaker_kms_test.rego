@@ -35,3 +35,7 @@ test_other_types_with_kms_key_id_are_not_this_rules if {
 	]}
 	count(deny) == 0 with input as inp
 }
+
+test_a_source_that_does_not_read_the_key_is_not_judged if {
+	count(deny) == 0 with input as {"resources": [resource("aws_sagemaker_notebook_instance", "nb", {"instance_type": "ml.t3.medium"})]}
+}
