@@ -115,7 +115,8 @@ def indexed_attributes(files: Iterable[tuple[Path, str]]) -> frozenset[str] | No
     """The attributes the library indexes (`indexed_attributes` in package driftguard.lib),
     or None when no library is among `files`."""
     for _, text in files:
-        if _LIB_PACKAGE.search(text) and (found := _INDEXED.search(strip_comments(text))):
+        if ("indexed_attributes" in text and _LIB_PACKAGE.search(text)
+                and (found := _INDEXED.search(strip_comments(text)))):
             return frozenset(re.findall(r"\"" + _NAME + r"\"", found["names"]))
     return None
 
@@ -129,7 +130,7 @@ def check_selectors(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
     if indexed is None:
         return None  # no library loaded: the rules that use it fail to compile anyway
     for path, text in files:
-        if _LIB_PACKAGE.search(text):
+        if "with_attribute" not in text or _LIB_PACKAGE.search(text):
             continue
         for name in sorted(selectors(text) - indexed):
             raise PolicyError(
