@@ -95,7 +95,8 @@ SPEC = ResourceSpec(
         items="AutoScalingGroups", id_field="AutoScalingGroupName",
         arn_field="AutoScalingGroupARN",
         # The instances' list makes the response large (AWS throttles it): not read here.
-        args=(("IncludeInstances", False),),
+        # Pages of 100, the largest (the default is 50).
+        args=(("IncludeInstances", False), ("MaxRecords", 100)),
         needs=("aws_subnet", "aws_launch_template")),
     # EKS makes a group for each managed node group (the code declares the node group): it
     # tags it with the node group's name.

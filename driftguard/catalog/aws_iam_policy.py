@@ -32,7 +32,8 @@ SPEC = ResourceSpec(
         arn_field="Arn", is_global=True, gone=("NoSuchEntity",),
         # Customer-managed only: AWS's own policies are over a thousand, the same in every
         # account, and never in the code.
-        args=(("Scope", "Local"),),
+        # Pages of 1,000, the largest (the default is 100).
+        args=(("Scope", "Local"), ("MaxItems", 1000)),
         details=(
             # The document of the version in force, named by the list item.
             Detail("get_policy_version", "PolicyArn", fields=(("VersionId", "DefaultVersionId"),)),

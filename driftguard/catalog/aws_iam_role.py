@@ -60,6 +60,7 @@ SPEC = ResourceSpec(
     collect=Collect(
         service="iam", operation="list_roles", items="Roles", id_field="RoleName",
         arn_field="Arn", is_global=True, gone=("NoSuchEntity",),
+        args=(("MaxItems", 1000),),  # pages of 1,000, the largest (the default is 100)
         details=(Detail("get_role", "RoleName"),),
     ),
     aws_default=_aws_made,

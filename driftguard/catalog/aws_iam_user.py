@@ -24,6 +24,7 @@ SPEC = ResourceSpec(
     collect=Collect(
         service="iam", operation="list_users", items="Users", id_field="UserName",
         arn_field="Arn", is_global=True, gone=("NoSuchEntity",),
+        args=(("MaxItems", 1000),),  # pages of 1,000, the largest (the default is 100)
         details=(Detail("get_user", "UserName"),),
     ),
 )

@@ -38,6 +38,7 @@ SPEC = ResourceSpec(
     collect=Collect(
         service="kms", operation="list_keys", items="Keys", id_field="KeyId",
         arn_field="KeyArn", gone=("NotFoundException",),
+        args=(("Limit", 1000),),  # pages of 1,000, the largest (the default is 100)
         details=(
             Detail("describe_key", "KeyId"),
             # Not errors: a key pending deletion or disabled cannot report its rotation, and

@@ -59,5 +59,7 @@ SPEC = ResourceSpec(
     ),
     collect=Collect(service="autoscaling", operation="describe_launch_configurations",
                     items="LaunchConfigurations", id_field="LaunchConfigurationName",
-                    arn_field="LaunchConfigurationARN"),
+                    arn_field="LaunchConfigurationARN",
+                    # Pages of 100, the largest (the default is 50).
+                    args=(("MaxRecords", 100),)),
 )

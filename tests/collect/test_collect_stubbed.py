@@ -74,7 +74,7 @@ def test_kms_rotation_period_and_keys_that_cannot_rotate() -> None:
         kms = factory.stub("kms")
         kms.add_response("list_keys", {"Keys": [
             {"KeyId": data, "KeyArn": key_arn(data)},
-            {"KeyId": signing, "KeyArn": key_arn(signing)}], "Truncated": False}, {})
+            {"KeyId": signing, "KeyArn": key_arn(signing)}], "Truncated": False}, {"Limit": 1000})
         kms.add_response("describe_key", key_metadata(data, "SYMMETRIC_DEFAULT",
                                                       "ENCRYPT_DECRYPT"), {"KeyId": data})
         kms.add_response("get_key_rotation_status", {
@@ -108,7 +108,8 @@ def test_iam_user_permissions_boundary() -> None:
 
     def play(factory: StubbedFactory) -> None:
         iam = factory.stub("iam")
-        iam.add_response("list_users", {"Users": [user], "IsTruncated": False}, {})
+        iam.add_response("list_users", {"Users": [user], "IsTruncated": False},
+                         {"MaxItems": 1000})
         iam.add_response("get_user", {"User": {
             **user, "PermissionsBoundary": {
                 "PermissionsBoundaryType": "PermissionsBoundaryPolicy",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -19,11 +20,11 @@ from typing import Any
 import boto3
 import jmespath
 import pytest
-from cases import ACCOUNT, REGION, Built, ami
+from cases import ACCOUNT, AMI, REGION, Built, ami
 
 from driftguard.catalog import spec_for, specs
 from driftguard.catalog.spec import ResourceSpec
-from driftguard.collect.clients import ClientFactory
+from driftguard.collect.clients import ClientFactory, RateBudget
 from driftguard.collect.engine import Collector, Inventory
 from driftguard.model import Resource
 
@@ -218,6 +219,60 @@ def test_list_calls_follow_every_page_once(aws: str) -> None:
     # And the volumes read along (the root volumes' encryption): one page, none per instance.
     assert factory.stats.calls == Counter({("ec2", "DescribeInstances"): 3,
                                            ("ec2", "DescribeVolumes"): 1})
+
+
+def _many_groups(count: int) -> None:
+    autoscaling = boto3.client("autoscaling")
+    autoscaling.create_launch_configuration(LaunchConfigurationName="many", ImageId=ami(),
+                                            InstanceType="t3.micro")
+    for i in range(count):
+        autoscaling.create_auto_scaling_group(AutoScalingGroupName=f"g{i:03d}", MinSize=0,
+                                              MaxSize=1, LaunchConfigurationName="many",
+                                              AvailabilityZones=[f"{REGION}a"])
+
+
+def _many_configurations(count: int) -> None:
+    autoscaling = boto3.client("autoscaling")
+    for i in range(count):
+        autoscaling.create_launch_configuration(LaunchConfigurationName=f"c{i:03d}",
+                                                ImageId=AMI, InstanceType="t3.micro")
+
+
+def _many_roles(count: int) -> None:
+    iam = boto3.client("iam")
+    for i in range(count):
+        iam.create_role(RoleName=f"r{i:03d}", AssumeRolePolicyDocument="{}")
+
+
+def _many_policies(count: int) -> None:
+    iam, document = boto3.client("iam"), json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    for i in range(count):
+        iam.create_policy(PolicyName=f"p{i:03d}", PolicyDocument=document)
+
+
+@pytest.mark.parametrize(("tf_type", "count", "make"), [
+    ("aws_autoscaling_group", 51, _many_groups),
+    ("aws_launch_configuration", 51, _many_configurations),
+    ("aws_iam_role", 101, _many_roles),
+    ("aws_iam_policy", 101, _many_policies),
+])
+def test_one_list_call_reads_more_than_the_default_page(
+        aws: str, tf_type: str, count: int, make: Callable[[int], None]) -> None:
+    """AWS pages these list calls below their largest page by default (auto-scaling groups
+    and launch configurations 50 of 100, IAM roles and policies 100 of 1,000), and so does
+    moto: the collector asks for the largest page, so one call reads one more than the
+    default page holds."""
+    make(count)
+    spec = spec_for(tf_type)
+    assert spec is not None
+    # Unthrottled: the detail calls at IAM's 10 a second would take 10 to 20 s.
+    factory = ClientFactory(endpoint_url=aws, default_region=REGION, session=shared_session(),
+                            budget=RateBudget({spec.collect.service: 1e6}))
+    inventory = Collector(factory, account=ACCOUNT).collect([tf_type], [REGION])
+    assert len([r for r in inventory.resources if r.type == tf_type]) == count
+    operation = api_name(spec.collect.service, spec.collect.operation)
+    assert factory.stats.calls[(spec.collect.service, operation)] == 1
 
 
 def test_a_global_type_is_listed_once_whatever_the_regions(aws: str) -> None:
