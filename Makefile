@@ -22,7 +22,7 @@ test: $(BIN)/.installed
 	sh .ci/system-packages --test
 	$(BIN)/ruff check driftguard tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check driftguard tests bench

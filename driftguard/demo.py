@@ -106,7 +106,8 @@ class Estate:
         params: dict[str, Any] = {
             "ImageId": ami, "InstanceType": itype, "MinCount": 1, "MaxCount": 1,
             "SubnetId": self.subnets[subnet],
-            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {
+            # The AMI's root device (/dev/sda1): this encrypts the root volume itself.
+            "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {
                 "VolumeSize": 200, "Encrypted": True, "KmsKeyId": self.key_arn,
                 "DeleteOnTermination": True}}],
             "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"},

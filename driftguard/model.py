@@ -232,9 +232,15 @@ class CheckResult(BaseModel):
     rules: list[Rule]
     findings: list[Finding]
     fail_on: Severity
+    # Of `resources`, those of types no rule reads (not in the catalog, or no rule reads
+    # their attributes), by type: the gate does not understand them.
+    unread_types: dict[str, int] = Field(default_factory=dict)
     stale_waivers: list[WaiverRef] = Field(default_factory=list)
     drifts: list[Drift] = Field(default_factory=list)
     coverage: list[Coverage] = Field(default_factory=list)
+    # scan: declared resources of types the catalog cannot collect (no spec), by type:
+    # neither managed nor unmanaged, their drift is not judged.
+    not_collectable: dict[str, int] = Field(default_factory=dict)
     not_checked: list[NotChecked] = Field(default_factory=list)
     api_calls: dict[str, int] = Field(default_factory=dict)  # "service:Operation" -> count
     api_throttles: dict[str, int] = Field(default_factory=dict)
@@ -242,12 +248,18 @@ class CheckResult(BaseModel):
     regions: list[str] = Field(default_factory=list)
     units: list[str] = Field(default_factory=list, description="scan: account/region pairs")
     timings: dict[str, float] = Field(default_factory=dict)
-    unread: bool = Field(default=False, description="scan: nothing at all could be read from "
-                         "AWS (the account, and every type in every region): a failed scan")
+    read_nothing: bool = Field(default=False, description="scan: nothing at all could be read "
+                               "from AWS (the account, and every type in every region): a "
+                               "failed scan")
 
     @property
     def incomplete(self) -> bool:
         return bool(self.not_checked)
+
+    @property
+    def unread(self) -> int:
+        """Resources of types no rule reads."""
+        return sum(self.unread_types.values())
 
     def failing(self) -> list[Finding]:
         """Deny findings at or above the threshold, not waived: these fail the gate."""

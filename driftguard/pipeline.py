@@ -3,7 +3,8 @@
     declare   what the code says: plans, state, templates, deployed stacks (declared/)
     collect   what runs: the live inventory, and CloudFormation's own verdicts (collect/)
     diff      drift between the two (drift/)
-    evaluate  the policies, over declared (check) or live (scan) resources (policy/)
+    evaluate  the policies, over declared (check) or live (scan) resources (policy/), and
+              what they do not read
     assemble  the result: drift as findings, waivers applied, rules, gaps, costs
 
 `check` is declare, evaluate, assemble; `scan` is all five. Each stage is timed under its
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -91,7 +93,8 @@ def check(
             declared = declare_files(paths, cfn_parameters)
         policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
     return assemble(config, declared.summaries, len(declared.resources),
-                    list(policies.rules.values()), findings, today, timer.timings)
+                    list(policies.rules.values()), findings, today, timer.timings,
+                    unread_types=unread(policies, declared.resources))
 
 
 def scan(
@@ -123,13 +126,15 @@ def scan(
     return assemble(
         config, declared.summaries, len(live.resources),
         [*drifted.rules, *policies.rules.values()], [*drifted.findings, *findings],
-        today, timer.timings,
+        today, timer.timings, unread_types=unread(policies, live.resources),
         kind="scan", drifts=drifted.drifts, coverage=drifted.coverage,
+        not_collectable=not_collectable(declared.resources, live.account, live.regions,
+                                        with_global),
         not_checked=[*live.not_checked, *live.verdict_gaps],
         api_calls=live.api_calls, api_throttles=live.api_throttles, account=live.account,
         regions=live.regions,
         units=[f"{live.account or 'unknown'}/{region}" for region in live.regions],
-        unread=live.unread,
+        read_nothing=live.read_nothing,
     )
 
 
@@ -180,7 +185,7 @@ class Live:
     api_calls: dict[str, int] = field(default_factory=dict)  # "service:Operation" -> count
     api_throttles: dict[str, int] = field(default_factory=dict)
     # Nothing at all could be read: neither the account nor any type (nor a stack).
-    unread: bool = False
+    read_nothing: bool = False
 
 
 def collect(config: Config, declared: Declared, clients: Any, regions: list[str],
@@ -199,7 +204,7 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
     gaps = [*([gap] if gap is not None else []), *inventory.not_checked,
             *declared.not_checked]
     live = Live(account, regions, inventory.resources, gaps,
-                unread=gap is not None and inventory.read_nothing and not declared.stacks)
+                read_nothing=gap is not None and inventory.read_nothing and not declared.stacks)
     if config.scan.cfn_native_drift and declared.stacks:
         from driftguard.collect.stack_drift import native_drift
 
@@ -208,6 +213,17 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
     live.api_throttles = {f"{svc}:{op}": n
                           for (svc, op), n in sorted(clients.stats.throttles.items())}
     return live
+
+
+def not_collectable(declared: list[Resource], account: str | None, regions: list[str],
+                    with_global: bool) -> dict[str, int]:
+    """This scan's declared resources of types the catalog cannot collect (no spec; types
+    that fold into a catalog type are collected with it), by type."""
+    from driftguard.catalog import cfn_folds, folds, spec_for
+
+    counts = Counter(r.type for r in declared if _in_scope(r, account, regions, with_global))
+    return {t: n for t, n in sorted(counts.items())
+            if spec_for(t) is None and t not in folds() and t not in cfn_folds()}
 
 
 # --- diff ------------------------------------------------------------------------------
@@ -254,20 +270,29 @@ def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[
     return policies, findings
 
 
+def unread(policies: policy.Policies, resources: list[Resource]) -> dict[str, int]:
+    """Resources of types no rule reads, by type (from what the rules read: policy/reads)."""
+    from driftguard.policy.reads import rule_reads, unread_types
+
+    return unread_types(Counter(r.type for r in resources), rule_reads(policies.files))
+
+
 # --- assemble --------------------------------------------------------------------------
 
 
 def assemble(config: Config, sources: list[SourceSummary], resources: int, rules: list[Rule],
              findings: list[Finding], today: dt.date | None, timings: dict[str, float],
-             **scanned: Any) -> CheckResult:
-    """The result: findings in order with the waivers applied, the rules, the threshold;
-    `scanned` holds a scan's own fields (kind, drifts, coverage, not_checked, ...)."""
+             unread_types: dict[str, int] | None = None, **scanned: Any) -> CheckResult:
+    """The result: findings in order with the waivers applied, the rules, the threshold,
+    the resources no rule reads; `scanned` holds a scan's own fields (kind, drifts,
+    coverage, not_collectable, not_checked, ...)."""
     findings.sort(key=finding_order)
     waivers = load_waivers(config.waivers) if config.waivers else []
     stale = apply_waivers(findings, waivers, today or dt.date.today())
     return CheckResult(sources=sources, resources=resources,
                        rules=sorted(rules, key=lambda r: r.id), findings=findings,
-                       fail_on=config.fail_on, stale_waivers=stale, timings=timings, **scanned)
+                       fail_on=config.fail_on, stale_waivers=stale, timings=timings,
+                       unread_types=unread_types or {}, **scanned)
 
 
 def _in_scope(resource: Resource, account: str | None, regions: list[str],

@@ -46,7 +46,8 @@ def test_json_lists_every_type_with_its_attributes_and_rules() -> None:
     assert {"type": "aws_s3_bucket_versioning", "source": "tf", "parent_ref": "bucket",
             "attributes": ["versioning"]} in bucket["folds"]
     instance = types["aws_instance"]
-    assert [link["name"] for link in instance["links"]] == ["subnet_map_public_ip_on_launch"]
+    assert [link["name"] for link in instance["links"]] == ["subnet_map_public_ip_on_launch",
+                                                            "root_volume_encrypted"]
     assert {"id": "DG-NET-001", "attributes": ["associate_public_ip_address",
                                                "subnet_map_public_ip_on_launch"]} in (
         instance["rules"])

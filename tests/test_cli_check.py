@@ -28,7 +28,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-IMDSV2 = {"metadata_options": [{"http_tokens": "required", "http_endpoint": "enabled"}]}
+IMDSV2 = {"metadata_options": [{"http_tokens": "required", "http_endpoint": "enabled"}],
+          "root_block_device": [{"encrypted": True}]}  # and an encrypted root volume
 
 
 def small_plan(tmp_path: Path) -> Path:

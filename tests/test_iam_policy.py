@@ -23,19 +23,23 @@ SHIPPED = REPO / "configs/iam/driftguard-readonly.json"
 # (the catalog's reviewed table, from the AWS Service Authorization Reference).
 IAM_NAMED_OTHERWISE = {action: operation for service in SERVICES.values()
                        for operation, action in service.iam_actions.items()}
+# IAM prefix -> botocore service name, where they differ (elasticloadbalancing: elbv2).
+SERVICE_OF_PREFIX = {s.iam_prefix: name for name, s in SERVICES.items() if s.iam_prefix}
 
 
 @cache
 def _operations(service: str) -> frozenset[str]:
-    # The IAM prefix is botocore's service name for every service driftguard reads.
     return frozenset(botocore.session.get_session().get_service_model(service).operation_names)
 
 
 def _is_real_action(action: str) -> bool:
-    service, _, name = action.partition(":")
+    prefix, _, name = action.partition(":")
+    service = SERVICE_OF_PREFIX.get(prefix, prefix)
+    if prefix in SERVICES and SERVICES[prefix].iam_prefix:
+        return False  # botocore's name, where IAM's prefix is another
     if service not in botocore.session.get_session().get_available_services():
         return False
-    renamed = {op for a, op in IAM_NAMED_OTHERWISE.items() if a.startswith(f"{service}:")}
+    renamed = {op for a, op in IAM_NAMED_OTHERWISE.items() if a.startswith(f"{prefix}:")}
     if action not in IAM_NAMED_OTHERWISE and name in renamed:
         return False  # the operation's name, where IAM names the action otherwise
     return IAM_NAMED_OTHERWISE.get(action, name) in _operations(service)
@@ -52,6 +56,11 @@ def _calls(spec) -> list[str]:  # noqa: ANN001
     mapping = client.meta.method_to_api_mapping
     return [mapping[m] for m in (spec.collect.operation,
                                  *(d.operation for d in spec.collect.details))]
+
+
+def prefix(service: str) -> str:
+    """IAM's prefix for a botocore service's actions."""
+    return SERVICES[service].iam_prefix or service
 
 
 def _actions(policy: dict) -> list[str]:
@@ -73,6 +82,9 @@ def test_every_action_is_a_real_iam_action() -> None:
     assert not _is_real_action("ec2:DescribeInstancez")
     assert not _is_real_action("s3:GetBucketEncryption")  # the operation, not the action
     assert not _is_real_action("nosuchservice:Describe")
+    assert not _is_real_action("elbv2:DescribeLoadBalancers")  # IAM's prefix is another
+    assert _is_real_action("elasticfilesystem:DescribeFileSystems")
+    assert not _is_real_action("efs:DescribeFileSystems")  # boto3's name, not IAM's
 
 
 def test_the_policy_is_read_only_sorted_and_complete() -> None:
@@ -83,7 +95,7 @@ def test_the_policy_is_read_only_sorted_and_complete() -> None:
     assert len(actions) == len(set(actions)), "an action in two statements"
     for statement in policy["Statement"]:
         assert statement["Action"] == sorted(statement["Action"])
-    needed = {IAM_ACTION.get((spec.collect.service, op), f"{spec.collect.service}:{op}")
+    needed = {IAM_ACTION.get((spec.collect.service, op), f"{prefix(spec.collect.service)}:{op}")
               for spec in specs().values() for op in _calls(spec)}
     needed |= {*CLOUDFORMATION_PERMISSIONS, "sts:GetCallerIdentity", "s3:GetObject",
                "s3:ListBucket"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
+from typing import Any
 
 from driftguard.catalog.spec import CfnFold, Fold, ResourceSpec
 
@@ -33,9 +34,28 @@ def folds() -> dict[str, tuple[ResourceSpec, Fold]]:
 
 
 @cache
-def cfn_specs() -> dict[str, ResourceSpec]:
-    """CloudFormation type -> spec."""
-    return {s.cfn_type: s for s in specs().values() if s.cfn_type}
+def cfn_specs() -> dict[str, tuple[ResourceSpec, ...]]:
+    """CloudFormation type -> its specs (several where they share it, told apart by
+    `cfn_when`), those with a condition first."""
+    found: dict[str, list[ResourceSpec]] = {}
+    for spec in specs().values():
+        if spec.cfn_type:
+            found.setdefault(spec.cfn_type, []).append(spec)
+    return {t: tuple(sorted(group, key=lambda s: s.cfn_when is None))
+            for t, group in found.items()}
+
+
+def cfn_spec_for(cfn_type: str, properties: dict[str, Any] | None = None
+                 ) -> ResourceSpec | None:
+    """The spec of a CloudFormation resource: the first whose `cfn_when` its properties
+    meet, else the one without a condition; None for a type outside the catalog, or one
+    whose properties no spec of its type claims (an FSx file system other than Lustre).
+    Without properties (a verdict that names only the type), the spec without a
+    condition."""
+    for spec in cfn_specs().get(cfn_type, ()):
+        if spec.cfn_when is None or (properties is not None and spec.claims(properties)):
+            return spec
+    return None
 
 
 @cache
@@ -55,10 +75,11 @@ def cfn_physical_attributes() -> frozenset[tuple[str, str]]:
                      for attribute in s.cfn_physical_id)
 
 
-def cfn_resource_id(cfn_type: str, physical: str | None) -> str | None:
+def cfn_resource_id(cfn_type: str, physical: str | None,
+                    properties: dict[str, Any] | None = None) -> str | None:
     """The canonical id of a deployed stack's resource from its physical id: the spec's
     `cfn_id` where CloudFormation names it otherwise, else the physical id itself."""
-    spec = cfn_specs().get(cfn_type)
+    spec = cfn_spec_for(cfn_type, properties)
     if physical is None or spec is None or spec.cfn_id is None:
         return physical
     return spec.cfn_id(physical)

@@ -1,5 +1,5 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, Collect, Link, ResourceSpec
+from driftguard.catalog.spec import KEY, Attr, Collect, Link, ResourceSpec
 
 SPEC = ResourceSpec(
     tf_type="aws_batch_compute_environment",
@@ -49,6 +49,8 @@ SPEC = ResourceSpec(
              "each subnet's map_public_ip_on_launch (its instances get public IPs where "
              "true), for the subnets in the same input, else null",
              via="subnet_ids", target_type="aws_subnet", target_attr="map_public_ip_on_launch"),
+        Link("launch_template_key", "the launch template it launches, when in the same input",
+             via="launch_template", target_type="aws_launch_template", target_attr=KEY),
     ),
     cfn_id=c.arn_name,
     collect=Collect(service="batch", operation="describe_compute_environments",

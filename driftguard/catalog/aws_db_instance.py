@@ -4,7 +4,9 @@ from driftguard.catalog.spec import Attr, Collect, ResourceSpec
 SPEC = ResourceSpec(
     tf_type="aws_db_instance",
     cfn_type="AWS::RDS::DBInstance",
-    doc="An RDS database instance.",
+    doc=("An RDS database instance, outside any cluster (a cluster's members are "
+         "aws_rds_cluster_instance, in CloudFormation too: an AWS::RDS::DBInstance with a "
+         "DBClusterIdentifier)."),
     tf_id="identifier",
     attrs=(
         Attr("engine", "str", "database engine", tf=("engine",), live=("Engine",), cfn=("Engine",),
@@ -27,6 +29,9 @@ SPEC = ResourceSpec(
     ),
     sensitive=("password",),
     cfn_sensitive=("MasterUserPassword",),
+    # DescribeDBInstances lists the members of RDS clusters too (aws_rds_cluster_instance),
+    # and DocumentDB's and Neptune's instances, which are all cluster members.
     collect=Collect(service="rds", operation="describe_db_instances", items="DBInstances",
-                    id_field="DBInstanceIdentifier", arn_field="DBInstanceArn"),
+                    id_field="DBInstanceIdentifier", arn_field="DBInstanceArn",
+                    skip=("DBClusterIdentifier != `null`", (True,))),
 )

@@ -30,6 +30,7 @@ SPEC = ResourceSpec(
         service="ecr", operation="describe_repositories", items="repositories",
         id_field="repositoryName", arn_field="repositoryArn",
         gone=("RepositoryNotFoundException",),
+        args=(("maxResults", 1000),),  # pages of 1,000, the largest (the default is 100)
         details=(Detail("list_tags_for_resource", "resourceArn", source_field="repositoryArn"),),
     ),
 )

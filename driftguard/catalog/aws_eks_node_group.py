@@ -1,5 +1,5 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, Collect, Detail, Link, Parent, ResourceSpec
+from driftguard.catalog.spec import KEY, Attr, Collect, Detail, Link, Parent, ResourceSpec
 
 GROUP = "describe_nodegroup.nodegroup"
 
@@ -72,6 +72,8 @@ SPEC = ResourceSpec(
              "each subnet's map_public_ip_on_launch (its nodes get public IPs where true), "
              "for the subnets in the same input, else null",
              via="subnet_ids", target_type="aws_subnet", target_attr="map_public_ip_on_launch"),
+        Link("launch_template_key", "the launch template it launches, when in the same input",
+             via="launch_template", target_type="aws_launch_template", target_attr=KEY),
     ),
     cfn_id=_cfn_id,
     collect=Collect(

@@ -1,5 +1,16 @@
+from typing import Any
+
 from driftguard.catalog import convert as c
 from driftguard.catalog.spec import Attr, Collect, Link, ResourceSpec
+
+
+def _root_volume_id(root_device: Any, mappings: Any) -> str | None:
+    """The EBS volume of the block device mapping on the root device name, if any."""
+    for mapping in mappings or []:
+        if root_device and mapping.get("DeviceName") == root_device:
+            return (mapping.get("Ebs") or {}).get("VolumeId") or None
+    return None
+
 
 SPEC = ResourceSpec(
     tf_type="aws_instance",
@@ -7,7 +18,7 @@ SPEC = ResourceSpec(
     doc=("An EC2 instance. When the code sets no metadata_options block, metadata_http_tokens "
          "and metadata_http_endpoint are null (not set), although a plan marks the "
          "provider-computed block unknown. Terminated and shutting-down instances are not "
-         "collected."),
+         "collected; those an auto-scaling group launched are the group's, not unmanaged."),
     attrs=(
         Attr("instance_type", "str", "instance type, e.g. g5.xlarge", tf=("instance_type",),
              live=("InstanceType",), cfn=("InstanceType",), show=True),
@@ -35,18 +46,32 @@ SPEC = ResourceSpec(
              tf=("metadata_options.0.http_endpoint",),
              live=("MetadataOptions.HttpEndpoint",), cfn=("MetadataOptions.HttpEndpoint",),
              show=True),
-        Attr("root_volume_encrypted", "bool|null", "root EBS volume encrypted; null when not set",
+        Attr("root_volume_encrypted", "bool|null",
+             "root EBS volume encrypted; null when not set (in code), or when it has no EBS "
+             "root volume (live: read from the volume, see the link)",
              tf=("root_block_device.0.encrypted",), cfn=("BlockDeviceMappings",),
              cfn_convert=c.cfn_root_volume_encrypted),
+        Attr("root_volume_id", "str|null",
+             "its root EBS volume (the mapping on its root device name); null when none",
+             live=("RootDeviceName", "BlockDeviceMappings"), live_convert=_root_volume_id,
+             drift=False),
         c.tags(live="Tags"),
     ),
     links=(
         Link("subnet_map_public_ip_on_launch",
              "copied from the instance's subnet when that subnet is in the same input, else null",
              via="subnet_id", target_type="aws_subnet", target_attr="map_public_ip_on_launch"),
+        # Live, the instance does not say whether its root volume is encrypted: its volume
+        # does (volumes are read along, one list call per page, none per instance).
+        Link("root_volume_encrypted", "live: the root volume's encryption",
+             via="root_volume_id", target_type="aws_ebs_volume", target_attr="encrypted"),
     ),
     cfn_physical_id=("InstanceId",),
     collect=Collect(service="ec2", operation="describe_instances",
                     items="Reservations[].Instances[]", id_field="InstanceId",
-                    skip=("State.Name", ("terminated", "shutting-down"))),
+                    skip=("State.Name", ("terminated", "shutting-down")),
+                    needs=("aws_ebs_volume",)),
+    # An auto-scaling group's instances are the group's (AWS tags them with its name): the
+    # code declares the group, so they are not unmanaged.
+    aws_default=lambda a: "aws:autoscaling:groupName" in (a.get("tags") or {}),
 )

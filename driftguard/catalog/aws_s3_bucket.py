@@ -1,5 +1,5 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, Collect, Detail, Fold, ResourceSpec
+from driftguard.catalog.spec import Attr, CfnFold, Collect, Detail, Fold, ResourceSpec
 
 SSE_DEFAULT = "rule.0.apply_server_side_encryption_by_default.0"
 INLINE_SSE = f"server_side_encryption_configuration.0.{SSE_DEFAULT}"
@@ -49,6 +49,12 @@ SPEC = ResourceSpec(
         Attr("acl", "str|null", "canned ACL (private, public-read, ...); null when not set",
              tf=("acl",), convert=c.non_empty,
              cfn=("AccessControl",), cfn_convert=c.canned_acl),
+        Attr("policy", "object|null",
+             "the bucket policy, parsed and normalized (catalog.convert.policy_document); "
+             "null when the bucket has none. Declared by aws_s3_bucket_policy, the bucket's "
+             "deprecated inline `policy`, or AWS::S3::BucketPolicy",
+             tf=("policy",), convert=c.policy_document,
+             live=("get_bucket_policy.Policy",), live_convert=c.policy_document),
         c.tags(live="get_bucket_tagging.TagSet"),
     ),
     folds=(
@@ -73,6 +79,15 @@ SPEC = ResourceSpec(
         Fold("aws_s3_bucket_acl", parent_ref="bucket", attrs=(
             Attr("acl", "str|null", "", tf=("acl",), convert=c.non_empty),
         )),
+        Fold("aws_s3_bucket_policy", parent_ref="bucket", attrs=(
+            Attr("policy", "object|null", "", tf=("policy",), convert=c.policy_document),
+        )),
+    ),
+    cfn_folds=(
+        CfnFold("AWS::S3::BucketPolicy", parent_ref="Bucket", attrs=(
+            Attr("policy", "object|null", "", cfn=("PolicyDocument",),
+                 cfn_convert=c.policy_document),
+        )),
     ),
     collect=Collect(
         service="s3", operation="list_buckets", items="Buckets", id_field="Name",
@@ -84,6 +99,7 @@ SPEC = ResourceSpec(
             Detail("get_public_access_block", "Bucket",
                    missing_ok=("NoSuchPublicAccessBlockConfiguration",)),
             Detail("get_bucket_tagging", "Bucket", missing_ok=("NoSuchTagSet",)),
+            Detail("get_bucket_policy", "Bucket", missing_ok=("NoSuchBucketPolicy",)),
         ),
     ),
 )

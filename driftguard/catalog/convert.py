@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -81,6 +84,11 @@ def non_empty(value: Any) -> Any:
     return value or None
 
 
+def first(*values: Any) -> Any:
+    """The first value that is set (Terraform writes "" for an unset string), or None."""
+    return next((v for v in values if v), None)
+
+
 def sorted_list(value: Any) -> list[Any]:
     return sorted(value or [])
 
@@ -157,6 +165,26 @@ def group_ids(groups: Any) -> list[str]:
     return sorted(g["GroupId"] for g in groups or [] if "GroupId" in g)
 
 
+def flag(value: Any) -> bool:
+    """A boolean that an API may write as text ("true", SQS's and SNS's attributes);
+    unset is false."""
+    return cfn_bool(value) is True
+
+
+def integer(value: Any) -> int | None:
+    """A number that an API may write as text ("30"); None when unset."""
+    return None if value is None or value == "" else int(value)
+
+
+def customer_kms_key(value: Any) -> str | None:
+    """A KMS key named by the code or the API, where it is the customer's: null when none,
+    and for an AWS-managed key's alias (alias/aws/sqs). (An AWS-managed key named by its
+    ARN cannot be told from a customer's key by the name.)"""
+    if not value or str(value).startswith("alias/aws/"):
+        return None
+    return str(value)
+
+
 def has_value(value: Any) -> bool:
     return value is not None and value != ""
 
@@ -178,11 +206,12 @@ def created_with_instance(attachments: Any) -> bool:
                for a in attachments or [])
 
 
-def tags(live: str) -> Attr:
+def tags(live: str, cfn: str = "Tags") -> Attr:
     """The `tags` attribute every taggable type has: the effective tags (`tags_all` when
-    the provider's default_tags apply), AWS's tag list at `live`, CloudFormation's `Tags`."""
+    the provider's default_tags apply), AWS's tag list (or map) at `live`, CloudFormation's
+    `Tags` (or the type's own name for it, `cfn`)."""
     return Attr("tags", "map", "effective tags", tf=("tags_all", "tags"), default={},
-                live=(live,), live_convert=tag_map, cfn=("Tags",), cfn_convert=tag_map)
+                live=(live,), live_convert=tag_map, cfn=(cfn,), cfn_convert=tag_map)
 
 
 # --- CloudFormation properties ------------------------------------------------------------
@@ -243,3 +272,109 @@ def cfn_root_volume_encrypted(mappings: Any) -> bool | None:
             encrypted = cfn_bool((mapping.get("Ebs") or {}).get("Encrypted"))
             return None if encrypted is None else bool(encrypted)
     return None
+
+
+# --- policy documents ---------------------------------------------------------------------
+
+# AWS's default when a document names no Version (IAM policy grammar, "Version").
+POLICY_DEFAULT_VERSION = "2008-10-17"
+# Statement elements whose values are sets: a scalar is a list of one, order and
+# duplicates do not matter.
+_POLICY_SETS = ("Action", "NotAction", "Resource", "NotResource")
+_ACCOUNT_ROOT = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):root$")
+
+
+def policy_document(value: Any) -> dict[str, Any] | None:
+    """A policy document (IAM, trust, bucket, queue, topic, key policy) parsed and
+    normalized, so that the same policy reads the same from every source: Terraform's JSON
+    string, CloudFormation's object (or JSON string), a live API's plain or URL-encoded
+    JSON string (IAM), or boto3's already decoded object. None for no policy ("", null).
+
+    Normalized as AWS treats documents: every Statement a list of statements; Action,
+    NotAction, Resource and NotResource sorted lists without duplicates; `Principal: "*"`
+    as `{"AWS": ["*"]}`, each principal's values a sorted list, an account's root ARN as
+    its account id (IAM writes `123456789012` back as `arn:aws:iam::123456789012:root`);
+    condition values sorted lists of strings (JSON `true` and `"true"`, `10` and `"10"` are
+    one value); an empty or missing Sid left out; a missing Version as AWS's default,
+    2008-10-17. Statement order is kept (AWS keeps it). Raises ValueError for text that is
+    no JSON object: AWS and Terraform accept no such policy.
+    """
+    if value is None or value == "" or value == {}:
+        return None
+    doc = _parse_policy(value) if isinstance(value, str) else value
+    if doc is None:
+        return None
+    if not isinstance(doc, dict):
+        raise ValueError(f"a policy document is a JSON object, not {type(doc).__name__}")
+    if not doc:
+        return None
+    out = {key: val for key, val in doc.items() if key != "Statement"}
+    out.setdefault("Version", POLICY_DEFAULT_VERSION)
+    statements = doc.get("Statement") or []
+    out["Statement"] = [_policy_statement(s) for s in
+                        (statements if isinstance(statements, list) else [statements])]
+    return dict(sorted(out.items()))
+
+
+def _parse_policy(text: str) -> Any:
+    text = text.strip()
+    if not text:
+        return None
+    if text.startswith("%"):  # URL-encoded (IAM's API, RFC 3986)
+        text = urllib.parse.unquote(text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        try:
+            return json.loads(urllib.parse.unquote(text))
+        except json.JSONDecodeError:
+            raise ValueError(f"not a JSON policy document: {text[:60]!r}") from None
+
+
+def _policy_statement(statement: Any) -> Any:
+    if not isinstance(statement, dict):
+        return statement
+    out: dict[str, Any] = {}
+    for key, val in statement.items():
+        if key == "Sid" and (val is None or val == ""):
+            continue
+        if key in _POLICY_SETS:
+            out[key] = _string_set(val)
+        elif key in ("Principal", "NotPrincipal"):
+            out[key] = _principal(val)
+        elif key == "Condition" and isinstance(val, dict):
+            out[key] = {op: {k: _string_set(v) for k, v in keys.items()}
+                        if isinstance(keys, dict) else keys for op, keys in val.items()}
+        else:
+            out[key] = val
+    return dict(sorted(out.items()))
+
+
+def _principal(value: Any) -> Any:
+    if value == "*":
+        return {"AWS": ["*"]}
+    if not isinstance(value, dict):
+        return value
+    return {kind: _string_set([_account_root(v) for v in _string_set(ids)]) if kind == "AWS"
+            else _string_set(ids) for kind, ids in sorted(value.items())}
+
+
+def _account_root(principal: Any) -> Any:
+    found = _ACCOUNT_ROOT.match(principal) if isinstance(principal, str) else None
+    return found.group(1) if found else principal
+
+
+def _string_set(value: Any) -> list[Any]:
+    """A scalar or list as a sorted list of unique strings (booleans as JSON writes them)."""
+    values = value if isinstance(value, list) else [value]
+    unique = {json.dumps(v, sort_keys=True): v
+              for v in (_policy_string(v) for v in values if v is not None)}
+    return [unique[key] for key in sorted(unique)]
+
+
+def _policy_string(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value

@@ -48,9 +48,18 @@ def _link_kind(link: Link, via: Attr, kinds: Mapping[str, Mapping[str, str]]) ->
     return f"list[{_nullable(kind)}]" if via.kind.startswith("list") else _nullable(kind)
 
 
-def compared_by_drift(attr: Attr) -> bool:
-    """Drift compares an attribute the spec marks `drift` and reads live."""
-    return attr.drift and bool(attr.live)
+def compared_by_drift(attr: Attr, spec: ResourceSpec | None = None) -> bool:
+    """Drift compares an attribute the spec marks `drift` and reads live (or a link of its
+    name completes live)."""
+    return attr.drift and (bool(attr.live) or attr.name in _live_links(spec))
+
+
+def _live_links(spec: ResourceSpec | None) -> set[str]:
+    """Names of the spec's links that resolve live (their `via` is read live)."""
+    if spec is None:
+        return set()
+    vias = {a.name: a for a in spec.attrs}
+    return {link.name for link in spec.links if vias[link.via].live}
 
 
 def describe(spec: ResourceSpec) -> dict[str, Any]:
@@ -60,19 +69,25 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
     cfn_folded = [a for fold in spec.cfn_folds for a in fold.attrs]
     kinds = {t: {a.name: a.kind for a in s.attrs} for t, s in catalog_specs().items()}
     vias = {a.name: a for a in spec.attrs}
+    completed = {link.name: _sources(vias[link.via], (), ()) for link in spec.links
+                 if link.name in vias}
     return {
         "type": spec.tf_type,
         "cloudformation_type": spec.cfn_type,
         "doc": spec.doc,
         "attributes": [
             {"name": a.name, "kind": a.kind, "doc": a.doc,
-             "sources": _sources(a, tf_folded, cfn_folded), "drift": compared_by_drift(a),
-             "values_shown": a.values_shown, "default": a.default}
+             "sources": [s for s in SOURCES if s in {*_sources(a, tf_folded, cfn_folded),
+                                                      *completed.get(a.name, [])}],
+             "drift": compared_by_drift(a, spec), "values_shown": a.values_shown,
+             "default": a.default}
             for a in spec.attrs
         ],
         "links": [
             {"name": link.name, "kind": _link_kind(link, vias[link.via], kinds), "doc": link.doc,
-             "sources": _sources(vias[link.via], (), ()), "drift": False,
+             "sources": _sources(vias[link.via], (), ()),
+             # A link completing an attribute of its name is compared as the attribute is.
+             "drift": link.name in vias and compared_by_drift(vias[link.name], spec),
              "target_type": link.target_type, "target_attribute": link.target_attr,
              "via": link.via}
             for link in spec.links
@@ -143,7 +158,7 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
             copied = (f"{link['doc']} (`{link['target_type']}.{link['target_attribute']}` "
                       f"of the resource that `{link['via']}` names)")
             lines.append(f"| `{link['name']}` | {_cell(link['kind'])} | {_cell(copied)} | "
-                         f"{', '.join(link['sources'])} | no |")
+                         f"{', '.join(link['sources'])} | {'yes' if link['drift'] else 'no'} |")
         lines.append("")
         if t["folds"]:
             folded = [f"{'Terraform' if f['source'] == 'tf' else 'CloudFormation'} "
@@ -184,7 +199,8 @@ def text(types: Sequence[Mapping[str, Any]]) -> str:
                  ",".join(readers.get(a["name"], [])) or "-",
                  _meaning(a["doc"], a["default"]).replace("`", ""))
                 for a in t["attributes"]]
-        rows += [(link["name"], link["kind"], " ".join(link["sources"]), "no",
+        rows += [(link["name"], link["kind"], " ".join(link["sources"]),
+                  "yes" if link["drift"] else "no",
                   ",".join(readers.get(link["name"], [])) or "-",
                   f"{link['doc']} (link: {link['target_type']}.{link['target_attribute']} "
                   f"via {link['via']})")

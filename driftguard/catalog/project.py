@@ -12,7 +12,7 @@ rules, through the paths and converters that each `Attr` gives for that dialect:
   without setting it) or, for live documents and deployed stacks, is not read at all (so
   drift never compares it).
 - `Attr.when` (fold attributes) applies the attribute only when the document's value at
-  that path equals the given one.
+  that path equals the given one (or one of the given ones, a tuple).
 
 Folds and links, which combine several resources, are applied with `fold_into` and
 `link_into` once the loader has found the parent or the targets (`link_by_id` finds them
@@ -75,7 +75,7 @@ def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
     out: dict[str, Any] = {}
     unknown_names: list[str] = []
     for attr in attrs:
-        if attr.when and lookup(values, unknown, attr.when[0]) != attr.when[1]:
+        if attr.when and not _applies(lookup(values, unknown, attr.when[0]), attr.when[1]):
             continue
         paths = dialect.paths(attr)
         if not paths:
@@ -104,6 +104,11 @@ def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
         else:
             out[attr.name] = copy.copy(attr.default) if found[0] is None else found[0]
     return out, unknown_names
+
+
+def _applies(value: Any, wanted: Any) -> bool:
+    """`Attr.when`'s test: the value is the wanted one, or one of them (a tuple)."""
+    return value in wanted if isinstance(wanted, tuple) else bool(value == wanted)
 
 
 def _coerce(kind: str, value: Any) -> Any:
@@ -163,9 +168,13 @@ def ids_of(resource: Resource, via: Attr) -> list[str] | None:
 
 
 def link_into(resource: Resource, link: Link, via: Attr,
-              targets: Sequence[Resource | None]) -> None:
+              targets: Sequence[Resource | None] | None) -> None:
     """A link's value from its targets: the targets' attribute (a list when `via` is one),
-    unknown where any target's is, null for a target not in the input."""
+    unknown where any target's is or where the targets are (None), null for a target not
+    in the input."""
+    if targets is None:
+        resource.unknown.append(link.name)
+        return
     values: list[Any] = []
     for target in targets:
         if target is None:

@@ -14,7 +14,9 @@ class Attr:
     `tf` lists dotted paths into the Terraform attributes (`metadata_options.0.http_tokens`).
     Without `convert` they are alternatives: the first one that is set wins. With `convert`,
     the value is `convert(*values_of_all_paths)`. A value unknown until apply in any path
-    that is read makes the canonical attribute unknown.
+    that is read makes the canonical attribute unknown. A `*` step reads each element of
+    a list (`block_device_mappings.*.ebs.0.encrypted`: a list of values, one per block),
+    so that only the fields read decide whether the value is known.
 
     `live` and `live_convert` do the same over the live document: the list item's fields,
     plus each detail call's response under the detail's key. An attribute without `live`
@@ -22,8 +24,9 @@ class Attr:
 
     `show`: whether reports may show the attribute's declared and live values when it
     drifts (otherwise they read "(not shown)" unless the scan is asked `--show-values`).
-    None: by kind (`values_shown`): booleans and numbers yes; strings (which may be free
-    text), lists, maps (tags) and objects no. Mark settings, identifiers and CIDRs True.
+    None: by kind (`values_shown`): booleans and numbers (and lists of them) yes; strings
+    (which may be free text), other lists, maps (tags) and objects (policy documents) no.
+    Mark settings, identifiers and CIDRs True.
     """
 
     name: str
@@ -37,7 +40,9 @@ class Attr:
     drift: bool = True
     cfn: tuple[str, ...] = ()
     cfn_convert: Callable[..., Any] | None = None
-    # Fold attributes only: applies when the child's value at this path equals the given one.
+    # Fold attributes only: applies when the child's value at this path equals the given
+    # one, or any of them where a tuple is given (an unset string is null in a plan and ""
+    # in Terraform's state).
     when: tuple[str, Any] | None = None
     show: bool | None = None
 
@@ -52,8 +57,14 @@ SHOWN_KINDS = frozenset({"bool", "int", "float", "null"})
 
 
 def shown_by_kind(kind: str) -> bool:
-    """`bool`, `int|null`, ...: every alternative of the kind is a boolean or a number."""
-    return all(part.strip() in SHOWN_KINDS for part in kind.split("|"))
+    """`bool`, `int|null`, `list[bool]`, ...: every alternative of the kind is a boolean or a
+    number, or a list of them."""
+    def shown(part: str) -> bool:
+        part = part.strip()
+        if part.startswith("list[") and part.endswith("]"):
+            return shown(part[5:-1])
+        return part in SHOWN_KINDS
+    return all(shown(part) for part in kind.split("|"))
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,8 @@ class CfnFold:
 
 # Link.target_attr that names the target itself (its key), not one of its attributes.
 KEY = "@key"
+# ResourceSpec.cfn_when's value for "the property is set, to anything".
+SET = "@set"
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,10 @@ class Link:
     resolved in every source that reads `via`, live ones included, where the collector
     also reads the types in `Collect.needs`. Its value is the target's `target_attr`
     (KEY: the target's key); null without a target; unknown where the target's is.
+
+    A link may share its name with an attribute that no source reading `via` reads: it
+    then completes that attribute there (an instance's root_volume_encrypted, from its
+    Terraform root_block_device, and live from its root volume), drift included.
     """
 
     name: str
@@ -119,10 +136,16 @@ class Detail:
     operation: str  # boto3 method name, e.g. get_bucket_encryption
     param: str  # request parameter that takes the resource id, e.g. Bucket
     missing_ok: tuple[str, ...] = ()  # error codes that mean "not configured"
-    source_field: str | None = None  # item field passed as `param` (default: the id)
+    # Item field passed as `param` (default: the id); or a path into an earlier detail's
+    # response (`describe_table.Table.TableArn`), where the list gives no such field: this
+    # detail is then called once that one has answered (and not at all if it gave none).
+    source_field: str | None = None
     args: tuple[tuple[str, Any], ...] = ()  # fixed extra parameters
     fields: tuple[tuple[str, str], ...] = ()  # (parameter, item field): more parameters
     key: str | None = None  # where the response goes in the live document (default: operation)
+    # The call takes a list of ids (CloudTrail's ListTags ResourceIdList, ELB's DescribeTags
+    # ResourceArns): the one resource's id goes as a one-element list.
+    id_list: bool = False
 
     @property
     def doc_key(self) -> str:
@@ -167,7 +190,13 @@ class Collect:
     arn_field: str | None = None
     skip: tuple[str, tuple[Any, ...]] | None = None  # (JMESPath, values): items to leave out
     parent: Parent | None = None
-    args: tuple[tuple[str, Any], ...] = ()  # fixed parameters of the list call (OwnerIds)
+    # Fixed parameters of the list call: only own snapshots (OwnerIds), or less than it
+    # returns by default (DescribeAutoScalingGroups' IncludeInstances=False).
+    args: tuple[tuple[str, Any], ...] = ()
+    # Item field holding the owning account's id: an item another account owns is left
+    # out, whatever the list call returned (a public or shared snapshot is not the
+    # account's, even from an endpoint that ignores OwnerIds=self).
+    owner_field: str | None = None
     # Why the list call cannot page, where botocore has no paginator for it because the
     # API returns everything at once (EC2's DescribeAddresses).
     unpaginated: str | None = None
@@ -195,6 +224,10 @@ class ResourceSpec:
     tf_id: str = "id"
     # Terraform attributes never shown anywhere, on top of what state/plan mark sensitive.
     sensitive: tuple[str, ...] = ()
+    # Read-only Terraform attributes that the provider computes from other resources (a
+    # snapshot's `encrypted`, from its volume): unknown in a plan until apply, where other
+    # computed attributes that the code leaves out read as not set.
+    tf_computed: tuple[str, ...] = ()
     # CloudFormation properties never shown anywhere (MasterUserPassword, ...).
     cfn_sensitive: tuple[str, ...] = ()
     cfn_folds: tuple[CfnFold, ...] = ()
@@ -208,7 +241,26 @@ class ResourceSpec:
     # Live resources AWS creates by itself (default VPC, ...), by canonical attributes:
     # not reported as unmanaged unless the scan is strict.
     aws_default: Callable[[dict[str, Any]], bool] | None = None
+    # Where several types share one CloudFormation type (AWS::RDS::DBInstance is an Aurora
+    # cluster's member, aws_rds_cluster_instance, or else an aws_db_instance), the
+    # (property path, value) that makes a template's resource this type: the property as
+    # written (intrinsics unresolved) equals the value, or with SET is there at all.
+    # None: every resource of the CloudFormation type that no other spec claims.
+    cfn_when: tuple[str, Any] | None = None
+
+    def claims(self, properties: dict[str, Any]) -> bool:
+        """Whether a CloudFormation resource with these properties is of this type."""
+        if self.cfn_when is None:
+            return True
+        path, wanted = self.cfn_when
+        value: Any = properties
+        for step in path.split("."):
+            value = value.get(step) if isinstance(value, dict) else None
+        return value is not None if wanted is SET else bool(value == wanted)
 
     @property
     def attr_names(self) -> tuple[str, ...]:
-        return tuple(a.name for a in self.attrs) + tuple(link.name for link in self.links)
+        """Every canonical attribute name, once: a link may complete an attribute of its
+        name in the sources that do not read it (live root volume encryption)."""
+        names = [a.name for a in self.attrs] + [link.name for link in self.links]
+        return tuple(dict.fromkeys(names))

@@ -44,11 +44,26 @@ def any_true(tree: Any) -> bool:
 
 
 def lookup(values: dict[str, Any], unknown: Any, path: str) -> Any:
-    """The value at a dotted path, UNKNOWN if any part of it is unknown, None if unset."""
-    value, unk = values, unknown
-    for step in path.split("."):
+    """The value at a dotted path, UNKNOWN if any part of it is unknown, None if unset.
+
+    A `*` step reads every element of the list there: the value is the list of the
+    elements' values at the rest of the path (None where one is unset), unknown only where
+    one of those is, so that a block's other, provider-computed fields do not make it
+    unknown (`block_device_mappings.*.ebs.0.encrypted`).
+    """
+    return _lookup(values, unknown, path.split("."))
+
+
+def _lookup(value: Any, unk: Any, steps: list[str]) -> Any:
+    for n, step in enumerate(steps):
         if unk is True:
             return UNKNOWN
+        if step == "*":
+            if not isinstance(value, list):
+                return None
+            found = [_lookup(item, _child(unk, str(i)), steps[n + 1:])
+                     for i, item in enumerate(value)]
+            return UNKNOWN if any(v is UNKNOWN for v in found) else found
         value, unk = _child(value, step), _child(unk, step)
         if value is None and unk is not True:
             return None

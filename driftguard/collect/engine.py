@@ -82,44 +82,48 @@ class Collector:
     def _unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor
               ) -> list[Resource]:
         client = self.clients.client(spec.collect.service, region)
-        items = [i for i in self._list(client, spec) if not _skipped(spec, i)]
-        pending: list[tuple[dict[str, Any], list[Future[Any]]]] = [
-            (item, [pool.submit(self._detail, client, spec, d, item) for d in
-                    spec.collect.details]) for item in items]
-        resources = []
-        try:
-            for item, futures in pending:
-                doc = dict(item)
-                gone = False
-                for detail, future in zip(spec.collect.details, futures, strict=True):
-                    result = future.result()  # raises _Gap
-                    if result is _GONE:
-                        gone = True
-                    doc[detail.doc_key] = None if result is _GONE else result
-                if not gone:
-                    resources.append(self._resource(
-                        spec, region or self.clients.default_region, doc))
-        except _Gap:
-            # The unit is not checked already: its calls not started yet are not made
-            # (an endpoint gone mid-scan would otherwise be retried for every resource).
-            for _, futures in pending:
-                for future in futures:
-                    future.cancel()
-            raise
+        docs = [dict(i) for i in self._list(client, spec)
+                if not _skipped(spec, i) and not self._foreign(spec, i)]
+        # Details in waves: those reading an earlier detail's response wait for it.
+        for wave in detail_waves(spec.collect.details):
+            pending: list[tuple[dict[str, Any], list[Future[Any]]]] = [
+                (doc, [pool.submit(self._detail, client, spec, d, seen) for d in wave])
+                for doc in docs for seen in (dict(doc),)]  # what the wave reads
+            try:
+                for doc, futures in pending:
+                    for detail, future in zip(wave, futures, strict=True):
+                        result = future.result()  # raises _Gap
+                        doc[detail.doc_key] = result
+            except _Gap:
+                # The unit is not checked already: its calls not started yet are not made
+                # (an endpoint gone mid-scan would otherwise be retried for every resource).
+                for _, futures in pending:
+                    for future in futures:
+                        future.cancel()
+                raise
+            docs = [doc for doc in docs if not any(doc[d.doc_key] is _GONE for d in wave)]
+        resources = [self._resource(spec, region or self.clients.default_region, doc)
+                     for doc in docs]
         if self._progress:
             self._progress(spec.tf_type, region, len(resources))
         return resources
 
+    def _foreign(self, spec: ResourceSpec, item: dict[str, Any]) -> bool:
+        """Owned by another account than the one scanned (where both are known)."""
+        field = spec.collect.owner_field
+        owner = item.get(field) if field else None
+        return bool(owner and self.account and owner != self.account)
+
     def _list(self, client: Any, spec: ResourceSpec) -> list[dict[str, Any]]:
         collect, parent = spec.collect, spec.collect.parent
+        args = dict(collect.args)
         if parent is None:
-            return self._pages(client, collect.operation, collect.items, dict(collect.args))
+            return self._pages(client, collect.operation, collect.items, args)
         items: list[dict[str, Any]] = []
         for parent_id in self._pages(client, parent.operation, parent.items, {}):
             self.clients.budget.acquire(collect.service, client.meta.region_name)
             items.extend({**item, parent.field: parent_id} for item in self._pages(
-                client, collect.operation, collect.items,
-                {**dict(collect.args), parent.param: parent_id},
+                client, collect.operation, collect.items, {**args, parent.param: parent_id},
                 gone=collect.gone))  # a parent deleted since it was listed has no items
         return items
 
@@ -145,12 +149,23 @@ class Collector:
 
     def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any]
                 ) -> Any:
+        key = lookup(item, None, detail.source_field) if detail.source_field else _ident(
+            spec, item)
+        if key is None and _source_detail(detail, spec.collect.details):
+            return None  # the detail it reads from gave nothing (not configured)
         self.clients.budget.acquire(spec.collect.service, client.meta.region_name)
-        key = item.get(detail.source_field) if detail.source_field else _ident(spec, item)
+        if detail.id_list:
+            key = [key]
         params = {detail.param: key, **dict(detail.args),
                   **{param: item.get(field) for param, field in detail.fields}}
         try:
-            response = getattr(client, detail.operation)(**params)
+            if client.can_paginate(detail.operation):
+                # Read to the last page (a table's tags come 10 at a time); later pages,
+                # rare, are not rate-limited apart.
+                response = client.get_paginator(detail.operation).paginate(
+                    **params).build_full_result()
+            else:
+                response = getattr(client, detail.operation)(**params)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in detail.missing_ok:
@@ -176,6 +191,28 @@ class Collector:
 
 
 _GONE = object()
+
+
+def _source_detail(detail: Detail, details: tuple[Detail, ...]) -> str | None:
+    """The key of the detail whose response `detail` takes its parameter from, if any."""
+    head = (detail.source_field or "").split(".")[0]
+    return head if any(d.doc_key == head for d in details if d is not detail) else None
+
+
+def detail_waves(details: tuple[Detail, ...]) -> list[list[Detail]]:
+    """The details in the order they can be called: each wave reads only the list's items
+    and the earlier waves' responses."""
+    waves: list[list[Detail]] = []
+    done: set[str] = set()
+    left = list(details)
+    while left:
+        wave = [d for d in left if _source_detail(d, details) in done | {None}]
+        if not wave:
+            raise ValueError(f"details that read each other: {[d.operation for d in left]}")
+        waves.append(wave)
+        done |= {d.doc_key for d in wave}
+        left = [d for d in left if d not in wave]
+    return waves
 
 
 def _ident(spec: ResourceSpec, item: dict[str, Any]) -> Any:

@@ -19,16 +19,19 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from driftguard.aws_errors import reason
-from driftguard.catalog import cfn_resource_id, cfn_specs
+from driftguard.catalog import cfn_resource_id, cfn_spec_for
 from driftguard.model import STACK_TYPE, AttributeChange, Drift, DriftKind, NotChecked, Stack
 
 VERDICTS = ["MODIFIED", "DELETED", "UNKNOWN", "NOT_CHECKED"]
 FIRST_DELAY, MAX_DELAY, MAX_WAIT = 1.0, 30.0, 600.0
 
 
-def _tf_type(cfn_type: str) -> str:
-    """The catalog's type for a CloudFormation type, else the CloudFormation type."""
-    spec = cfn_specs().get(cfn_type)
+def _tf_type(cfn_type: str, expected: Any = None) -> str:
+    """The catalog's type for a CloudFormation resource (its type, and the properties its
+    template expects, which tell types that share one apart), else the CloudFormation
+    type."""
+    properties = _value(expected)
+    spec = cfn_spec_for(cfn_type, properties if isinstance(properties, dict) else None)
     return spec.tf_type if spec else cfn_type
 
 
@@ -94,7 +97,7 @@ def _verdicts(client: Any, stack: Stack, gaps: list[NotChecked]) -> list[Drift]:
         page = client.describe_stack_resource_drifts(**params)
         for item in page.get("StackResourceDrifts", []):
             status, logical = item["StackResourceDriftStatus"], item["LogicalResourceId"]
-            tf_type = _tf_type(item["ResourceType"])
+            tf_type = _tf_type(item["ResourceType"], item.get("ExpectedProperties"))
             if status in ("UNKNOWN", "NOT_CHECKED"):
                 reason = item.get("DriftStatusReason") or f"AWS reports {status}"
                 gaps.append(NotChecked(type=tf_type, account=stack.account,
@@ -106,7 +109,9 @@ def _verdicts(client: Any, stack: Stack, gaps: list[NotChecked]) -> list[Drift]:
                                        declared=_value(d.get("ExpectedValue")),
                                        live=_value(d.get("ActualValue")))
                        for d in item.get("PropertyDifferences", [])] if kind == "changed" else []
-            ident = cfn_resource_id(item["ResourceType"], item.get("PhysicalResourceId"))
+            expected = _value(item.get("ExpectedProperties"))
+            ident = cfn_resource_id(item["ResourceType"], item.get("PhysicalResourceId"),
+                                    expected if isinstance(expected, dict) else None)
             out.append(Drift(kind=kind, type=tf_type, id=ident,
                              address=f"{stack.name}/{logical}", origin=stack.origin,
                              account=stack.account, region=stack.region, changes=changes))

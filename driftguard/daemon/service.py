@@ -130,7 +130,7 @@ class Daemon:
         if self._stopping.is_set():
             log.warning("job %s: scan finished during shutdown; not recorded", job.name)
             return
-        if result.unread:  # a scan that could read nothing at all has failed
+        if result.read_nothing:  # a scan that could read nothing at all has failed
             first = result.not_checked[0].reason if result.not_checked else "no answer"
             self._failed(job, state, NothingRead(f"nothing could be read from AWS: {first}"),
                          duration)

@@ -129,17 +129,28 @@ class _Joiner:
         return next(iter(self.referenced(rec, (attr,), target_type, many=False)), None)
 
     def link_targets(self, rec: Record, res: Resource, target_type: str, via: Attr
-                     ) -> Sequence[Resource | None]:
+                     ) -> Sequence[Resource | None] | None:
         """By the ids `via` holds where they are in the input, else by the configuration's
-        references (a plan, before the ids exist); null for a target not found."""
+        references (a plan, before the ids exist); null for a target not found. None (the
+        link is unknown) for a list known only after apply whose references are not all
+        resources (a module's output, a variable): which subnets it holds is unknown."""
         many = via.kind.startswith("list")
-        found = [self.by_id.get((target_type, i)) for i in ids_of(res, via) or []]
+        ids = ids_of(res, via)
+        found = [self.by_id.get((target_type, i)) for i in ids or []]
         if found and all(found):
             return found
+        if many and ids is None and not self.only_resources(rec, via.tf):
+            return None
         referenced = self.referenced(rec, via.tf, target_type, many)
         if referenced:
             return list(referenced)
         return found if found or many else [None]
+
+    @staticmethod
+    def only_resources(rec: Record, paths: tuple[str, ...]) -> bool:
+        """The configuration references at `paths` exist and all name resources."""
+        texts = [t for path in paths for t in rec.refs.get(path, ())]
+        return bool(texts) and all(addresses.reference(t) is not None for t in texts)
 
     def referenced(self, rec: Record, paths: tuple[str, ...], target_type: str, many: bool
                    ) -> list[Resource]:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from driftguard.catalog import spec_for
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
 from driftguard.declared.files import detect, parse_json, read_bytes
@@ -76,9 +77,13 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         if not isinstance(values, dict):
             values = planned[address].values if address in planned else {}
         set_by_code, refs = configured.get(parsed.config_key, (None, {}))
+        rtype = rc.get("type") or parsed.type
+        spec = spec_for(rtype)
+        if set_by_code is not None and spec is not None:
+            set_by_code = {**set_by_code, **dict.fromkeys(spec.tf_computed, True)}
         records[address] = Record(
             address=address,
-            type=rc.get("type") or parsed.type,
+            type=rtype,
             values=values,
             sensitive=change.get("after_sensitive"),
             unknown=_unknown_set_by_code(change.get("after_unknown"), set_by_code),
@@ -98,10 +103,11 @@ SetByCode = dict[str, Any]
 
 
 def _unknown_set_by_code(after_unknown: Any, set_by_code: SetByCode | None) -> Any:
-    """Keep unknowns the code asked for; an unset attribute computed by the provider is
-    the provider's default, not a value the code leaves open. Inside nested blocks too
-    (an EKS cluster's vpc_config.0.public_access_cidrs): an attribute that no block of
-    that type sets is the provider's."""
+    """Keep unknowns the code asked for (and those the spec says the provider derives from
+    other resources); an unset attribute computed by the provider is the provider's
+    default, not a value the code leaves open. Inside nested blocks too (an EKS cluster's
+    vpc_config.0.public_access_cidrs): an attribute that no block of that type sets is
+    the provider's."""
     if not isinstance(after_unknown, dict) or set_by_code is None:
         return after_unknown
     return _prune(after_unknown, set_by_code)

@@ -81,7 +81,7 @@ def unreachable(config: Config, unit: Unit, operation: str, reason: str) -> Chec
                        fail_on=config.fail_on, account=unit.account, regions=[unit.region],
                        not_checked=[NotChecked(type="*", account=unit.account,
                                                region=unit.region, operation=operation,
-                                               reason=reason)], unread=True)
+                                               reason=reason)], read_nothing=True)
 
 
 def scan_organization(config: Config, clients: AccountClients, shard: Shard | None = None,

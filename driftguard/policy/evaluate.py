@@ -28,6 +28,8 @@ def builtin_dir() -> Path:
 class Policies:
     files: list[tuple[Path, str]]
     rules: dict[str, Rule]  # by package
+    # The library's indexed attributes (lib.with_attribute); None without the library.
+    indexed: frozenset[str] | None = None
 
 
 def load(dirs: list[Path]) -> Policies:
@@ -48,7 +50,9 @@ def load(dirs: list[Path]) -> Policies:
             rule = read_rule(path, text)
             if rule is not None:
                 rules[rule.package] = rule
-    return Policies(files, rules)
+    from driftguard.policy.reads import check_selectors  # reads imports this module
+
+    return Policies(files, rules, check_selectors(files))
 
 
 def policy_data(settings: dict[str, Any]) -> dict[str, Any]:
@@ -59,5 +63,24 @@ def policy_data(settings: dict[str, Any]) -> dict[str, Any]:
 def evaluate(engine: Any, policies: Policies, resources: list[Resource]) -> list[Finding]:
     """One evaluation over all resources; `engine` has `evaluate(input) -> result`."""
     by_key = {r.key: r for r in resources}
-    result = engine.evaluate({"resources": [r.policy_input() for r in resources]})
+    result = engine.evaluate(policy_input(resources, policies.indexed))
     return to_findings(result, policies.rules, by_key)
+
+
+def policy_input(resources: list[Resource], indexed: frozenset[str] | None = None
+                 ) -> dict[str, Any]:
+    """The input document (docs/canonical-model.md): the resources and, with the library's
+    indexed attributes, `attribute_index`: for each of those names, the positions in
+    `resources` of the resources that have it (set, null, or unknown until apply).
+    lib.with_attribute reads it instead of indexing 10,000 resources in Rego."""
+    doc: dict[str, Any] = {"resources": [r.policy_input() for r in resources]}
+    if indexed is not None:
+        index: dict[str, list[int]] = {}
+        for i, r in enumerate(resources):
+            names = indexed.intersection(r.attributes)
+            if r.unknown:
+                names |= indexed.intersection(r.unknown)
+            for name in names:
+                index.setdefault(name, []).append(i)
+        doc["attribute_index"] = dict(sorted(index.items()))
+    return doc

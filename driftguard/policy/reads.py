@@ -7,22 +7,31 @@ the canonical model (docs/canonical-model.md):
 - types: `lib.resources["aws_x"]`, or `r.type == "aws_x"` over `input.resources`; a rule
   that iterates over every group of `lib.resources` (`some rs in lib.resources`), or over
   `input.resources` without naming a type, reads every type;
+- selectors: `lib.with_attribute["x"]`, the resources of any type that have attribute x: the
+  rule reads every type that has it (DG-CMP-001 reads every type with `instance_type`);
 - attributes: `r.attributes.x`, `r.attributes["x"]`, `object.get(r.attributes, "x", d)`,
   `"x" in r.unknown`, and the helpers `lib.attr`, `lib.is_unset`, `lib.is_unknown` and
   `lib.unknown_finding` (`lib.attr(r, "x")`).
 
 Comments and the contents of strings other than these names are ignored. An attribute is
 credited to every type the rule reads that has it: a rule file rarely reads two types.
+
+A selector must be one of the attributes that the library indexes (`indexed_attributes` in
+policies/lib/driftguard.rego): `check_selectors` makes any other a policy error, since the
+index would silently hold nothing for it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from driftguard.catalog import cfn_folds, folds, spec_for
+from driftguard.errors import PolicyError
 from driftguard.policy.evaluate import load
 from driftguard.policy.metadata import read_rule
 
@@ -38,6 +47,9 @@ _EVERY_TYPE = (
     re.compile(r"\blib\.resources\s*\[\s*[A-Za-z_]\w*\s*\]"),
 )
 _INPUT_RESOURCES = re.compile(r"\binput\.resources\b")
+_SELECTOR = re.compile(r"\bwith_attribute\s*\[\s*\"" + _NAME + r"\"\s*\]")
+_INDEXED = re.compile(r"^indexed_attributes\s*:=\s*\{(?P<names>[^}]*)\}", re.MULTILINE)
+_LIB_PACKAGE = re.compile(r"^package\s+driftguard\.lib\s*$", re.MULTILINE)
 _ATTRIBUTES = (
     re.compile(r"\battributes\s*\.\s*" + _NAME),
     re.compile(r"\battributes\s*\[\s*\"" + _NAME + r"\"\s*\]"),
@@ -58,47 +70,91 @@ class Reads:
     types: frozenset[str]
     every_type: bool
     attributes: frozenset[str]
+    selectors: frozenset[str] = frozenset()  # lib.with_attribute["x"]: types that have x
 
     def of(self, tf_type: str, attribute_names: Iterable[str]) -> list[str] | None:
         """The attributes of `tf_type` this rule reads, or None when it does not read the
         type. A rule over every type reads a type only where it reads one of its
-        attributes (DG-TAG-001 reads the types that have `tags`)."""
-        names = [n for n in attribute_names if n in self.attributes]
-        if tf_type in self.types or (self.every_type and names):
+        attributes (DG-TAG-001 reads the types that have `tags`); a rule that selects by
+        attributes reads the types that have one of them."""
+        given = list(attribute_names)
+        names = [n for n in given if n in self.attributes]
+        if (tf_type in self.types or (self.every_type and names)
+                or not self.selectors.isdisjoint(given)):
             return names
         return None
 
 
+@functools.lru_cache(maxsize=512)
 def strip_comments(text: str) -> str:
     """Rego source without its comments (strings kept as they are)."""
     return _LEXEME.sub(lambda m: "" if m[0].startswith("#") else m[0], text)
 
 
-def scan(text: str) -> tuple[set[str], bool, set[str]]:
-    """(types named, reads every type, attribute names) of one Rego source."""
+@functools.lru_cache(maxsize=512)
+def scan(text: str) -> tuple[frozenset[str], bool, frozenset[str]]:
+    """(types named, reads every type, attribute names) of one Rego source; the names
+    include the selectors (`selectors` gives those alone). Cached by text: policy loading,
+    the gate's summary and the daemon's every scan read the same files."""
     code = strip_comments(text)
     types = {m[1] for pattern in _TYPES for m in pattern.finditer(code)}
+    selectors = {m[1] for m in _SELECTOR.finditer(code)}
     every = any(p.search(code) for p in _EVERY_TYPE) or (
-        not types and bool(_INPUT_RESOURCES.search(code)))
+        not types and not selectors and bool(_INPUT_RESOURCES.search(code)))
     attributes = {m[1] for pattern in _ATTRIBUTES for m in pattern.finditer(code)}
-    return types, every, attributes
+    return frozenset(types), every, frozenset(attributes | selectors)
+
+
+@functools.lru_cache(maxsize=512)
+def selectors(text: str) -> frozenset[str]:
+    """The attributes a Rego source selects resources by (`lib.with_attribute["x"]`)."""
+    return frozenset(m[1] for m in _SELECTOR.finditer(strip_comments(text)))
+
+
+def indexed_attributes(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
+    """The attributes the library indexes (`indexed_attributes` in package driftguard.lib),
+    or None when no library is among `files`."""
+    for _, text in files:
+        if ("indexed_attributes" in text and _LIB_PACKAGE.search(text)
+                and (found := _INDEXED.search(strip_comments(text)))):
+            return frozenset(re.findall(r"\"" + _NAME + r"\"", found["names"]))
+    return None
+
+
+def check_selectors(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
+    """The library's indexed attributes (as `indexed_attributes`), after a PolicyError naming
+    the first rule file that selects by another (its `lib.with_attribute["x"]` would always
+    be empty)."""
+    files = list(files)
+    indexed = indexed_attributes(files)
+    if indexed is None:
+        return None  # no library loaded: the rules that use it fail to compile anyway
+    for path, text in files:
+        if "with_attribute" not in text or _LIB_PACKAGE.search(text):
+            continue
+        for name in sorted(selectors(text) - indexed):
+            raise PolicyError(
+                f"{path}: lib.with_attribute[\"{name}\"]: {name} is not an indexed attribute "
+                "(indexed_attributes in policies/lib/driftguard.rego lists them)")
+    return indexed
 
 
 def rule_reads(files: Iterable[tuple[Path, str]]) -> dict[str, Reads]:
     """By rule id, for the rule files among `files` (path, text); a rule whose package
     spans several files reads what they read together."""
-    found: dict[str, tuple[set[str], bool, set[str]]] = {}
+    found: dict[str, tuple[set[str], bool, set[str], set[str]]] = {}
     for path, text in files:
         rule = read_rule(path, text)
         if rule is None:
             continue  # the library, conftest-style policies: not driftguard rules
         types, every, attributes = scan(text)
-        known = found.setdefault(rule.id, (set(), False, set()))
+        known = found.setdefault(rule.id, (set(), False, set(), set()))
         known[0].update(types)
         known[2].update(attributes)
-        found[rule.id] = (known[0], known[1] or every, known[2])
-    return {rule: Reads(rule, frozenset(t), e, frozenset(a))
-            for rule, (t, e, a) in sorted(found.items())}
+        known[3].update(selectors(text))
+        found[rule.id] = (known[0], known[1] or every, known[2], known[3])
+    return {rule: Reads(rule, frozenset(t), e, frozenset(a), frozenset(sel))
+            for rule, (t, e, a, sel) in sorted(found.items())}
 
 
 def load_reads(dirs: list[Path]) -> dict[str, Reads]:
@@ -115,3 +171,24 @@ def rules_reading(reads: Mapping[str, Reads], tf_type: str,
         if names is not None:
             out.append({"id": rule, "attributes": names})
     return out
+
+
+def is_read(reads: Mapping[str, Reads], resource_type: str) -> bool:
+    """Whether any rule reads resources of this type: a catalog type whose attributes a
+    rule reads (or that a rule names), or a type that folds into one, Terraform's
+    (aws_s3_bucket_versioning) or CloudFormation's (AWS::EC2::SecurityGroupIngress), where
+    a rule reads what it sets on its parent. Any other type (not in the catalog) is not."""
+    spec = spec_for(resource_type)
+    if spec is not None:
+        return any(r.of(resource_type, spec.attr_names) is not None for r in reads.values())
+    fold = folds().get(resource_type) or cfn_folds().get(resource_type)
+    if fold is None:
+        return False
+    parent, child = fold
+    names = [a.name for a in child.attrs]
+    return any(r.of(parent.tf_type, names) for r in reads.values())
+
+
+def unread_types(counts: Mapping[str, int], reads: Mapping[str, Reads]) -> dict[str, int]:
+    """Of `counts` (resources by type), the types no rule reads, by type."""
+    return {t: n for t, n in sorted(counts.items()) if n and not is_read(reads, t)}

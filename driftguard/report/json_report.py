@@ -26,10 +26,12 @@ def render(result: CheckResult) -> str:
         ],
         "findings": [finding_doc(f, where=result.kind == "scan") for f in result.findings],
         "stale_waivers": [w.model_dump(mode="json") for w in result.stale_waivers],
+        "unread_types": dict(sorted(result.unread_types.items())),
     }
     if result.kind == "scan":
         doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]
         doc["coverage"] = [{**c.model_dump(), "ratio": c.ratio} for c in result.coverage]
+        doc["not_collectable"] = dict(sorted(result.not_collectable.items()))
         doc["not_checked"] = [g.model_dump() for g in result.not_checked]
         doc["api_calls"] = result.api_calls
         doc["api_throttles"] = result.api_throttles

@@ -18,7 +18,7 @@ from driftguard.report.common import (
     severity_label,
     waiver_note,
 )
-from driftguard.report.summary import headline
+from driftguard.report.summary import headline, type_counts
 
 MARKER = "<!-- driftguard:check -->"
 FOLD_AFTER = 50
@@ -57,6 +57,11 @@ def _render(result: CheckResult, fold_after: int, max_chars: int) -> str:
             state = f"expired {w.expires}" if w.expired else f"expires {w.expires}"
             lines.append(f"- {_code(w.rule)} {_code(w.resource)} ({_cell(w.owner)}, {state})")
         out.add("\n".join(lines) + "\n")
+    if result.not_collectable:
+        out.add(f"**Not collectable** (no catalog type): "
+                f"{_cell(type_counts(result.not_collectable))}\n")
+    if result.unread_types:
+        out.add(f"**Types no rule reads**: {_cell(type_counts(result.unread_types))}\n")
     return out.text()
 
 

@@ -24,6 +24,7 @@ def summarize(result: CheckResult) -> dict[str, Any]:
         "waived": sum(1 for f in result.findings if f.waived),
         "expired_waivers": sum(1 for f in result.findings if f.waiver and f.waiver.expired),
         "stale_waivers": len(result.stale_waivers),
+        "unread_resources": result.unread,
         **(_scan_summary(result) if result.kind == "scan" else {}),
     }
 
@@ -37,6 +38,7 @@ def _scan_summary(result: CheckResult) -> dict[str, Any]:
         "drift": {kind: drift.get(kind, 0) for kind in ("missing", "changed", "unmanaged")},
         "coverage": managed / (managed + unmanaged) if managed + unmanaged else None,
         "not_checked": len(result.not_checked),
+        "not_collectable": sum(result.not_collectable.values()),
         "incomplete": result.incomplete,
         "api_calls": sum(result.api_calls.values()),
     }
@@ -45,18 +47,21 @@ def _scan_summary(result: CheckResult) -> dict[str, Any]:
 def headline(result: CheckResult) -> tuple[str, str]:
     """The verdict and one sentence of counts, for every format's summary: `PASS` or `FAIL`
     (`6 violations at or above low (1 critical, 4 high, 1 medium); 1 warning. 34 resources
-    in 1 file, 7 rules.`), or `INCOMPLETE` whenever something could not be read (exit code
-    3), what was not read first: `2 types not checked; 1 violation at or above low ...`."""
+    in 1 file, 3 of types no rule reads, 7 rules.`), or `INCOMPLETE` whenever something
+    could not be read (exit code 3), what was not read first: `2 types not checked; 1
+    violation at or above low ...`."""
     s = summarize(result)
     counts = ", ".join(f"{n} {name}" for name, n in s["denied_by_severity"].items() if n)
+    unread = f", {s['unread_resources']} of types no rule reads" if s["unread_resources"] else ""
     if result.kind == "scan":
         coverage = f", {coverage_text(result)}" if s["coverage"] is not None else ""
-        scope = (f"{_count(s['resources'], 'live resource')}, {s['declared']} declared in "
-                 f"{_count(len(result.sources), 'source')}{coverage}, "
+        scope = (f"{_count(s['resources'], 'live resource')}{unread}, {s['declared']} "
+                 f"declared in {_count(len(result.sources), 'source')}{coverage}, "
                  f"{_count(s['rules'], 'rule')}")
     else:
         scope = (f"{_count(s['resources'], 'resource')} in "
-                 f"{_count(len(result.sources), 'file')}, {_count(s['rules'], 'rule')}")
+                 f"{_count(len(result.sources), 'file')}{unread}, "
+                 f"{_count(s['rules'], 'rule')}")
     extras = [_count(s["warnings"], "warning")] if s["warnings"] else []
     if s["unknown_until_apply"]:
         extras.append(f"{s['unknown_until_apply']} unknown until apply")
@@ -82,7 +87,7 @@ def gaps_text(result: CheckResult) -> str:
     """What could not be read, in a few words: `nothing could be read from AWS`, or
     `2 types not checked` (types, not type-region pairs), `account not identified`, `3
     units not read` (whole account/region units of a multi-account scan)."""
-    if result.unread:
+    if result.read_nothing:
         return "nothing could be read from AWS"
     types = {g.type for g in result.not_checked if g.type != "*"}
     whole = [g for g in result.not_checked if g.type == "*"]
@@ -102,6 +107,15 @@ def coverage_text(result: CheckResult) -> str:
     if ratio is None:
         return ""
     return f"coverage {ratio:.0%}" + (" of what was read" if result.incomplete else "")
+
+
+def type_counts(counts: dict[str, int], limit: int = 5) -> str:
+    """`aws_foo (2), aws_bar (1)`: the most frequent types first, `limit` of them, then how
+    many more (`and 3 more types`), so that the line stays short."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(f"{t} ({n})" for t, n in ranked[:limit])
+    more = len(ranked) - limit
+    return shown + (f" and {_count(more, 'more type')}" if more > 0 else "")
 
 
 def _count(n: int, noun: str) -> str:

@@ -16,7 +16,7 @@ from driftguard.report.common import (
     severity_label,
     waiver_note,
 )
-from driftguard.report.summary import headline
+from driftguard.report.summary import headline, type_counts
 
 HEADERS = ("SEVERITY", "RULE", "RESOURCE", "MESSAGE")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -40,6 +40,10 @@ def render(result: CheckResult) -> str:
     for gap in result.not_checked:
         where = "/".join(p for p in (gap.account, gap.region) if p) or "all regions"
         lines.append(f"not checked: {gap.type} in {where} ({gap.operation}): {gap.reason}")
+    if result.not_collectable:
+        lines.append(f"not collectable (no catalog type): {type_counts(result.not_collectable)}")
+    if result.unread_types:
+        lines.append(f"types no rule reads: {type_counts(result.unread_types)}")
     verdict, sentence = headline(result)
     lines.append(f"{verdict}: {sentence}")
     return "\n".join(lines) + "\n"

@@ -92,12 +92,23 @@ def _build(kind: ResultKind, scan: bool, doc: dict[str, Any], summary: dict[str,
         not_checked=_items(doc, "not_checked", NotChecked.model_validate) if scan else [],
         api_calls=_get(doc, "api_calls", dict) if scan else {},
         # Added to v1 later: absent from older reports.
+        unread_types=_counts(doc, "unread_types"),
+        not_collectable=_counts(doc, "not_collectable") if scan else {},
         api_throttles=doc.get("api_throttles") or {},
         account=doc.get("account"),
         regions=doc.get("regions") or [],
         units=doc.get("units") or [],
         timings=doc.get("timings") or {},
     )
+
+
+def _counts(doc: dict[str, Any], key: str) -> dict[str, int]:
+    """An optional {type: count} field (added within v1)."""
+    value = doc.get(key) or {}
+    if not isinstance(value, dict) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in value.values()):
+        raise _Bad(f"'{key}' should be an object of counts")
+    return value
 
 
 def _items(doc: dict[str, Any], key: str, parse: Callable[[Any], T]) -> list[T]:

@@ -14,6 +14,95 @@ resources[type] contains r if {
 	type := r.type
 }
 
+# The canonical attributes that rules select resources by, whatever their type
+# (docs/canonical-model.md, "Attributes that rules read"): a type is covered by a rule as
+# soon as it has the attribute, with no rule edit.
+indexed_attributes := {
+	"instance_type",
+	"instance_types",
+	"metadata_http_tokens",
+	"associate_public_ip_address",
+	"subnet_map_public_ip_on_launch",
+	"subnets_map_public_ip_on_launch",
+	"root_volume_encrypted",
+	"block_devices_encrypted",
+	"endpoint_public_access",
+	"secrets_encrypted",
+	"direct_internet_access",
+	"root_access",
+	"launch_template_key",
+	"launch_configuration_key",
+}
+
+# The input resources that have attribute `name` (set, null, or unknown until apply), for
+# each name in indexed_attributes: `some r in lib.with_attribute["instance_type"]`.
+# driftguard sends the index with the input (input.attribute_index: each name's positions
+# in input.resources, a few ms per 10,000 resources in Python); an input without one
+# (a Rego unit test, your own OPA query) is indexed by data.driftguard.index, about 35 ms
+# per 10,000 resources in regorus: object.keys per resource. That fallback lives outside
+# this package on purpose: regorus evaluates all of data.driftguard.lib, sub-packages
+# included, for every rule module that imports it, so a fallback here would always run.
+# A name outside indexed_attributes is not indexed: policy loading refuses a rule that
+# selects by it (add it above).
+with_attribute := {name: [input.resources[i] | some i in positions] |
+	some name, positions in input.attribute_index
+} if {
+	input.attribute_index
+} else := data.driftguard.index.with_attribute
+
+# The addresses of the groups (auto-scaling groups, ...) that launch a launch template or
+# configuration, by the template's key: the resources whose launch_template_key or
+# launch_configuration_key names it.
+launched_by[key] contains r.address if {
+	some r in with_attribute["launch_template_key"]
+	key := r.attributes.launch_template_key
+	is_string(key)
+}
+
+launched_by[key] contains r.address if {
+	some r in with_attribute["launch_configuration_key"]
+	key := r.attributes.launch_configuration_key
+	is_string(key)
+}
+
+# ` (launched by aws_autoscaling_group.gpu)` for a resource that groups in the input
+# launch, else "": a template's finding names the template (what a user edits) and says
+# which groups it reaches. Call it for findings only, not for every resource.
+launched_by_note(r) := sprintf(" (launched by %s)", [few(launched_by[r.key])]) if {
+	launched_by[r.key]
+} else := ""
+
+# Up to three of a set's strings, sorted, then how many more: `a, b, c and 2 more`.
+few(items) := concat(", ", names) if {
+	names := sort(items)
+	count(names) <= 3
+} else := sprintf("%s and %d more", [concat(", ", array.slice(sort(items), 0, 3)), count(items) - 3])
+
+# The address that a link's key (origin#address, from a link to KEY) names: the part after
+# r's own origin, as every link target shares its source's origin; else the key whole.
+key_address(r, key) := substring(key, count(origin), -1) if {
+	origin := substring(r.key, 0, count(r.key) - count(r.address))
+	startswith(key, origin)
+} else := key
+
+# How a message names a resource type: aws_launch_template -> "launch template",
+# aws_sagemaker_notebook_instance -> "SageMaker notebook instance". For messages only.
+noun(type) := concat(" ", [object.get(_words, w, w) | some w in split(trim_prefix(type, "aws_"), "_")])
+
+_words := {
+	"autoscaling": "auto-scaling",
+	"batch": "Batch",
+	"db": "DB",
+	"ebs": "EBS",
+	"ecr": "ECR",
+	"eip": "Elastic IP",
+	"eks": "EKS",
+	"kms": "KMS",
+	"s3": "S3",
+	"sagemaker": "SageMaker",
+	"vpc": "VPC",
+}
+
 # True when attribute `name` is unknown until apply (listed in r.unknown).
 # In a rule body that runs once per resource, write the test inline instead,
 # `"encrypted" in r.unknown`, and likewise `object.get(r.attributes, "x", null)` for attr:

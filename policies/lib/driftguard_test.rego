@@ -66,3 +66,84 @@ test_all_ports_described if {
 	all_ports_described("tcp") == "tcp 0-65535"
 	all_ports_described("udp") == "udp 0-65535"
 }
+
+_lt := {
+	"key": "plan#aws_launch_template.gpu",
+	"type": "aws_launch_template",
+	"address": "aws_launch_template.gpu",
+	"attributes": {"instance_type": "g5.xlarge", "metadata_http_tokens": null, "name": "gpu"},
+	"unknown": ["block_devices_encrypted"],
+}
+
+_asg(name, template_key) := {
+	"key": sprintf("plan#aws_autoscaling_group.%s", [name]),
+	"type": "aws_autoscaling_group",
+	"address": sprintf("aws_autoscaling_group.%s", [name]),
+	"attributes": {"instance_types": [], "launch_template_key": template_key},
+	"unknown": [],
+}
+
+test_with_attribute_by_set_null_and_unknown_attributes if {
+	a := _asg("a", _lt.key)
+	idx := with_attribute with input as {"resources": [_r, _lt, a]}
+	idx.instance_type == {_lt}
+	idx.metadata_http_tokens == {_lt} # null: not set, but the type has it
+	idx.block_devices_encrypted == {_lt} # unknown until apply
+	idx.instance_types == {a}
+	idx.launch_template_key == {a}
+	not idx.name # not an indexed attribute
+	not idx.encrypted
+}
+
+test_with_attribute_skips_resources_without_attributes if {
+	idx := with_attribute with input as {"resources": [{"type": "x", "key": "k"}, _lt]}
+	idx.instance_type == {_lt}
+}
+
+test_launched_by_note_names_the_groups if {
+	inp := {"resources": [_lt, _asg("b", _lt.key), _asg("a", _lt.key), _asg("other", "plan#x")]}
+	launched_by_note(_lt) == " (launched by aws_autoscaling_group.a, aws_autoscaling_group.b)" with input as inp
+	launched_by_note(_r) == "" with input as inp
+}
+
+test_launched_by_note_via_launch_configuration if {
+	lc := object.union(_lt, {"key": "plan#aws_launch_configuration.c", "address": "aws_launch_configuration.c"})
+	asg := object.union(_asg("g", null), {"attributes": {"launch_configuration_key": lc.key}})
+	launched_by_note(lc) == " (launched by aws_autoscaling_group.g)" with input as {"resources": [lc, asg]}
+}
+
+test_few if {
+	few({"b", "a"}) == "a, b"
+	few({"c", "a", "b"}) == "a, b, c"
+	few({"e", "d", "c", "b", "a"}) == "a, b, c and 2 more"
+	few(set()) == ""
+}
+
+test_key_address if {
+	eip := {"key": "envs/prod/plan.json#aws_eip.ip", "address": "aws_eip.ip"}
+	key_address(eip, "envs/prod/plan.json#module.m.aws_instance.i[\"a#b\"]") == "module.m.aws_instance.i[\"a#b\"]"
+	key_address(eip, "other.json#aws_instance.i") == "other.json#aws_instance.i"
+}
+
+test_noun if {
+	noun("aws_instance") == "instance"
+	noun("aws_launch_template") == "launch template"
+	noun("aws_autoscaling_group") == "auto-scaling group"
+	noun("aws_sagemaker_notebook_instance") == "SageMaker notebook instance"
+	noun("aws_eks_node_group") == "EKS node group"
+	noun("aws_eip") == "Elastic IP"
+	noun("aws_batch_compute_environment") == "Batch compute environment"
+	noun("AWS::EC2::Instance") == "AWS::EC2::Instance"
+}
+
+test_with_attribute_from_the_index_driftguard_sends if {
+	a := _asg("a", _lt.key)
+	inp := {"resources": [_r, _lt, a], "attribute_index": {"instance_type": [1], "launch_template_key": [2]}}
+	idx := with_attribute with input as inp
+	idx == {"instance_type": [_lt], "launch_template_key": [a]}
+}
+
+test_with_attribute_from_an_empty_index if {
+	idx := with_attribute with input as {"resources": [_r], "attribute_index": {}}
+	idx == {}
+}

@@ -79,8 +79,130 @@ test_unknown_subnet_setting_is_irrelevant_when_associate_is_set if {
 
 test_other_types_ignored if {
 	inp := {"resources": [
-		resource("aws_launch_template", "lt", {"associate_public_ip_address": true}),
-		resource("aws_subnet", "s", {"map_public_ip_on_launch": true, "subnet_map_public_ip_on_launch": true}),
+		resource("aws_subnet", "s", {"map_public_ip_on_launch": true}),
+		resource("aws_db_instance", "db", {"publicly_accessible": true}),
 	]}
 	count(deny) == 0 with input as inp
+}
+
+# --- launch templates and configurations --------------------------------------------------
+
+test_templates_and_configurations_that_ask_for_public_ips if {
+	inp := {"resources": [
+		resource("aws_launch_template", "lt", {"associate_public_ip_address": true}),
+		resource("aws_launch_configuration", "lc", {"associate_public_ip_address": true}),
+		resource("aws_launch_template", "private", {"associate_public_ip_address": false}),
+		resource("aws_launch_template", "unset", {"associate_public_ip_address": null}),
+	]}
+	findings := deny with input as inp
+	{f.resource: f.msg | some f in findings} == {
+		"aws_launch_template.lt": "launch template gives its instances a public IP address (associate_public_ip_address = true)",
+		"aws_launch_configuration.lc": "launch configuration gives its instances a public IP address (associate_public_ip_address = true)",
+	}
+}
+
+test_a_template_names_the_groups_that_launch_it if {
+	lt := resource("aws_launch_template", "gpu", {"associate_public_ip_address": true})
+	asg := _group("train", {"launch_template_key": lt.key, "launch_template_associate_public_ip_address": true, "subnets_map_public_ip_on_launch": [true]})
+	findings := deny with input as {"resources": [lt, asg]}
+	count(findings) == 1 # the template is what to edit; the group is named there
+	some f in findings
+	f.resource == "aws_launch_template.gpu"
+	f.msg == "launch template gives its instances a public IP address (associate_public_ip_address = true) (launched by aws_autoscaling_group.train)"
+}
+
+test_unknown_association_of_a_template_is_reported if {
+	inp := {"resources": [planned("aws_launch_template", "lt", {}, ["associate_public_ip_address"])]}
+	some f in deny with input as inp
+	f.unknown == true
+	f.attribute == "associate_public_ip_address"
+}
+
+# --- auto-scaling groups in subnets that map public IPs ----------------------------------
+
+_group(name, attributes) := resource("aws_autoscaling_group", name, object.union(
+	{"launch_template_key": null, "launch_configuration_key": null, "subnets_map_public_ip_on_launch": [], "launch_template_associate_public_ip_address": null},
+	attributes,
+))
+
+_lt := resource("aws_launch_template", "gpu", {"associate_public_ip_address": null})
+
+test_a_group_in_public_subnets_whose_template_leaves_it_unset if {
+	asg := _group("train", {"launch_template_key": _lt.key, "subnets_map_public_ip_on_launch": [false, true]})
+	findings := deny with input as {"resources": [_lt, asg]}
+	count(findings) == 1
+	some f in findings
+	f.resource == "aws_autoscaling_group.train"
+	f.msg == "auto-scaling group's instances get public IP addresses from its subnets (map_public_ip_on_launch = true; aws_launch_template.gpu leaves associate_public_ip_address unset)"
+}
+
+test_a_group_is_silent_when_its_template_decides_or_its_subnets_are_private if {
+	inp := {"resources": [
+		_lt,
+		_group("private_ip", {"launch_template_key": _lt.key, "launch_template_associate_public_ip_address": false, "subnets_map_public_ip_on_launch": [true]}),
+		_group("private_subnets", {"launch_template_key": _lt.key, "subnets_map_public_ip_on_launch": [false, null]}),
+		_group("template_elsewhere", {"subnets_map_public_ip_on_launch": [true]}),
+		_group("no_subnets", {"launch_template_key": _lt.key}),
+	]}
+	count(deny) == 0 with input as inp
+}
+
+test_a_group_with_a_launch_configuration_in_the_input if {
+	lc := resource("aws_launch_configuration", "lc", {"associate_public_ip_address": null})
+	private := resource("aws_launch_configuration", "private", {"associate_public_ip_address": false})
+	inp := {"resources": [
+		lc, private,
+		_group("a", {"launch_configuration_key": lc.key, "subnets_map_public_ip_on_launch": [true]}),
+		_group("b", {"launch_configuration_key": private.key, "subnets_map_public_ip_on_launch": [true]}),
+	]}
+	findings := deny with input as inp
+	{f.resource: f.msg | some f in findings} == {"aws_autoscaling_group.a": "auto-scaling group's instances get public IP addresses from its subnets (map_public_ip_on_launch = true; aws_launch_configuration.lc leaves associate_public_ip_address unset)"}
+}
+
+test_a_group_with_unknown_subnet_mappings_is_reported_when_its_template_may_leave_it if {
+	unknown_subnets := planned("aws_autoscaling_group", "g", {"launch_template_key": _lt.key, "launch_template_associate_public_ip_address": null}, ["subnets_map_public_ip_on_launch"])
+	findings := deny with input as {"resources": [_lt, unknown_subnets]}
+	{[f.resource, f.attribute] | some f in findings} == {["aws_autoscaling_group.g", "subnets_map_public_ip_on_launch"]}
+	decided := planned("aws_autoscaling_group", "d", {"launch_template_key": _lt.key, "launch_template_associate_public_ip_address": false}, ["subnets_map_public_ip_on_launch"])
+	count(deny) == 0 with input as {"resources": [_lt, decided]}
+}
+
+test_a_group_whose_template_association_is_unknown if {
+	g := planned("aws_autoscaling_group", "g", {"launch_template_key": _lt.key, "subnets_map_public_ip_on_launch": [true]}, ["launch_template_associate_public_ip_address"])
+	findings := deny with input as {"resources": [_lt, g]}
+	{[f.resource, f.attribute] | some f in findings} == {["aws_autoscaling_group.g", "launch_template_associate_public_ip_address"]}
+	private := planned("aws_autoscaling_group", "p", {"launch_template_key": _lt.key, "subnets_map_public_ip_on_launch": [false]}, ["launch_template_associate_public_ip_address"])
+	count(deny) == 0 with input as {"resources": [_lt, private]}
+}
+
+# --- Elastic IPs -------------------------------------------------------------------------
+
+test_an_elastic_ip_on_an_instance_names_the_instance if {
+	i := resource("aws_instance", "trainer", {"associate_public_ip_address": null, "subnet_map_public_ip_on_launch": false})
+	eip := planned("aws_eip", "ip", {"instance_key": i.key, "network_interface": null}, ["instance"])
+	findings := deny with input as {"resources": [i, eip]}
+	count(findings) == 1
+	some f in findings
+	f.resource == "aws_eip.ip"
+	f.msg == "Elastic IP gives aws_instance.trainer a public IP address"
+}
+
+test_an_elastic_ip_by_id_or_on_an_interface if {
+	inp := {"resources": [
+		resource("aws_eip", "by_id", {"instance": "i-0abc", "instance_key": null, "network_interface": null}),
+		resource("aws_eip", "eni", {"instance": null, "instance_key": null, "network_interface": "eni-0abc"}),
+		resource("aws_eip", "spare", {"instance": null, "instance_key": null, "network_interface": null}),
+	]}
+	findings := deny with input as inp
+	{f.resource: f.msg | some f in findings} == {
+		"aws_eip.by_id": "Elastic IP gives instance i-0abc a public IP address",
+		"aws_eip.eni": "Elastic IP gives network interface eni-0abc a public IP address",
+	}
+}
+
+test_an_elastic_ip_whose_target_is_unknown if {
+	inp := {"resources": [planned("aws_eip", "ip", {"instance_key": null, "network_interface": null}, ["instance"])]}
+	findings := deny with input as inp
+	{[f.resource, f.attribute] | some f in findings; f.unknown} == {["aws_eip.ip", "instance"]}
+	count(findings) == 1
 }

@@ -47,7 +47,7 @@ def test_every_type_every_attribute_and_link_is_described() -> None:
         entry = described[tf_type]
         assert entry["cloudformation_type"] == spec.cfn_type
         names = [a["name"] for a in entry["attributes"]] + [x["name"] for x in entry["links"]]
-        assert names == list(spec.attr_names)
+        assert list(dict.fromkeys(names)) == list(spec.attr_names)
         assert all(set(a["sources"]) <= set(describe.SOURCES) for a in entry["attributes"])
     json.dumps(list(described.values()))  # plain data
 
@@ -63,7 +63,11 @@ def test_sources_include_what_folds_set() -> None:
 def test_drift_compares_only_attributes_marked_and_read_live() -> None:
     assert attribute("aws_instance", "instance_type")["drift"] is True
     assert attribute("aws_s3_bucket", "encrypted")["drift"] is False  # drift=False
-    assert attribute("aws_instance", "root_volume_encrypted")["drift"] is False  # not live
+    assert attribute("aws_instance", "root_volume_id")["drift"] is False  # drift=False
+    assert attribute("aws_vpc", "is_default")["drift"] is False
+    # Not read live itself, but completed live by the link of its name: compared.
+    root = attribute("aws_instance", "root_volume_encrypted")
+    assert (root["sources"], root["drift"]) == (["tf", "cfn", "live"], True)
 
 
 def test_folds_and_links() -> None:
@@ -73,7 +77,9 @@ def test_folds_and_links() -> None:
     group = by_type()["aws_security_group"]
     assert {"type": "AWS::EC2::SecurityGroupIngress", "source": "cfn", "parent_ref": "GroupId",
             "attributes": ["ingress"]} in group["folds"]
-    [link] = by_type()["aws_instance"]["links"]
+    link, root = by_type()["aws_instance"]["links"]
+    assert (root["name"], root["kind"], root["sources"], root["drift"]) == (
+        "root_volume_encrypted", "bool|null", ["live"], True)
     assert link == {
         "name": "subnet_map_public_ip_on_launch", "kind": "bool|null",
         "doc": link["doc"], "sources": ["tf", "cfn", "live"], "drift": False,
@@ -115,9 +121,9 @@ def test_values_are_shown_by_kind_unless_the_spec_says() -> None:
     from driftguard.catalog import specs
     from driftguard.catalog.spec import Attr, shown_by_kind
 
-    assert [shown_by_kind(k) for k in ("bool", "int|null", "str", "str|null", "list[str]",
-                                       "map", "object|null", "list[rule]")] == [
-        True, True, False, False, False, False, False, False]
+    assert [shown_by_kind(k) for k in ("bool", "int|null", "list[bool]", "str", "str|null",
+                                       "list[str]", "map", "object|null", "list[rule]")] == [
+        True, True, True, False, False, False, False, False, False]
     assert Attr("x", "str", "doc", show=True).values_shown
     assert not Attr("x", "bool", "doc", show=False).values_shown
     for tf_type, spec in specs().items():

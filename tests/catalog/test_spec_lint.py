@@ -27,12 +27,14 @@ from driftguard.catalog import specs
 from driftguard.catalog.permissions import permissions
 from driftguard.catalog.services import SERVICES, iam_action
 from driftguard.catalog.spec import KEY, Attr, ResourceSpec
+from driftguard.collect.engine import detail_waves
 
 # No table of types here: a type is whatever the catalog holds, and its CloudFormation
 # type and its paging are checked against cfn-lint's schemas and botocore's models.
 
 # Attribute kinds as docs/canonical-model.md writes them: alternatives joined by `|`.
-KINDS = {"str", "bool", "int", "map", "object", "null", "list[str]", "list[rule]"}
+KINDS = {"str", "bool", "int", "map", "object", "null", "list[str]", "list[bool]",
+         "list[rule]"}
 
 IAM_PERMISSION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 CFN_TYPE = re.compile(r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")
@@ -168,9 +170,26 @@ def test_fold_types_are_unique_and_not_catalog_types() -> None:
     assert set(fold_types).isdisjoint(specs()), "a type is both a spec and a fold"
 
 
-def test_cfn_types_are_unique() -> None:
-    cfn = [s.cfn_type for s in specs().values() if s.cfn_type is not None]
-    assert len(cfn) == len(set(cfn))
+def test_a_shared_cfn_type_tells_its_specs_apart() -> None:
+    """One spec per CloudFormation type, or several of which all but one say by
+    `cfn_when` which resources are theirs."""
+    by_type: dict[str, list[ResourceSpec]] = {}
+    for spec in specs().values():
+        if spec.cfn_type is not None:
+            by_type.setdefault(spec.cfn_type, []).append(spec)
+        else:
+            assert spec.cfn_when is None, f"{spec.tf_type}: cfn_when without cfn_type"
+    for cfn_type, group in by_type.items():
+        unconditional = [s.tf_type for s in group if s.cfn_when is None]
+        assert len(unconditional) <= 1, f"{cfn_type}: {unconditional} claim every resource"
+        conditions = [s.cfn_when for s in group if s.cfn_when is not None]
+        assert len(conditions) == len(set(conditions)), f"{cfn_type}: one condition twice"
+
+
+def test_cfn_when_names_a_property(spec: ResourceSpec) -> None:
+    if spec.cfn_when is not None and spec.cfn_type is not None:
+        assert cfn_path_exists(spec.cfn_type, spec.cfn_when[0]), (
+            f"{spec.cfn_type} has no property {spec.cfn_when[0]}")
 
 
 # --- botocore: the collector's calls exist ------------------------------------------------
@@ -203,29 +222,63 @@ def test_list_operation_paginates_unless_it_is_one_setting(spec: ResourceSpec) -
             f"{service}.{name} cannot paginate: a list type needs a paginated list call")
 
 
+def test_list_args_are_inputs_of_the_list_call(spec: ResourceSpec) -> None:
+    """Fixed list-call parameters exist, and leave the paging to the paginator."""
+    listing = operation_model(spec.collect.service, spec.collect.operation)
+    members = listing.input_shape.members if listing.input_shape else {}
+    given = [name for name, _ in spec.collect.args]
+    assert [g for g in given if g not in members] == [], f"{listing.name} has no such input"
+    # A page size may be given (SQS's ListQueues pages only when asked to, with
+    # MaxResults); the position in the list is the paginator's.
+    tokens = {"NextToken", "Marker", "nextToken", "StartingToken"}
+    assert tokens.isdisjoint(given), "the paginator pages: no paging tokens"
+    if spec.collect.parent is not None:
+        assert spec.collect.parent.param not in given, "the parent's id is the parent's"
+
+
 def test_detail_operations_exist_and_take_only_the_param(spec: ResourceSpec) -> None:
     for detail in spec.collect.details:
         model = operation_model(spec.collect.service, detail.operation)
         members = model.input_shape.members if model.input_shape else {}
         assert detail.param in members, (
             f"{model.name} has no input member {detail.param!r} (has: {sorted(members)})")
+        takes_list = members[detail.param].type_name == "list"
+        assert takes_list == detail.id_list, (
+            f"{model.name}'s {detail.param} takes {'a list' if takes_list else 'one'} id: "
+            f"Detail.id_list={takes_list}")
         # The collector passes only these: any other required parameter makes the call fail.
         required = set(model.input_shape.required_members) if model.input_shape else set()
         given = {detail.param, *(name for name, _ in detail.args),
                  *(name for name, _ in detail.fields)}
         assert given <= set(members), f"{model.name} has no input {given - set(members)}"
         assert required <= given, f"{model.name} also requires {required - given}"
-        item = list_item_shape(spec)
         fields = [f for _, f in detail.fields] + ([detail.source_field]
                                                    if detail.source_field else [])
-        assert [f for f in fields if f not in item.members] == [], "a field items lack"
+        stray = [f for f in fields if live_shape(spec, f, of=detail) is None]
+        assert stray == [], f"{model.name}: fields neither items nor other details have"
 
 
-def test_list_call_args_are_its_parameters(spec: ResourceSpec) -> None:
-    listing = operation_model(spec.collect.service, spec.collect.operation).input_shape
-    members = set(listing.members) if listing else set()
-    stray = [name for name, _ in spec.collect.args if name not in members]
-    assert stray == [], f"the list call takes no {stray}"
+def live_shape(spec: ResourceSpec, path: str, of: Any = None) -> Any:
+    """The shape at a live document path: an item field, or a path into another detail's
+    response (`describe_table.Table.TableArn`) than `of`; None where there is none."""
+    head, *rest = path.split(".")
+    details = {d.doc_key: d for d in spec.collect.details if d is not of}
+    if head in details:
+        output = operation_model(spec.collect.service, details[head].operation).output_shape
+        return _shape_at(output, rest)
+    return _shape_at(list_item_shape(spec), [head, *rest])
+
+
+def test_details_can_be_called_in_order(spec: ResourceSpec) -> None:
+    """A detail reading another's response does not read one that reads it (a circle)."""
+    detail_waves(spec.collect.details)  # raises on a circle
+
+
+def test_arn_field_is_a_string_of_the_document(spec: ResourceSpec) -> None:
+    field = spec.collect.arn_field
+    if field is not None:
+        shape = live_shape(spec, field)
+        assert shape is not None and shape.type_name == "string", f"arn_field {field!r}"
 
 
 def test_parent_lists_the_ids_the_list_call_takes(spec: ResourceSpec) -> None:
@@ -257,6 +310,34 @@ def list_item_shape(spec: ResourceSpec) -> Any:
     if collect.parent is not None:
         item = _Structure(item.name, {**item.members, collect.parent.field: _String()})
     return item
+
+
+def _skip_fields(node: dict[str, Any], item: Any) -> None:
+    """Every field path a skip expression reads exists in the item's shape (through
+    comparisons, and/or/not and function arguments)."""
+    if node["type"] in ("field", "subexpression"):
+        result_shape(node, item)
+    elif node["type"] in ("comparator", "or_expression", "and_expression", "not_expression",
+                          "function_expression", "multi_select_list"):
+        for child in node["children"]:
+            _skip_fields(child, item)
+    else:
+        assert node["type"] == "literal", f"the lint does not know skip node {node['type']!r}"
+
+
+def test_skip_reads_item_fields(spec: ResourceSpec) -> None:
+    if spec.collect.skip is not None:
+        path, values = spec.collect.skip
+        _skip_fields(jmespath.compile(path).parsed, list_item_shape(spec))
+        assert values, "skip leaves nothing out"
+
+
+def test_owner_field_is_an_item_field(spec: ResourceSpec) -> None:
+    field = spec.collect.owner_field
+    if field is not None:
+        item = list_item_shape(spec)
+        assert field in item.members, f"{item.name} has no owner field {field!r}"
+        assert item.members[field].type_name == "string"
 
 
 def test_items_yield_a_list_of_shapes_with_the_id_field(spec: ResourceSpec) -> None:
@@ -315,13 +396,38 @@ def test_renamed_iam_actions_name_real_operations() -> None:
 # --- attributes, folds and links ----------------------------------------------------------
 
 
+def test_tf_computed_attributes_are_read(spec: ResourceSpec) -> None:
+    read = {path.split(".")[0] for attr in spec.attrs for path in attr.tf}
+    assert [a for a in spec.tf_computed if a not in read] == [], "tf_computed reads nothing"
+
+
 def test_tf_id_is_a_string(spec: ResourceSpec) -> None:
     assert isinstance(spec.tf_id, str) and spec.tf_id
 
 
 def test_attr_names_are_unique(spec: ResourceSpec) -> None:
-    names = spec.attr_names  # attributes and links together
-    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    """Attributes and links are named once each; a link may share its name with an
+    attribute only where it completes it: in no source does the attribute read a path
+    while the link reads `via` (the same value from two places)."""
+    for names in ([a.name for a in spec.attrs], [link.name for link in spec.links]):
+        assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    own = {a.name: a for a in spec.attrs}
+    for link in spec.links:
+        attr, via = own.get(link.name), own.get(link.via)
+        if attr is None or via is None:
+            continue
+        both = [source for source in ("tf", "cfn", "live")
+                if getattr(attr, source) and getattr(via, source)]
+        assert both == [], f"link {link.name} and the attribute both read {both}"
+        assert attr.kind == via_kind(link), f"link {link.name}: not the attribute's kind"
+
+
+def via_kind(link: Any) -> str:
+    """The kind a link's value has: its target attribute's, nullable (no target)."""
+    target = specs()[link.target_type]
+    kind = "str" if link.target_attr == KEY else next(
+        a.kind for a in target.attrs if a.name == link.target_attr)
+    return kind if "null" in kind.split("|") else f"{kind}|null"
 
 
 def test_attrs_have_doc_and_kind(spec: ResourceSpec) -> None:
@@ -377,12 +483,16 @@ def test_needs_are_the_types_links_read_live(spec: ResourceSpec) -> None:
 
 
 def _shape_at(shape: Any, path: list[str]) -> Any:
-    """Walk a botocore shape along a live path (digits index lists); None if it leaves."""
+    """Walk a botocore shape along a live path (digits and `*` index lists, a map's keys must
+    be among its key shape's enum where it has one: SQS's attribute names); None if it
+    leaves."""
     for step in path:
-        if shape.type_name == "list" and step.isdigit():
+        if shape.type_name == "list" and (step.isdigit() or step == "*"):
             shape = shape.member
         elif shape.type_name == "structure" and step in shape.members:
             shape = shape.members[step]
+        elif shape.type_name == "map" and step in (shape.key.enum or [step]):
+            shape = shape.value
         else:
             return None
     return shape
@@ -419,7 +529,7 @@ def test_arn_field_is_a_string_the_api_returns(spec: ResourceSpec) -> None:
 def test_live_converters_take_one_argument_per_path(spec: ResourceSpec) -> None:
     for attr in spec.attrs:
         if attr.live_convert is not None:
-            try:
+            try:  # as for tf and cfn paths: a converter may take them as *values
                 inspect.signature(attr.live_convert).bind(*[None] * len(attr.live))
             except TypeError as exc:
                 pytest.fail(f"{spec.tf_type}.{attr.name}: {len(attr.live)} live paths but {exc}")
@@ -468,7 +578,7 @@ def cfn_path_exists(cfn_type: str, path: str) -> bool:
     for step in path.split("."):
         found: list[dict[str, Any]] = []
         for node in nodes:
-            if step.isdigit() and "items" in node:
+            if (step.isdigit() or step == "*") and "items" in node:
                 found.extend(_cfn_nodes(schema, node["items"]))
             elif step in node.get("properties", {}):
                 found.extend(_cfn_nodes(schema, node["properties"][step]))
@@ -494,13 +604,18 @@ def test_cfn_paths_exist_in_the_resource_schema(spec: ResourceSpec) -> None:
 
 def test_every_attribute_read_from_terraform_is_read_from_cloudformation(
         spec: ResourceSpec) -> None:
-    """Same policies, same verdicts: what Terraform sets, a template can set too (the
-    exceptions are Terraform-only bookkeeping, listed here on purpose)."""
+    """Same policies, same verdicts: what Terraform sets, a template can set too, on the
+    type itself or through a type folded into it (AWS::S3::BucketPolicy,
+    AWS::EC2::EIPAssociation); the exceptions are Terraform-only bookkeeping, listed here on
+    purpose."""
     if spec.cfn_type is None:
         return
-    terraform_only = {("aws_vpc", "is_default"), ("aws_subnet", "default_for_az")}
-    missing = [a.name for a in spec.attrs
-               if a.tf and not a.cfn and (spec.tf_type, a.name) not in terraform_only]
+    terraform_only = {("aws_vpc", "is_default"), ("aws_subnet", "default_for_az"),
+                      # AWS::IAM::ManagedPolicy takes no Tags.
+                      ("aws_iam_policy", "tags")}
+    folded = {a.name for fold in spec.cfn_folds for a in fold.attrs if a.cfn}
+    missing = [a.name for a in spec.attrs if a.tf and not a.cfn and a.name not in folded
+               and (spec.tf_type, a.name) not in terraform_only]
     assert missing == []
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -19,11 +20,11 @@ from typing import Any
 import boto3
 import jmespath
 import pytest
-from cases import ACCOUNT, REGION, Built, ami
+from cases import ACCOUNT, AMI, REGION, Built, ami
 
 from driftguard.catalog import spec_for, specs
 from driftguard.catalog.spec import ResourceSpec
-from driftguard.collect.clients import ClientFactory
+from driftguard.collect.clients import ClientFactory, RateBudget
 from driftguard.collect.engine import Collector, Inventory
 from driftguard.model import Resource
 
@@ -98,8 +99,31 @@ def list_pages(spec: ResourceSpec, region: str | None) -> Counter[str]:
     return counts
 
 
+def listed(spec: ResourceSpec, region: str | None) -> int:
+    """How many resources the type's list call has (less those it skips), counted with a
+    client of our own."""
+    client = boto3.client(spec.collect.service, region_name=region or REGION)
+    items = [i for page in pages(client, spec.collect.operation, **dict(spec.collect.args))
+             for i in jmespath.search(spec.collect.items, page) or []]
+    return sum(1 for i in items if spec.collect.skip is None
+               or jmespath.search(spec.collect.skip[0], i) not in spec.collect.skip[1])
+
+
 def expected_calls(spec: ResourceSpec, regions: list[str],
                    resources: list[Resource]) -> Counter[tuple[str, str]]:
+    """The type's list pages and its details once per resource; and the same for the types
+    its links read along (Collect.needs, transitively), once per type and region."""
+    calls = own_calls(spec, regions, len(resources))
+    for tf_type in sorted(needed(spec)):
+        need = spec_for(tf_type)
+        assert need is not None
+        for region in [None] if need.collect.is_global else regions:
+            calls += own_calls(need, [region or REGION], listed(need, region))
+    return calls
+
+
+def own_calls(spec: ResourceSpec, regions: list[str], resources: int
+              ) -> Counter[tuple[str, str]]:
     service = spec.collect.service
     units = [None] if spec.collect.is_global else regions
     calls: Counter[tuple[str, str]] = Counter()
@@ -107,8 +131,21 @@ def expected_calls(spec: ResourceSpec, regions: list[str],
         for operation, count in list_pages(spec, region).items():
             calls[(service, api_name(service, operation))] += count
     for detail in spec.collect.details:
-        calls[(service, api_name(service, detail.operation))] += len(resources)
+        calls[(service, api_name(service, detail.operation))] += resources
     return calls
+
+
+def needed(spec: ResourceSpec) -> set[str]:
+    """The types read along with `spec` (not itself)."""
+    out: set[str] = set()
+    todo = list(spec.collect.needs)
+    while todo:
+        tf_type = todo.pop()
+        if tf_type not in out and tf_type != spec.tf_type:
+            out.add(tf_type)
+            need = spec_for(tf_type)
+            todo.extend(need.collect.needs if need else ())
+    return out
 
 
 # --- the tests ----------------------------------------------------------------------------
@@ -156,8 +193,8 @@ def test_collector_reads_every_live_attribute(aws: str, tf_type: str) -> None:
         aws_own = spec.aws_default is not None and spec.aws_default(res.attributes)
         assert aws_own == (ident not in built.expected or ident in built.aws_defaults), ident
 
-    # One list call per page and per region, each detail call once per resource: no
-    # duplicates, no other calls.
+    # One list call per page and per region, each detail call once per resource (and so
+    # for the types read along): no duplicates, no other calls.
     assert factory.stats.calls == expected_calls(spec, built.regions, inventory.resources)
     assert not factory.stats.throttles
 
@@ -179,7 +216,63 @@ def test_list_calls_follow_every_page_once(aws: str) -> None:
         "provide-client-params.ec2.DescribeInstances", page_size)
     inventory = Collector(factory, account=ACCOUNT).collect(["aws_instance"], [REGION])
     assert sorted(r.id for r in inventory.resources) == sorted(ids[:-1])
-    assert factory.stats.calls == Counter({("ec2", "DescribeInstances"): 3})
+    # And the volumes read along (the root volumes' encryption): one page, none per instance.
+    assert factory.stats.calls == Counter({("ec2", "DescribeInstances"): 3,
+                                           ("ec2", "DescribeVolumes"): 1})
+
+
+def _many_groups(count: int) -> None:
+    autoscaling = boto3.client("autoscaling")
+    autoscaling.create_launch_configuration(LaunchConfigurationName="many", ImageId=ami(),
+                                            InstanceType="t3.micro")
+    for i in range(count):
+        autoscaling.create_auto_scaling_group(AutoScalingGroupName=f"g{i:03d}", MinSize=0,
+                                              MaxSize=1, LaunchConfigurationName="many",
+                                              AvailabilityZones=[f"{REGION}a"])
+
+
+def _many_configurations(count: int) -> None:
+    autoscaling = boto3.client("autoscaling")
+    for i in range(count):
+        autoscaling.create_launch_configuration(LaunchConfigurationName=f"c{i:03d}",
+                                                ImageId=AMI, InstanceType="t3.micro")
+
+
+def _many_roles(count: int) -> None:
+    iam = boto3.client("iam")
+    for i in range(count):
+        iam.create_role(RoleName=f"r{i:03d}", AssumeRolePolicyDocument="{}")
+
+
+def _many_policies(count: int) -> None:
+    iam, document = boto3.client("iam"), json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    for i in range(count):
+        iam.create_policy(PolicyName=f"p{i:03d}", PolicyDocument=document)
+
+
+@pytest.mark.parametrize(("tf_type", "count", "make"), [
+    ("aws_autoscaling_group", 51, _many_groups),
+    ("aws_launch_configuration", 51, _many_configurations),
+    ("aws_iam_role", 101, _many_roles),
+    ("aws_iam_policy", 101, _many_policies),
+])
+def test_one_list_call_reads_more_than_the_default_page(
+        aws: str, tf_type: str, count: int, make: Callable[[int], None]) -> None:
+    """AWS pages these list calls below their largest page by default (auto-scaling groups
+    and launch configurations 50 of 100, IAM roles and policies 100 of 1,000), and so does
+    moto: the collector asks for the largest page, so one call reads one more than the
+    default page holds."""
+    make(count)
+    spec = spec_for(tf_type)
+    assert spec is not None
+    # Unthrottled: the detail calls at IAM's 10 a second would take 10 to 20 s.
+    factory = ClientFactory(endpoint_url=aws, default_region=REGION, session=shared_session(),
+                            budget=RateBudget({spec.collect.service: 1e6}))
+    inventory = Collector(factory, account=ACCOUNT).collect([tf_type], [REGION])
+    assert len([r for r in inventory.resources if r.type == tf_type]) == count
+    operation = api_name(spec.collect.service, spec.collect.operation)
+    assert factory.stats.calls[(spec.collect.service, operation)] == 1
 
 
 def test_a_global_type_is_listed_once_whatever_the_regions(aws: str) -> None:
@@ -190,7 +283,9 @@ def test_a_global_type_is_listed_once_whatever_the_regions(aws: str) -> None:
     calls = factory.stats.calls
     assert calls[("s3", "ListBuckets")] == 1
     assert calls[("s3", "GetBucketEncryption")] == 2
-    assert sum(calls.values()) == 1 + 4 * 2
+    spec = spec_for("aws_s3_bucket")
+    assert spec is not None
+    assert sum(calls.values()) == 1 + len(spec.collect.details) * 2
 
 
 def test_regional_types_are_listed_once_per_region(aws: str) -> None:
@@ -257,3 +352,42 @@ def test_live_links_resolve_by_id_and_read_needed_types_along(aws: str) -> None:
                if r.type == "aws_instance"), "the case has an instance in a public subnet"
     _, alone = collect(aws, ["aws_instance"], built.regions)
     assert all(r.attributes["subnet_map_public_ip_on_launch"] is None for r in alone.resources)
+
+
+def test_a_detail_that_pages_is_read_to_its_last_page(aws: str) -> None:
+    """DynamoDB's tags come 10 a page (moto's page, as AWS's): a table with 12 reads all
+    12, in 2 calls, after the DescribeTable whose ARN they take."""
+    tags = {f"k{n:02}": str(n) for n in range(12)}
+    boto3.client("dynamodb").create_table(
+        TableName="tagged", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+    factory, inventory = collect(aws, ["aws_dynamodb_table"], [REGION])
+    [table] = inventory.resources
+    assert table.attributes["tags"] == tags
+    assert factory.stats.calls == Counter({
+        ("dynamodb", "ListTables"): 1, ("dynamodb", "DescribeTable"): 1,
+        ("dynamodb", "ListTagsOfResource"): 2})
+
+
+def test_a_detail_whose_source_gave_nothing_is_not_called() -> None:
+    """moto always gives a table its ARN; botocore's Stubber (responses checked against
+    DynamoDB's model) plays a DescribeTable without one: ListTagsOfResource, which takes
+    it, is then not called, and the table is read without tags."""
+    from botocore.stub import Stubber
+
+    factory = ClientFactory(default_region=REGION, session=boto3.Session(
+        aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION))
+    client = factory.client("dynamodb", REGION)
+    with Stubber(client) as stub:
+        stub.add_response("list_tables", {"TableNames": ["runs"]}, {})
+        stub.add_response("describe_table", {"Table": {
+            "TableName": "runs", "KeySchema": [{"AttributeName": "run", "KeyType": "HASH"}]}},
+            {"TableName": "runs"})
+        inventory = Collector(factory, account=ACCOUNT).collect(["aws_dynamodb_table"],
+                                                                [REGION])
+        stub.assert_no_pending_responses()
+    [table] = inventory.resources
+    assert (table.id, table.address, table.attributes["hash_key"]) == ("runs", "runs", "run")
+    assert table.attributes["tags"] == {}

@@ -119,6 +119,18 @@ def test_what_only_a_deploy_knows_is_unknown() -> None:
     assert key.attributes["description"] == "123456789012 key"
 
 
+def test_a_macro_inside_sub_is_known_only_at_deploy() -> None:
+    """Fn::Transform runs before intrinsics: Fn::Sub of its output is unknown here."""
+    found = load("""\
+  Box:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0abcdef1234567890
+      InstanceType: !Sub {'Fn::Transform': {Name: InstanceTypeMacro}}
+""")
+    assert found["Box"].unknown == ["instance_type"]
+
+
 def test_cidr_base64_and_unknown_conditions() -> None:
     body = """\
   Net: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}

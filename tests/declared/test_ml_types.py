@@ -164,7 +164,7 @@ def test_state_as_the_provider_writes_it(from_state: dict[str, Resource], addres
     res = from_state[address]
     assert res.id == ident
     assert res.unknown == []
-    linked = {"subnets_map_public_ip_on_launch"}  # no subnets in this state: null links
+    linked = {"subnets_map_public_ip_on_launch", "launch_template_key"}  # no targets here: null
     assert {k: v for k, v in res.attributes.items() if k not in linked} == expected
     assert all(res.attributes.get(name) in (None, [None] * len(expected.get("subnet_ids", [])))
                for name in linked & set(res.attributes))
@@ -337,7 +337,7 @@ CFN_EXPECTED: dict[str, dict[str, Any]] = {
               "subnet_ids": SUBNETS, "remote_access_ssh_key": "ops",
               "remote_access_source_security_group_ids": [], "launch_template": None,
               "launch_template_version": None, "tags": TAGS,
-              "subnets_map_public_ip_on_launch": [None, None]},
+              "subnets_map_public_ip_on_launch": [None, None], "launch_template_key": None},
     "Notebook": {"instance_type": "ml.t3.medium", "direct_internet_access": True,
                  "root_access": True, "kms_key_id": None, "subnet_id": None,
                  "security_group_ids": [], "tags": {}},
@@ -347,7 +347,7 @@ CFN_EXPECTED: dict[str, dict[str, Any]] = {
     "Batch": {"name": "gpu-training", "type": "MANAGED", "compute_type": "SPOT",
               "instance_types": ["optimal"], "max_vcpus": 64, "subnet_ids": SUBNETS,
               "launch_template": None, "tags": TAGS,
-              "subnets_map_public_ip_on_launch": [None, None]},
+              "subnets_map_public_ip_on_launch": [None, None], "launch_template_key": None},
 }
 
 

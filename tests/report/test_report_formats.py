@@ -108,6 +108,7 @@ def make_result() -> CheckResult:
         resources=42, rules=RULES, findings=findings, fail_on=Severity.low,
         stale_waivers=[waiver("DG-NET-001", "aws_instance.bastion", dt.date(2026, 12, 31),
                               False)],
+        unread_types={"aws_lambda_function": 1, "aws_iam_role": 2},
     )
 
 
@@ -365,7 +366,8 @@ def test_markdown_summary_then_table_then_folded_rest(result: CheckResult) -> No
     assert lines[0] == markdown.MARKER
     assert lines[1] == "## \u274c driftguard: FAIL"
     assert lines[3].startswith("5 violations at or above low (1 critical, 1 high, 2 medium, 1 low)")
-    assert "1 unknown until apply" in lines[3] and "42 resources in 2 files, 6 rules" in lines[3]
+    assert "1 unknown until apply" in lines[3]
+    assert "42 resources in 2 files, 3 of types no rule reads, 6 rules" in lines[3]
     assert lines[5] == "| Severity | Rule | Resource | Message |"
     assert "<summary>2 findings that do not fail the gate: 1 warning, 1 waived</summary>" in out
     assert ('tag "owner" is missing \\| 100% of cost goes to "shared"<br>see ::docs:: for '

@@ -65,8 +65,9 @@ BUCKET_MODIFIED = resource_drift(
     PropertyDifferences=[{"PropertyPath": "/VersioningConfiguration/Status",
                           "ExpectedValue": "Enabled", "ActualValue": "Suspended",
                           "DifferenceType": "NOT_EQUAL"}])
-TOPIC_DELETED = resource_drift("Alerts", "AWS::SNS::Topic",
-                               f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts", "DELETED")
+# A type outside the catalog keeps its CloudFormation name.
+SUBSCRIPTION = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts:1f2e3d4c"
+TOPIC_DELETED = resource_drift("Alerts", "AWS::SNS::Subscription", SUBSCRIPTION, "DELETED")
 INSTANCE_UNKNOWN = resource_drift("Trainer", "AWS::EC2::Instance", "i-0abc", "UNKNOWN",
                                   DriftStatusReason="Internal failure.")
 REQUEST = {"StackName": STACK_ID,
@@ -107,8 +108,7 @@ def test_verdicts_merge_into_the_drift_report() -> None:
 
     assert sleeps == [1.0, 2.0, 4.0]  # exponential backoff while in progress
     assert [(d.kind, d.type, d.id, d.address) for d in merged] == [
-        ("missing", "AWS::SNS::Topic", f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
-         "ml-dev/Alerts"),
+        ("missing", "AWS::SNS::Subscription", SUBSCRIPTION, "ml-dev/Alerts"),
         ("changed", "aws_s3_bucket", "acme-dev-training-data", "ml-dev/Data"),
     ]
     assert [(c.attribute, c.declared, c.live) for c in merged[1].changes] == [
@@ -225,3 +225,22 @@ def test_scan_reports_aws_verdicts_with_the_stack_and_logical_id(
          f"cloudformation://{REGION}/ml-dev",
          [("/VersioningConfiguration/Status", "Enabled", "Suspended")])]
     assert not result.incomplete
+
+
+def test_verdicts_on_a_shared_cloudformation_type_name_the_type_the_template_meant() -> None:
+    """AWS::RDS::DBInstance is an aws_rds_cluster_instance where the template gives it a
+    DBClusterIdentifier (AWS's ExpectedProperties say so), else an aws_db_instance."""
+    clients = Clients()
+    expect_detection(clients, "DETECTION_COMPLETE")
+    member = resource_drift("Writer", "AWS::RDS::DBInstance", "features-1", "DELETED",
+                            ExpectedProperties=json.dumps({
+                                "DBClusterIdentifier": "features",
+                                "DBInstanceClass": "db.r6g.large"}))
+    alone = resource_drift("Metadata", "AWS::RDS::DBInstance", "mlflow", "DELETED",
+                           ExpectedProperties=json.dumps({"DBInstanceClass": "db.t4g.micro"}))
+    clients.stub.add_response("describe_stack_resource_drifts", {
+        "StackResourceDrifts": [member, alone]}, REQUEST)
+    merged, gaps, _ = run(clients, [])
+    assert gaps == []
+    assert sorted((d.type, d.id) for d in merged) == [
+        ("aws_db_instance", "mlflow"), ("aws_rds_cluster_instance", "features-1")]

@@ -105,6 +105,8 @@ def make_buckets(doc: dict[str, Any], region: str, ids: Ids) -> None:
         if tags(a):
             s3.put_bucket_tagging(Bucket=a["bucket"], Tagging={"TagSet": tags(a)})
         ids[a["id"]] = a["bucket"]  # bucket names are the ids: kept
+    for a in instances_of(doc, "aws_s3_bucket_policy"):  # the policy text as Terraform wrote it
+        s3.put_bucket_policy(Bucket=a["bucket"], Policy=a["policy"])
 
 
 # --- one recreation per corpus state: (region, build) -----------------------------------

@@ -152,6 +152,8 @@ class Resolver:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
             arg, given = arg
             variables = {k: self.resolve(v, path) for k, v in given.items()}
+        if isinstance(arg, dict) and list(arg) == ["Fn::Transform"]:
+            return UNKNOWN  # a macro's output, known once CloudFormation has run it
         if not isinstance(arg, str):
             raise self.fail(f"Fn::Sub takes a string or [string, variables], found {arg!r}")
         unknown = masked = False

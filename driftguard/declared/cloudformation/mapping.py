@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_specs
+from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_spec_for
 from driftguard.catalog.project import (
     CLOUDFORMATION,
     DEPLOYED_STACK,
@@ -49,7 +49,7 @@ class _Mapped:
 
 def build(origin: str, doc: dict[str, Any], resolver: Resolver,
           stack: StackContext | None = None) -> list[Resource]:
-    types, fold_types = cfn_specs(), cfn_folds()
+    fold_types = cfn_folds()
     mapped: dict[str, _Mapped] = {}
     folded: list[tuple[ResourceSpec, CfnFold, _Mapped]] = []
     for logical, declared in doc["Resources"].items():
@@ -61,7 +61,7 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
         if stack is not None and logical not in stack.physical:
             continue  # not in the stack (failed, deleted, or not created)
         cfn_type, props = declared["Type"], declared.get("Properties") or {}
-        spec = types.get(cfn_type)
+        spec = cfn_spec_for(cfn_type, props if isinstance(props, dict) else {})
         fold = fold_types.get(cfn_type)
         owner = spec or (fold[0] if fold else None)
         if owner is None:
@@ -96,7 +96,7 @@ def _resource(logical: str, cfn_type: str, origin: str, stack: StackContext | No
               raw: dict[str, Any]) -> Resource:
     return Resource.model_construct(
         type=cfn_type,
-        id=cfn_resource_id(cfn_type, stack.physical.get(logical)) if stack else None,
+        id=cfn_resource_id(cfn_type, stack.physical.get(logical), raw) if stack else None,
         address=f"{stack.name}/{logical}" if stack else logical,
         source="cloudformation", origin=origin,
         account=stack.account if stack else None, region=stack.region if stack else None,
@@ -106,27 +106,45 @@ def _resource(logical: str, cfn_type: str, origin: str, stack: StackContext | No
 _ById = dict[tuple[str, str | None], _Mapped]
 
 
-def _target(entry: _Mapped, path: str, mapped: dict[str, _Mapped], by_id: _ById,
-            tf_type: str) -> _Mapped | None:
-    """The resource of `tf_type` that the property at `path` names: by reference to its
-    logical id, else by its physical id."""
-    for logical in entry.refs.get(path, ()):
-        target = mapped.get(logical)
-        if target is not None and target.resource.type == tf_type:
-            return target
+def _targets(entry: _Mapped, path: str, mapped: dict[str, _Mapped], by_id: _ById,
+             tf_type: str) -> list[_Mapped]:
+    """The resources of `tf_type` that the property at `path` names, by reference to their
+    logical ids, else by their physical ids: one, or each item of a list (the queues of an
+    AWS::SQS::QueuePolicy)."""
+    found: list[_Mapped] = []
+    for where, logicals in entry.refs.items():
+        if where != path and not where.startswith(f"{path}."):
+            continue
+        for target in (mapped.get(logical) for logical in logicals):
+            if target is not None and target.resource.type == tf_type and not any(
+                    target is seen for seen in found):
+                found.append(target)
     value = lookup(entry.values, entry.unknown, path)
-    return by_id.get((tf_type, value)) if isinstance(value, str) else None
+    for ident in value if isinstance(value, list) else [value]:
+        target = by_id.get((tf_type, ident)) if isinstance(ident, str) else None
+        if target is not None and not any(target is seen for seen in found):
+            found.append(target)
+    return found
 
 
 def _fold(folded: list[tuple[ResourceSpec, CfnFold, _Mapped]], mapped: dict[str, _Mapped],
           by_id: _ById) -> None:
     for spec, fold, entry in folded:
-        parent = _target(entry, fold.parent_ref, mapped, by_id, spec.tf_type)
-        if parent is None:
-            continue  # a group outside the template: nothing here to fold into
-        values, unknown = project(fold.attrs, entry.values, CLOUDFORMATION, entry.unknown,
-                                  masked=True)
-        fold_into(parent.resource, values, unknown, fold.extend)
+        # No parent when it is outside the template: nothing here to fold into.
+        for parent in _targets(entry, fold.parent_ref, mapped, by_id, spec.tf_type):
+            values, unknown = project(fold.attrs, entry.values, CLOUDFORMATION, entry.unknown,
+                                      masked=True)
+            fold_into(parent.resource, values, unknown, fold.extend)
+
+
+def _all_referenced(entry: _Mapped, via: Attr, mapped: dict[str, _Mapped]) -> bool:
+    """Every item of `via`'s list property is a reference to a resource of the template."""
+    for path in via.cfn:
+        items = lookup(entry.values, None, path)
+        if isinstance(items, list):
+            return all(any(logical in mapped for logical in entry.refs.get(f"{path}.{n}", ()))
+                       for n in range(len(items)))
+    return False
 
 
 def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
@@ -137,10 +155,14 @@ def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
 
 
 def _link_targets(entry: _Mapped, via: Attr, tf_type: str, mapped: dict[str, _Mapped],
-                  by_id: _ById) -> Sequence[Resource | None]:
+                  by_id: _ById) -> Sequence[Resource | None] | None:
     """The resources of `tf_type` that `via`'s properties name: by a reference to their
-    logical ids (in a list, each item's), else by their physical ids; null if not here."""
+    logical ids (in a list, each item's), else by their physical ids; null if not here.
+    None (unknown) for a list known only at deploy whose items are not all references to
+    resources here (Fn::ImportValue, a parameter without a value)."""
     many = via.kind.startswith("list")
+    if many and ids_of(entry.resource, via) is None and not _all_referenced(entry, via, mapped):
+        return None
     referenced: list[Resource] = []
     for path in via.cfn:
         for where, logicals in entry.refs.items():

@@ -37,17 +37,29 @@ def build() -> Built:
         SubnetId=subnet, SecurityGroupIds=[group])["Instances"])
     ec2.stop_instances(InstanceIds=[parked])
     ec2.terminate_instances(InstanceIds=[gone])
+    # An auto-scaling group's instance (AWS tags it with the group's name): the group's.
+    boto3.client("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="workers", MinSize=1, MaxSize=1, VPCZoneIdentifier=subnet,
+        LaunchTemplate={"LaunchTemplateId": ec2.create_launch_template(
+            LaunchTemplateName="workers", LaunchTemplateData={
+                "ImageId": image, "InstanceType": "t3.small"})["LaunchTemplate"][
+                    "LaunchTemplateId"]})
+    # The root volume each instance was launched with.
+    roots = {r["Instances"][0]["InstanceId"]: r["Instances"][0]["BlockDeviceMappings"][0][
+        "Ebs"]["VolumeId"] for r in ec2.describe_instances(
+            InstanceIds=[trainer, web, parked])["Reservations"]}
     return Built({
         trainer: {"instance_type": "g5.xlarge", "ami": image, "subnet_id": subnet,
                   "associate_public_ip_address": False, "vpc_security_group_ids": [group],
                   "metadata_http_tokens": "required", "metadata_http_endpoint": "enabled",
-                  "tags": {**TEAM, "Name": "trainer"}},
+                  "root_volume_id": roots[trainer], "tags": {**TEAM, "Name": "trainer"}},
         web: {"instance_type": "t3.micro", "ami": image,
               "subnet_id": default_subnet["SubnetId"], "associate_public_ip_address": True,
               "vpc_security_group_ids": [default_group], "metadata_http_tokens": "optional",
-              "metadata_http_endpoint": "disabled", "tags": {}},
+              "metadata_http_endpoint": "disabled", "root_volume_id": roots[web],
+              "tags": {}},
         parked: {"instance_type": "t3.nano", "ami": image, "subnet_id": subnet,
                  "associate_public_ip_address": False, "vpc_security_group_ids": [group],
                  "metadata_http_tokens": "optional", "metadata_http_endpoint": "enabled",
-                 "tags": {}},
+                 "root_volume_id": roots[parked], "tags": {}},
     }, absent={gone})

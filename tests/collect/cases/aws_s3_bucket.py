@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 
 from cases import REGION, TEAM, Built, kms_key_arn, tag_list
@@ -21,6 +23,10 @@ def build() -> Built:
         "BlockPublicAcls": True, "IgnorePublicAcls": False, "BlockPublicPolicy": True,
         "RestrictPublicBuckets": True})
     s3.put_bucket_tagging(Bucket="dg-collect-data", Tagging={"TagSet": tag_list(TEAM)})
+    s3.put_bucket_policy(Bucket="dg-collect-data", Policy=json.dumps({
+        "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                       "Resource": "arn:aws:s3:::dg-collect-data/*",
+                       "Condition": {"Bool": {"aws:SecureTransport": False}}}]}))
     s3.create_bucket(Bucket="dg-collect-bare", CreateBucketConfiguration=where)
     return Built({
         "dg-collect-data": {
@@ -29,8 +35,13 @@ def build() -> Built:
             "public_access_block": {"block_public_acls": True, "block_public_policy": True,
                                     "ignore_public_acls": False,
                                     "restrict_public_buckets": True},
+            "policy": {"Version": "2008-10-17", "Statement": [{
+                "Effect": "Deny", "Principal": {"AWS": ["*"]}, "Action": ["s3:*"],
+                "Resource": ["arn:aws:s3:::dg-collect-data/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": ["false"]}}}]},
             "tags": TEAM},
         "dg-collect-bare": {
             "bucket": "dg-collect-bare", "encrypted": False, "sse_algorithm": None,
-            "kms_key_id": None, "versioning": False, "public_access_block": None, "tags": {}},
+            "kms_key_id": None, "versioning": False, "public_access_block": None, "policy": None,
+            "tags": {}},
     })

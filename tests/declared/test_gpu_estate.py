@@ -1,0 +1,136 @@
+"""The ML estate of issue 14 as a Terraform plan and as CloudFormation declares it
+(tests/cfn/gpu-estate.yaml), and their compliant twins: the same canonical resources from
+both, so that every rule judges them alike.
+
+The plan is tests/gpu_estate.py's, built the way `terraform show -json` writes it (AWS
+provider v5)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gpu_estate import CFN, estate
+from plans import write
+
+from driftguard import pipeline
+from driftguard.catalog import spec_for
+from driftguard.config import Config
+from driftguard.declared.sources import load_file
+from driftguard.model import Resource
+
+TWINS = {False: "gpu-estate.yaml", True: "gpu-estate-compliant.yaml"}
+
+
+def by_name(resources: list[Resource]) -> dict[str, Resource]:
+    return {r.address.split(".")[-1]: r for r in resources}
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["violating", "compliant"])
+def twins(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> tuple[dict[str, Resource], dict[str, Resource]]:
+    path = write(tmp_path_factory.mktemp("tf"), estate(request.param))
+    _, terraform = load_file(path)
+    _, cloudformation = load_file(CFN / TWINS[request.param])
+    return by_name(terraform), by_name(cloudformation)
+
+
+def _comparable(res: Resource) -> dict[str, Any]:
+    """Canonical attributes, links to other resources compared by the target's name."""
+    return {name: value.rsplit("#", 1)[-1].split(".")[-1]
+            if name.endswith("_key") and isinstance(value, str) else value
+            for name, value in res.attributes.items()}
+
+
+def test_the_plan_and_the_template_declare_the_same_resources(twins: Any) -> None:
+    terraform, cloudformation = twins
+    assert sorted(terraform) == sorted(cloudformation)
+    assert {n: r.type for n, r in terraform.items()} == {
+        n: r.type for n, r in cloudformation.items()}
+
+
+def test_the_same_canonical_attributes_from_both(twins: Any) -> None:
+    """What both know before apply or deploy is the same; what either leaves unknown
+    (ids, references) is unknown, never a value."""
+    terraform, cloudformation = twins
+    for name, tf in terraform.items():
+        cfn = cloudformation[name]
+        spec = spec_for(tf.type)
+        assert spec is not None
+        # Read from both (Terraform-only bookkeeping such as is_default is not), and not
+        # the names the two write differently (Terraform's `name` is the resource's own).
+        both = {a.name for a in spec.attrs if a.tf and a.cfn} | {
+            link.name for link in spec.links}
+        shared = (set(tf.attributes) & set(cfn.attributes) & both) - {"name"}
+        assert {k: _comparable(tf)[k] for k in shared} == {
+            k: _comparable(cfn)[k] for k in shared}, name
+        known_one_side = ((set(tf.attributes) ^ set(cfn.attributes)) & both) - {"name"}
+        assert known_one_side <= set(tf.unknown) | set(cfn.unknown), (name, known_one_side)
+
+
+# --- the verdicts: the same from the plan and the template, rule by rule -------------------
+
+# What the issue asks the gate to find in this estate (rule -> resources), and nothing else.
+EXPECTED = {
+    "DG-CMP-001": {"Gpu", "Spot", "Nodes", "Notebook", "Serving", "Batch"},
+    "DG-CMP-002": {"Gpu"},
+    "DG-CMP-003": {"Notebook"},
+    "DG-ENC-006": {"Gpu"},
+    "DG-ENC-007": {"Training"},
+    "DG-ENC-008": {"Notebook", "Serving"},
+    "DG-NET-001": {"Gpu", "BastionIp"},
+    "DG-NET-002": {"Public"},
+    "DG-NET-007": {"Training"},
+    "DG-NET-008": {"Notebook"},
+}
+
+
+def _verdicts(path: Path) -> dict[str, set[tuple[str, str, bool, str]]]:
+    """Rule -> (resource name, level, unknown, message), resources named as in the
+    template (a plan's messages name other resources by address: aws_instance.Bastion)."""
+    result = pipeline.check([path], Config())
+    out: dict[str, set[tuple[str, str, bool, str]]] = defaultdict(set)
+    for f in result.findings:
+        message = re.sub(r"\baws_[a-z0-9_]+\.", "", f.message)
+        out[f.rule_id].add((f.resource_address.split(".")[-1], f.level, f.unknown, message))
+    return out
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[bool, str], Any]:
+    out = {}
+    for compliant, template in TWINS.items():
+        path = write(tmp_path_factory.mktemp("tf"), estate(compliant))
+        out[(compliant, "terraform")] = _verdicts(path)
+        out[(compliant, "cloudformation")] = _verdicts(CFN / template)
+    return out
+
+
+@pytest.mark.parametrize("source", ["terraform", "cloudformation"])
+def test_the_estate_breaks_exactly_the_rules_it_should(verdicts: Any, source: str) -> None:
+    found = {rule: {name for name, *_ in hits} for rule, hits in verdicts[(False, source)].items()}
+    assert found == EXPECTED
+    assert not any(unknown for hits in verdicts[(False, source)].values()
+                   for _, _, unknown, _ in hits), "nothing here is unknown until apply"
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_the_plan_and_the_template_find_the_same_rule_by_rule(verdicts: Any, rule: str) -> None:
+    assert verdicts[(False, "terraform")][rule] == verdicts[(False, "cloudformation")][rule]
+
+
+@pytest.mark.parametrize("source", ["terraform", "cloudformation"])
+def test_the_compliant_twin_passes(verdicts: Any, source: str) -> None:
+    assert dict(verdicts[(True, source)]) == {}
+
+
+def test_the_template_names_the_groups_that_launch_it(tmp_path: Path) -> None:
+    """The finding names the resource to edit (the launch template) and who launches it."""
+    result = pipeline.check([write(tmp_path, estate(False))], Config())
+    [finding] = [f for f in result.findings if f.rule_id == "DG-ENC-006"]
+    assert finding.resource_address == "aws_launch_template.Gpu"
+    assert finding.message.endswith("(launched by aws_autoscaling_group.Spot, "
+                                    "aws_autoscaling_group.Trainers)")
