@@ -305,6 +305,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    from driftguard.config import load_config
     from driftguard.results.merge import merge
     from driftguard.results.reader import read_reports
 
@@ -316,7 +317,8 @@ def _run_report(args: argparse.Namespace) -> int:
     def warn(line: str) -> None:
         print(f"driftguard: {line}", file=sys.stderr)
 
-    result = merge(read_reports(args.sources, s3_client), _fail_on(args), warn)
+    limit = load_config().max_input_bytes  # the config file or $DRIFTGUARD_MAX_INPUT_MB
+    result = merge(read_reports(args.sources, s3_client, limit), _fail_on(args), warn)
     _write_reports(args, result)
     return _exit_code(result)
 

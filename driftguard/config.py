@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from driftguard.errors import InputError
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, read_file
 from driftguard.model import DriftKind, Severity
 
 # Families most ML platform teams run: general purpose, compute and memory optimised,
@@ -299,6 +300,8 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     fail_on: Severity = Severity.low
+    max_input_mb: float = Field(default=DEFAULT_MAX_INPUT_MB, gt=0, le=1_000_000,
+                                description="largest plan, state, template or report read")
     engine: Literal["embedded", "opa"] = "embedded"
     opa: OpaSettings = Field(default_factory=OpaSettings)
     policy_dirs: list[Path] = Field(default_factory=list, description="added to built-ins")
@@ -311,6 +314,10 @@ class Config(BaseModel):
     serve: ServeSettings = Field(default_factory=ServeSettings)
     accounts: list[AccountSettings] = Field(default_factory=list)
     organization: OrganizationSettings = Field(default_factory=OrganizationSettings)
+
+    @property
+    def max_input_bytes(self) -> int:
+        return int(self.max_input_mb * MB)
 
     def multi_account(self) -> bool:
         return bool(self.accounts) or self.organization.discover
@@ -394,10 +401,7 @@ def _relative_to(config: Config, here: Path) -> Config:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot read config: {exc.strerror or exc}") from None
+    text = read_file(path, "cannot read config").decode("utf-8")
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

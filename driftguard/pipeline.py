@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from driftguard.config import Config, ScanSettings
 from driftguard.declared import sources as declared_sources
 from driftguard.declared.sources import Declared, SourceContext
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB
 from driftguard.model import (
     CheckResult,
     Coverage,
@@ -88,7 +89,7 @@ def check(
     timer = _Timer()
     with _no_gc():
         with timer("load"):
-            declared = declare_files(paths, cfn_parameters)
+            declared = declare_files(paths, cfn_parameters, config.max_input_bytes)
         policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
     return assemble(config, declared.summaries, len(declared.resources),
                     list(policies.rules.values()), findings, today, timer.timings)
@@ -113,7 +114,7 @@ def scan(
     regions = config.aws.regions or [clients.default_region]
     timer = _Timer()
     with timer("load"):
-        declared = declare(config.scan, clients, regions)
+        declared = declare(config.scan, clients, regions, config.max_input_bytes)
         ignore = load_ignore(config.scan)
     with timer("collect"):
         live = collect(config, declared, clients, regions, progress, with_global)
@@ -135,20 +136,21 @@ def scan(
 # --- declare ---------------------------------------------------------------------------
 
 
-def declare_files(paths: Sequence[Path], cfn_parameters: dict[str, str] | None = None
-                  ) -> Declared:
+def declare_files(paths: Sequence[Path], cfn_parameters: dict[str, str] | None = None,
+                  max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB) -> Declared:
     """`check`'s sources: files and globs (no AWS access, so no S3 and no stacks)."""
-    return declared_sources.declare([str(p) for p in paths],
-                                    SourceContext(cfn_parameters=cfn_parameters))
+    return declared_sources.declare([str(p) for p in paths], SourceContext(
+        cfn_parameters=cfn_parameters, max_input_bytes=max_input_bytes))
 
 
-def declare(settings: ScanSettings, clients: Any, regions: list[str]) -> Declared:
+def declare(settings: ScanSettings, clients: Any, regions: list[str],
+            max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB) -> Declared:
     """`scan`'s sources: states and plans (paths, globs, S3), then deployed stacks."""
     from driftguard.declared.sources.stacks import DeployedStacks
 
     declared = declared_sources.declare(
         [*settings.states, *settings.plans],
-        SourceContext(s3_client=lambda: clients.client("s3")))
+        SourceContext(s3_client=lambda: clients.client("s3"), max_input_bytes=max_input_bytes))
     if settings.stacks:
         declared.extend(DeployedStacks(clients, settings.stacks, regions).load())
     return declared

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from driftguard.errors import InputError
+from driftguard.locations import read_file
 from driftguard.model import Finding, WaiverRef
 
 
@@ -54,10 +55,9 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 def load_waivers(path: Path) -> list[Waiver]:
+    text = read_file(path, "cannot read waivers").decode("utf-8")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot read waivers: {exc.strerror or exc}") from None
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")

@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from driftguard.errors import InputError
-from driftguard.locations import read_file
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, read_file
 
 Kind = Literal["plan", "state", "state-json", "cloudformation"]
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def read_bytes(path: Path) -> bytes:
-    return read_file(path, "cannot read file")
+def read_bytes(path: Path, limit: int = DEFAULT_MAX_INPUT_MB * MB) -> bytes:
+    return read_file(path, "cannot read file", limit)
 
 
 def parse_json(path: str | Path, data: bytes) -> Any:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driftguard.errors import InputError
+from driftguard.locations import read_file
 
 _SPLIT = re.compile(r"(?<!\\)\.")
 
@@ -49,10 +50,8 @@ def parse_rules(text: str, origin: str = "ignore rules") -> list[IgnoreRule]:
 
 
 def load_rules(path: Path) -> list[IgnoreRule]:
-    try:
-        return parse_rules(path.read_text(encoding="utf-8"), str(path))
-    except OSError as exc:
-        raise InputError(path, f"cannot read ignore file: {exc.strerror or exc}") from None
+    text = read_file(path, "cannot read ignore file").decode("utf-8")
+    return parse_rules(text, str(path))
 
 
 class Ignore:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from driftguard.errors import InputError
-from driftguard.locations import S3Client, read_all
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, S3Client, read_all
 from driftguard.model import (
     CheckResult,
     Coverage,
@@ -57,14 +57,15 @@ def read_report(name: str, text: str | bytes) -> CheckResult:
         raise InputError(name, str(exc)) from None
 
 
-def read_reports(specs: list[str], s3_client: S3Client | None = None
+def read_reports(specs: list[str], s3_client: S3Client | None = None,
+                 max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB
                  ) -> list[tuple[str, CheckResult]]:
     """(name, result) of every report that the paths, globs and S3 URLs name, in order;
     an S3 prefix ending in `/` means every `.json` object under it."""
     return [(name, read_report(name, body)) for spec in specs
             for name, body in read_all(spec, s3_client, suffix=".json", what="report",
                                        needs_aws="S3 reports need AWS access",
-                                       file_problem="cannot read")]
+                                       file_problem="cannot read", limit=max_input_bytes)]
 
 
 def _result(kind: ResultKind, doc: dict[str, Any]) -> CheckResult:
