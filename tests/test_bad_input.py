@@ -136,3 +136,83 @@ def test_the_size_limit_applies_to_reports_too(capsys, tmp_path: Path,
     code, _, err = run(capsys, "report", str(report))
     assert code == 2
     one_error_line(err, report, "over the limit of 1 MB")
+
+
+# --- D19: documents that Python's parsers or walks cannot take ---------------------------
+
+def _rc(after: dict[str, object] | str, **change_fields: object) -> str:
+    """A one-instance plan whose `after` may be raw JSON text (spliced in for "@@")."""
+    doc = {"format_version": "1.2", "resource_changes": [{
+        "address": "aws_instance.a", "mode": "managed", "type": "aws_instance", "name": "a",
+        "change": {"actions": ["create"], "after": "@@" if isinstance(after, str) else after,
+                   **change_fields}}]}
+    text = json.dumps(doc)
+    return text.replace('"@@"', after) if isinstance(after, str) else text
+
+
+def _ingress(from_port: str, to_port: str) -> str:
+    return json.dumps({"format_version": "1.2", "resource_changes": [{
+        "address": "aws_security_group.a", "mode": "managed", "type": "aws_security_group",
+        "name": "a", "change": {"actions": ["create"], "after": {"ingress": [
+            {"from_port": "@F", "to_port": "@T", "protocol": "tcp",
+             "cidr_blocks": ["0.0.0.0/0"]}]}}}]}).replace('"@F"', from_port).replace(
+        '"@T"', to_port)
+
+
+def _deep_sensitive_state() -> str:
+    return json.dumps({"version": 4, "terraform_version": "1.9.5", "resources": [{
+        "mode": "managed", "type": "aws_instance", "name": "a", "instances": [{
+            "attributes": {"id": "i-1", "instance_type": "t3.micro"},
+            "sensitive_attributes": [[{"type": "get_attr", "value": "x"}] * 50000]}]}]})
+
+
+DEEP = "[" * 100000 + "]" * 100000
+DOCUMENTS = {  # harness name -> (file name, content, what the error says)
+    "bignum.json": ("bignum.json", _ingress("1" + "0" * 5000, "1e400"),
+                    "not valid JSON: Exceeds the limit (4300 digits) for integer string "
+                    "conversion"),
+    "bignum_small.json": ("bignum_small.json", _ingress("1e400", "22"),
+                          "not valid JSON: the number 1e400 is out of range"),
+    "nan.json": ("nan.json", _rc('{"instance_type": NaN}'), "NaN is not a JSON number"),
+    "nan2.json": ("nan2.json", _rc('{"associate_public_ip_address": -Infinity}'),
+                  "-Infinity is not a JSON number"),
+    "deep_arrays.json": ("deep_arrays.json", DEEP, "the document is nested too deeply"),
+    "deep_in_plan.json": ("deep_in_plan.json", _rc('{"tags": ' + DEEP + "}"),
+                          "the document is nested too deeply"),
+    "deep_900_in_after.json": (
+        "deep_900_in_after.json",
+        _rc('{"tags": ' + '{"a":' * 900 + "1" + "}" * 900 + "}",
+            after_sensitive={"tags": "##"}).replace(
+            '"##"', '{"a":' * 900 + "true" + "}" * 900),
+        "the document is nested too deeply"),
+    "deep_900_sensitive_state.json": ("deep_900_sensitive_state.json", _deep_sensitive_state(),
+                                      "the document is nested too deeply"),
+    "cfn/deep_json.json": (
+        "deep_json.json",
+        '{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": ' + DEEP
+        + "}}}}", "the document is nested too deeply"),
+    "cfn/deep_json_800.json": (
+        "deep_json_800.json",
+        '{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": '
+        + '{"Fn::Join": ["", [' * 300 + '"x"' + "]]}" * 300 + "}}}}",
+        "the document is nested too deeply"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DOCUMENTS))
+def test_documents_parsers_and_walks_cannot_take_are_input_errors(
+        capsys, tmp_path: Path, case: str) -> None:
+    name, content, problem = DOCUMENTS[case]
+    path = tmp_path / name
+    path.write_text(content)
+    code, out, err = run(capsys, "check", str(path))
+    assert (code, out) == (2, "")
+    one_error_line(err, path, problem)
+
+
+def test_a_report_nested_too_deeply_is_an_input_error(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text(DEEP)
+    code, _, err = run(capsys, "report", str(path))
+    assert code == 2
+    one_error_line(err, path, "the document is nested too deeply")

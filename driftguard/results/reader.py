@@ -7,12 +7,12 @@ problem is an InputError naming the file and, where it helps, the place in it
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from driftguard.documents import loads_json
 from driftguard.errors import InputError
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, S3Client, read_all
 from driftguard.model import (
@@ -39,10 +39,7 @@ class _Bad(Exception):
 
 def read_report(name: str, text: str | bytes) -> CheckResult:
     """The CheckResult that a JSON report holds; `name` is the file or URL, for errors."""
-    try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(name, f"not JSON: {exc}") from None
+    doc = loads_json(name, text)
     if not isinstance(doc, dict):
         raise InputError(name, "not a driftguard report (expected a JSON object)")
     schema = doc.get("schema")

@@ -9,13 +9,13 @@ times (a "billion laughs" bomb) is rejected before anything walks it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Hashable
 from typing import Any
 
 import yaml
 
+from driftguard.documents import loads_json
 from driftguard.errors import InputError
 
 FORMAT_VERSION = "2010-09-09"
@@ -168,12 +168,9 @@ def parse_json(origin: str, data: bytes) -> Any:
     """A JSON template; duplicate keys are errors, unlike in plain JSON parsing."""
     text = _decode(origin, data)
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates)
+        return loads_json(origin, text, object_pairs_hook=_reject_duplicates)
     except _DuplicateKey as dup:
         raise InputError(origin, f"duplicate key {dup.key!r}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(origin, f"not valid JSON: {exc.msg} at line {exc.lineno} "
-                                 f"column {exc.colno}") from None
 
 
 def transforms(doc: dict[str, Any]) -> list[str]:
