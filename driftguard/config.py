@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from driftguard.documents import decode, load_yaml
 from driftguard.errors import InputError
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, read_file
 from driftguard.model import DriftKind, Severity
@@ -401,14 +402,7 @@ def _relative_to(config: Config, here: Path) -> Config:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    text = read_file(path, "cannot read config").decode("utf-8")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise InputError(path, f"invalid YAML{where}: {problem}") from None
+    raw = load_yaml(path, decode(path, read_file(path, "cannot read config")))
     if raw is None:
         return {}
     if not isinstance(raw, dict):

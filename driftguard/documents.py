@@ -11,6 +11,9 @@ Whatever the source, a document that cannot be used is one `InputError` naming i
 - JSON numbers are finite: NaN, Infinity and 1e400 (a float that overflows) are not
   numbers that JSON, Terraform or the policy engine know; integers are limited to Python's
   4,300 digits.
+- YAML goes through a safe loader: dates that do not exist are errors with their line,
+  and aliases are bounded (a "billion laughs" document that expands past
+  ALIAS_EXPANSION_LIMIT is refused before anything walks it).
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import yaml
+
 from driftguard.errors import InputError
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+ALIAS_EXPANSION_LIMIT = 100  # expanded nodes per distinct node
+_ALIAS_FLOOR = 100_000  # small documents may expand up to this many nodes
 TOO_DEEP = "the document is nested too deeply"
 
 
@@ -80,3 +87,79 @@ def loads_json(origin: object, data: bytes | str,
     except RecursionError:
         raise InputError(origin, TOO_DEEP) from None
     return doc
+
+
+# --- YAML ------------------------------------------------------------------------------
+
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SafeLoader(_Base):  # type: ignore[misc]  # a loader class chosen at import time
+    """yaml's safe loader (libyaml when present); a date that does not exist
+    (2027-02-30) is an error at its line, not a ValueError."""
+
+
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a date or time ({exc})", node.start_mark
+        ) from None
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def load_yaml(origin: object, text: str, loader: Any = SafeLoader,
+              problem: Callable[[yaml.YAMLError], str] | None = None) -> Any:
+    """A YAML document through a safe `loader`; `problem` words a YAMLError (default:
+    `invalid YAML at line N: what`)."""
+    try:
+        doc = yaml.load(text, Loader=loader)  # noqa: S506 - safe loaders only
+    except yaml.YAMLError as exc:
+        raise InputError(origin, (problem or yaml_problem)(exc)) from None
+    except RecursionError:
+        raise InputError(origin, TOO_DEEP) from None
+    except ValueError as exc:  # Python's own limit on integer digits
+        raise InputError(origin, f"invalid YAML: {str(exc).split(';')[0]}") from None
+    if "&" in text:  # anchors exist: aliases may expand the document
+        check_expansion(origin, doc)
+    return doc
+
+
+def yaml_problem(exc: yaml.YAMLError, what: str = "invalid YAML") -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or "syntax error"
+    return f"{what}{where}: {problem}"
+
+
+def check_expansion(origin: object, doc: Any) -> None:
+    """Reject documents whose aliases expand them past the limit, counting each shared
+    node once per use (memoised by identity: linear in the distinct nodes)."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(doc, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        key = id(node)
+        children = list(node.values()) if isinstance(node, dict) else node
+        if done:
+            in_progress.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            continue
+        if key in sizes:
+            continue
+        if key in in_progress:
+            raise InputError(origin, "a YAML alias refers to itself (a recursive document)")
+        in_progress.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, dict | list))
+    total = sizes.get(id(doc), 1)
+    if total > max(_ALIAS_FLOOR, ALIAS_EXPANSION_LIMIT * len(sizes)):
+        raise InputError(origin, f"YAML aliases expand the document to {total} nodes from "
+                                 f"{len(sizes)} (an alias bomb?); refusing to read it")

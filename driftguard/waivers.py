@@ -12,9 +12,9 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from driftguard.documents import decode, load_yaml
 from driftguard.errors import InputError
 from driftguard.locations import read_file
 from driftguard.model import Finding, WaiverRef
@@ -55,13 +55,7 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 def load_waivers(path: Path) -> list[Waiver]:
-    text = read_file(path, "cannot read waivers").decode("utf-8")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")
-                         ) from None
+    raw = load_yaml(path, decode(path, read_file(path, "cannot read waivers")))
     try:
         return WaiverFile.model_validate(raw or {}).waivers
     except ValidationError as exc:

@@ -216,3 +216,70 @@ def test_a_report_nested_too_deeply_is_an_input_error(capsys, tmp_path: Path) ->
     code, _, err = run(capsys, "report", str(path))
     assert code == 2
     one_error_line(err, path, "the document is nested too deeply")
+
+
+# --- D19 and D13: config, waivers and ignore files ---------------------------------------
+
+WAIVER = "waivers:\n  - {rule: DG-ENC-001, resource: '*', reason: %s, owner: o, expires: %s}\n"
+TEXT_FILES = {  # harness name -> (option, file name, content, what the error says)
+    "config/date_invalid.yaml": (
+        "-c", "date_invalid.yaml", b"aws:\n  external_id: 2027-02-30\n",
+        "invalid YAML at line 2: '2027-02-30' is not a date or time (day is out of range "
+        "for month)"),
+    "config/non_utf8.yaml": ("-c", "non_utf8.yaml", b"aws:\n  external_id: \xff\xfe\n",
+                             "not utf-8 text (byte 20)"),
+    "waivers/waivers_bad_date.yaml": (
+        "--waivers", "waivers_bad_date.yaml", (WAIVER % ("r", "2027-02-30")).encode(),
+        "invalid YAML at line 2: '2027-02-30' is not a date or time"),
+    "waivers/waivers_non_utf8.yaml": (
+        "--waivers", "waivers_non_utf8.yaml", (WAIVER % ("@", "2099-01-01")).encode().replace(
+            b"@", b"\xff"), "not utf-8 text (byte 55)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEXT_FILES))
+def test_config_and_waiver_files_that_cannot_be_read_are_input_errors(
+        capsys, tmp_path: Path, case: str) -> None:
+    option, name, content, problem = TEXT_FILES[case]
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, out, err = run(capsys, "check", str(GOOD_PLAN), option, str(path))
+    assert (code, out) == (2, "")
+    one_error_line(err, path, problem)
+
+
+def test_an_ignore_file_that_is_not_utf8_is_an_input_error(capsys, tmp_path: Path) -> None:
+    state, ignore = tmp_path / "s.tfstate", tmp_path / "ig_non_utf8.driftignore"
+    state.write_text(json.dumps(EMPTY_STATE))
+    ignore.write_bytes(b"aws_s3_bucket.\xff\n")
+    code, _, err = run(capsys, "scan", "--state", str(state), "--ignore", str(ignore))
+    assert code == 2
+    one_error_line(err, ignore, "not utf-8 text (byte 14)")
+
+
+def _bomb(levels: int = 9) -> str:
+    """serve.jobs[].aws.regions as nested aliases: 9**levels strings from a few lines."""
+    node = '&a0 ["x","x","x","x","x","x","x","x","x"]'
+    for n in range(1, levels):
+        node = f"&a{n} [{node}" + f", *a{n - 1}" * 8 + "]"
+    return node
+
+
+def test_an_alias_bomb_in_the_config_stops_serve_at_once(tmp_path: Path) -> None:
+    """serve/bomb_job_aws: the job's overrides were expanded (model_dump) for minutes."""
+    config = tmp_path / "bomb_job_aws.yaml"
+    config.write_text("serve:\n  listen: 127.0.0.1:0\n  jobs:\n    - name: j\n"
+                      "      scan: {types: [aws_s3_bucket]}\n"
+                      f"      aws: {{regions: {_bomb()}}}\n")
+    code, _, err, took = dg("serve", "-c", str(config), timeout=20, cwd=tmp_path)
+    assert code == 2
+    one_error_line(err, config, "YAML aliases expand the document to", "alias bomb")
+    assert took < 10
+
+
+def test_an_alias_bomb_in_waivers_is_refused(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(f"x: {_bomb()}\nwaivers: []\n")
+    code, _, err = run(capsys, "check", str(GOOD_PLAN), "--waivers", str(path))
+    assert code == 2
+    one_error_line(err, path, "alias bomb")

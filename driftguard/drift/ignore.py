@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from driftguard.documents import decode
 from driftguard.errors import InputError
 from driftguard.locations import read_file
 
@@ -50,8 +51,7 @@ def parse_rules(text: str, origin: str = "ignore rules") -> list[IgnoreRule]:
 
 
 def load_rules(path: Path) -> list[IgnoreRule]:
-    text = read_file(path, "cannot read ignore file").decode("utf-8")
-    return parse_rules(text, str(path))
+    return parse_rules(decode(path, read_file(path, "cannot read ignore file")), str(path))
 
 
 class Ignore:
