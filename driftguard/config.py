@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from driftguard.documents import decode, load_yaml
+from driftguard.documents import check_strings, decode, load_yaml
 from driftguard.errors import InputError
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, read_file
 from driftguard.model import DriftKind, Severity
@@ -423,3 +423,5 @@ def _override(raw: dict[str, Any], key: str, value: str) -> None:
         node[path[-1]] = yaml.safe_load(value)
     except yaml.YAMLError:
         node[path[-1]] = value
+    # Bytes that are not UTF-8 arrive as lone surrogates, and so do YAML's "\ud800".
+    check_strings(key, node[path[-1]])

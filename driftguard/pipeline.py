@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from driftguard.config import Config, ScanSettings
 from driftguard.declared import sources as declared_sources
 from driftguard.declared.sources import Declared, SourceContext
+from driftguard.documents import check_strings
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB
 from driftguard.model import (
     CheckResult,
@@ -195,6 +196,8 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
              if (spec := spec_for(t)) and (with_global or not spec.collect.is_global)}
     inventory = Collector(clients, account=account, max_workers=config.aws.max_workers,
                           progress=progress).collect(types, regions)
+    for res in inventory.resources:  # AWS's answers are documents too: valid strings only
+        check_strings(res.origin, res.policy_input(), f"{res.type} {res.id}")
     gaps = [*([gap] if gap is not None else []), *inventory.not_checked,
             *declared.not_checked]
     live = Live(account, regions, inventory.resources, gaps)

@@ -283,3 +283,70 @@ def test_an_alias_bomb_in_waivers_is_refused(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "check", str(GOOD_PLAN), "--waivers", str(path))
     assert code == 2
     one_error_line(err, path, "alias bomb")
+
+
+# --- D1: strings that are not valid Unicode never reach the policy engine ----------------
+# (regorus segfaulted on a lone surrogate: these run as child processes)
+
+
+@pytest.mark.parametrize("name,content,where", [
+    ("lone_surrogate.json", _rc({"instance_type": "@"}).replace('"@"', '"\\ud800"'),
+     "resource_changes[0].change.after.instance_type: "),
+    ("key.tfstate", json.dumps({**EMPTY_STATE, "resources": [{
+        "mode": "managed", "type": "aws_s3_bucket", "name": "b", "instances": [{
+            "attributes": {"id": "b", "bucket": "b", "tags": {"@": "x"}}}]}]}).replace(
+        '"@"', '"\\uDBFF"'), "resources[0].instances[0].attributes.tags."),
+    # libyaml refuses the escape itself ("invalid Unicode character escape code")
+    ("template.yaml", 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n'
+                      '    Properties: {BucketName: "a\\ud800"}\n', ""),
+])
+def test_a_lone_surrogate_in_a_document_is_an_input_error(tmp_path: Path, name: str,
+                                                          content: str, where: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    code, out, err, _ = dg("check", str(path))
+    assert (code, out) == (2, "")
+    one_error_line(err, path, where, "Unicode")
+
+
+def test_a_surrogate_pair_is_one_character_and_fine(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "emoji.json"
+    path.write_text(_rc({"instance_type": "t3.micro", "tags": {"Name": "@"}}).replace(
+        '"@"', '"\\ud83d\\ude00"'))
+    assert run(capsys, "check", str(path))[0] == 1  # findings, as for any other name
+
+
+def test_config_strings_reach_the_engine_valid_or_not_at_all(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text('policy:\n  allowed_instance_types: ["t3.*", "\\ud800"]\n')
+    code, _, err, _ = dg("check", str(GOOD_PLAN), "-c", str(config))
+    assert code == 2
+    one_error_line(err, config, "Unicode")
+    # Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape).
+    code, _, err, _ = dg("check", str(GOOD_PLAN), env={
+        "DRIFTGUARD_POLICY__REQUIRED_TAGS": '["team", "\udcff"]'})
+    assert code == 2
+    one_error_line(err, "DRIFTGUARD_POLICY__REQUIRED_TAGS",
+                   "a string holds '\\udcff', a lone surrogate")
+
+
+def test_a_parameter_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("Parameters:\n  Name: {Type: String}\nResources:\n  B:\n"
+                        "    Type: AWS::S3::Bucket\n    Properties: {BucketName: !Ref Name}\n")
+    code, _, err, _ = dg("check", str(template), "--parameter", "Name=b\udcff")
+    assert code == 2
+    one_error_line(err, "--parameter", "not valid UTF-8")
+
+
+def test_a_lone_surrogate_in_an_aws_answer_is_refused_before_the_engine(aws: str) -> None:
+    """JSON services can answer "\\ud800" too (moto stores and returns it)."""
+    import boto3
+
+    key = boto3.client("kms").create_key(Tags=[{"TagKey": "Name", "TagValue": "a\ud800"}])
+    key_id = key["KeyMetadata"]["KeyId"]
+    code, out, err, _ = dg("scan", "--type", "aws_kms_key", "--no-progress",
+                           env={k: os.environ[k] for k in os.environ if k.startswith("AWS_")})
+    assert (code, out) == (2, "")
+    one_error_line(err, "live", f"aws_kms_key {key_id}: attributes.tags.Name: a string "
+                                "holds '\\ud800', a lone surrogate")
