@@ -350,3 +350,122 @@ def test_a_lone_surrogate_in_an_aws_answer_is_refused_before_the_engine(aws: str
     assert (code, out) == (2, "")
     one_error_line(err, "live", f"aws_kms_key {key_id}: attributes.tags.Name: a string "
                                 "holds '\\ud800', a lone surrogate")
+
+
+# --- D19: fields of the wrong type, where the readers assumed them -----------------------
+
+def _state(*resources: dict[str, object], **top: object) -> str:
+    return json.dumps({**EMPTY_STATE, "resources": list(resources), **top})
+
+
+def _res(attributes: object = None, rtype: str = "aws_instance", **fields: object
+         ) -> dict[str, object]:
+    instance = {"schema_version": 0, "attributes": attributes if attributes is not None
+                else {"id": "i-1", "instance_type": "t3.micro"}}
+    instance.update(fields.pop("instance", {}))  # type: ignore[call-overload]
+    return {"mode": "managed", "type": rtype, "name": "a", "instances": [instance], **fields}
+
+
+def _plan(changes: list[object] | None = None, **top: object) -> str:
+    rc = {"address": "aws_instance.a", "mode": "managed", "type": "aws_instance", "name": "a",
+          "change": {"actions": ["create"], "after": {"instance_type": "t3.micro"}}}
+    return json.dumps({"format_version": "1.2",
+                       "resource_changes": [rc] if changes is None else changes, **top})
+
+
+def _rcx(**fields: object) -> dict[str, object]:
+    return {"address": "aws_instance.a", "mode": "managed", "type": "aws_instance",
+            "name": "a", "change": {"actions": ["create"], "after": {}}, **fields}
+
+
+def _config(root: object) -> str:
+    return _plan(configuration={"root_module": root})
+
+
+CFN = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+STRUCTURE = {  # harness name -> (content, what the error says)
+    "plan_actions_int.json": (
+        _plan([_rcx(change={"actions": 5, "after": {}})]),
+        "resource_changes[0] (aws_instance.a): change.actions is a number, not a list"),
+    "plan_change_list.json": (_plan([_rcx(change=[1])]),
+                              "resource_changes[0] (aws_instance.a): change is a list"),
+    "plan_change_str.json": (_plan([_rcx(change="x")]),
+                             "resource_changes[0] (aws_instance.a): change is a string"),
+    "plan_config_expressions_list.json": (
+        _config({"resources": [{"type": "aws_instance", "name": "a", "expressions": [1]}]}),
+        "configuration.root_module.resources[0].expressions is a list, not an object"),
+    "plan_config_module_call_str.json": (
+        _config({"module_calls": {"m": "x"}}),
+        "configuration.root_module.module_calls.m is a string, not an object"),
+    "plan_config_module_calls_list.json": (
+        _config({"module_calls": [1]}),
+        "configuration.root_module.module_calls is a list, not an object"),
+    "plan_config_refs_int.json": (
+        _config({"resources": [{"type": "aws_instance", "name": "a",
+                                "expressions": {"subnet_id": {"references": 5}}}]}),
+        "configuration: the references of subnet_id are a number, not a list of names"),
+    "plan_config_resources_int.json": (
+        _config({"resources": [5]}),
+        "configuration.root_module.resources[0] is a number, not an object"),
+    "plan_config_root_str.json": (_config("x"),
+                                  "configuration.root_module is a string, not an object"),
+    "plan_config_str.json": (_plan(configuration="x"),
+                             "configuration is a string, not an object"),
+    "plan_planned_values_str.json": (_plan([], planned_values="x"),
+                                     "planned_values is a string, not an object"),
+    "state_id_int.json": (
+        _state(_res({"id": 12345, "instance_type": 5, "tags": "x", "metadata_options": "y",
+                     "vpc_security_group_ids": 7})),
+        "aws_instance.a: "),
+    "state_json_show_values_str.json": (json.dumps({"format_version": "1.0", "values": "x"}),
+                                        "values is a string, not an object"),
+    "state_module_int.json": (_state(_res(module=7)),
+                              "resource aws_instance.a: module is a number, not a string"),
+    "state_sensitive_ints.json": (
+        _state(_res(instance={"sensitive_attributes": [5]})),
+        "sensitive_attributes holds a number, not a path (a list of steps)"),
+    "state_sg_ingress_wrong.json": (
+        _state(_res({"id": "sg-1", "ingress": [{"from_port": "x", "to_port": None,
+                                                "protocol": 5, "cidr_blocks": "0.0.0.0/0"}],
+                     "egress": "x"}, "aws_security_group")),
+        "aws_security_group.a: "),
+    "cfn/ingress_fold_ref.yaml": (
+        CFN + "  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: x}\n"
+        "  I:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !Ref G\n"
+        "      IpProtocol: tcp\n      FromPort: abc\n      ToPort: [22]\n"
+        "      CidrIp: 0.0.0.0/0\n",
+        "I: IpProtocol, FromPort, ToPort, CidrIp: 'tcp', 'abc', [22], '0.0.0.0/0' cannot be "
+        "read as list[rule] (invalid literal for int() with base 10: 'abc')"),
+    "cfn/props_wrongtypes_instance.yaml": (
+        CFN + "  A:\n    Type: AWS::EC2::Instance\n    Properties:\n      InstanceType: [1, 2]\n"
+        "      ImageId: {a: 1}\n      SecurityGroupIds: 5\n      NetworkInterfaces: x\n"
+        "      MetadataOptions: [1]\n      BlockDeviceMappings: {x: 1}\n      Tags: notalist\n",
+        "A: "),
+    "cfn/props_wrongtypes_s3.yaml": (
+        CFN + "  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption: 5\n"
+        "      VersioningConfiguration: [x]\n      PublicAccessBlockConfiguration: yes\n"
+        "      Tags: [{Key: 1}, 5, {Value: x}]\n",
+        "A: BucketEncryption: a number, not an object or a list"),
+    "cfn/props_wrongtypes_s3b.yaml": (
+        CFN + "  A:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      BucketEncryption: {ServerSideEncryptionConfiguration: x}\n"
+        "      VersioningConfiguration: {Status: [1]}\n      Tags: {a: b}\n",
+        "A: BucketEncryption.ServerSideEncryptionConfiguration: a string, not an object or "
+        "a list"),
+    "cfn/props_wrongtypes_sg.yaml": (
+        CFN + "  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+        "      GroupDescription: x\n      SecurityGroupIngress: x\n"
+        "      SecurityGroupEgress: [5, {IpProtocol: 5, FromPort: abc, ToPort: [1], CidrIp: 7}]"
+        "\n", "A: "),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRUCTURE))
+def test_fields_of_the_wrong_type_are_input_errors_naming_the_place(
+        capsys, tmp_path: Path, case: str) -> None:
+    content, problem = STRUCTURE[case]
+    path = tmp_path / case.split("/")[-1]
+    path.write_text(content)
+    code, out, err = run(capsys, "check", str(path))
+    assert (code, out) == (2, ""), err
+    one_error_line(err, path, problem)
