@@ -457,6 +457,10 @@ STRUCTURE = {  # harness name -> (content, what the error says)
         "      GroupDescription: x\n      SecurityGroupIngress: x\n"
         "      SecurityGroupEgress: [5, {IpProtocol: 5, FromPort: abc, ToPort: [1], CidrIp: 7}]"
         "\n", "A: "),
+    "cfn/split_join_huge.json": (
+        json.dumps({"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {
+            "BucketName": {"Fn::Join": ["x" * 1000, {"Fn::Split": ["", "y" * 1000000]}]}}}}}),
+        "Fn::Split: the delimiter is empty"),
 }
 
 

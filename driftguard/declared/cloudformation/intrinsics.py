@@ -278,6 +278,8 @@ def _split(r: Resolver, arg: Any, path: str) -> Any:
     delimiter, text = r.resolve(arg[0], path), r.resolve(arg[1], path)
     if delimiter is UNKNOWN or contains_unknown(text):
         return UNKNOWN
+    if _text(delimiter) == "":
+        raise r.fail("Fn::Split: the delimiter is empty")
     return _text(text).split(_text(delimiter))
 
 
