@@ -473,3 +473,15 @@ def test_fields_of_the_wrong_type_are_input_errors_naming_the_place(
     code, out, err = run(capsys, "check", str(path))
     assert (code, out) == (2, ""), err
     one_error_line(err, path, problem)
+
+
+def test_fn_cidr_counts_are_bounded_as_cloudformation_bounds_them(tmp_path: Path) -> None:
+    """cfn/cidr_huge (D11): a count of 1e8 built a list without bound."""
+    path = tmp_path / "cidr_huge.yaml"
+    path.write_text(CFN + "  A:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: v\n"
+                          "      CidrBlock: !Select [0, !Cidr ['::/0', 100000000, 1]]\n")
+    code, _, err, took = dg("check", str(path), timeout=30)
+    assert code == 2
+    one_error_line(err, path, "Fn::Cidr ['::/0', 100000000, 1]: the count must be 1 to 256, "
+                              "found 100000000")
+    assert took < 10
