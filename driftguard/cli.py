@@ -433,12 +433,29 @@ def _run_iam_policy(args: argparse.Namespace) -> int:
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, a closed pipe: the report is not whole
+            _discard_stdout()
+            raise DriftguardError(f"stdout: cannot write report: {exc.strerror or exc}"
+                                  ) from None
         return
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise DriftguardError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+
+
+def _discard_stdout() -> None:
+    """What is left in stdout's buffer goes nowhere: Python flushes it at exit, which
+    would fail again with a second message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (a test's capture)
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

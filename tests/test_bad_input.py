@@ -485,3 +485,26 @@ def test_fn_cidr_counts_are_bounded_as_cloudformation_bounds_them(tmp_path: Path
     one_error_line(err, path, "Fn::Cidr ['::/0', 100000000, 1]: the count must be 1 to 256, "
                               "found 100000000")
     assert took < 10
+
+
+# --- D19: where reports go, and the demo's work directory -------------------------------
+
+def test_a_full_stdout_is_one_error_line(tmp_path: Path) -> None:
+    """cli/stdout_devfull: the report could not be written, and only that is said."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "driftguard", "check", str(GOOD_PLAN)],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=30)
+    assert proc.returncode == 2
+    one_error_line(proc.stderr, "stdout", "cannot write report: No space left on device")
+
+
+def test_demo_with_a_missing_work_directory_says_so_before_starting(capsys, tmp_path: Path
+                                                                    ) -> None:
+    missing = tmp_path / "nope" / "demo"
+    code, out, err = run(capsys, "demo", "--workdir", str(missing))
+    assert (code, out) == (2, "")
+    one_error_line(err, missing, "--workdir: no such directory")
+    (tmp_path / "file").write_text("")
+    code, _, err = run(capsys, "demo", "--workdir", str(tmp_path / "file"))
+    assert code == 2
+    one_error_line(err, tmp_path / "file", "--workdir: not a directory")
