@@ -508,3 +508,42 @@ def test_demo_with_a_missing_work_directory_says_so_before_starting(capsys, tmp_
     code, _, err = run(capsys, "demo", "--workdir", str(tmp_path / "file"))
     assert code == 2
     one_error_line(err, tmp_path / "file", "--workdir: not a directory")
+
+
+# --- D10: waiver and .driftignore globs match in linear time -----------------------------
+
+REDOS = "*a" * 21 + "*c"  # 21 stars: over a minute against 40 characters, as a regex
+LONG = "a" * 40
+
+
+def test_a_waiver_glob_cannot_hang_the_gate(tmp_path: Path) -> None:
+    """waivers/redos_targeted."""
+    plan_path = tmp_path / "redos_plan.json"
+    plan_path.write_text(json.dumps({"format_version": "1.2", "resource_changes": [{
+        "address": f'aws_s3_bucket.b["{LONG}"]', "mode": "managed", "type": "aws_s3_bucket",
+        "name": "b", "index": LONG, "change": {"actions": ["create"],
+                                               "after": {"bucket": LONG}}}]}))
+    waivers = tmp_path / "waivers_redos2.yaml"
+    waivers.write_text(f"waivers:\n  - {{rule: '*', resource: '{REDOS}', reason: r, owner: o,"
+                       " expires: 2099-01-01}\n")
+    code, out, err, took = dg("check", str(plan_path), "--waivers", str(waivers), timeout=30)
+    assert code == 1, err  # findings, none waived
+    assert "stale waiver" in out and took < 10
+
+
+def test_a_driftignore_glob_cannot_hang_the_scan(aws: str, tmp_path: Path) -> None:
+    """ignore/redos_targeted: an unmanaged bucket's 40-character name against it."""
+    import boto3
+
+    boto3.client("s3").create_bucket(Bucket=LONG, CreateBucketConfiguration={
+        "LocationConstraint": "eu-west-1"})
+    ignore = tmp_path / "ig_redos2.driftignore"
+    ignore.write_text(f"aws_s3_bucket.{REDOS}\n")
+    state = tmp_path / "s.tfstate"
+    state.write_text(json.dumps(EMPTY_STATE))
+    code, out, err, took = dg("scan", "--state", str(state), "--type", "aws_s3_bucket",
+                              "--ignore", str(ignore), "--no-progress", "-f", "json",
+                              timeout=60)
+    assert code == 1, err
+    assert [d["id"] for d in json.loads(out)["drift"]] == [LONG]  # unmanaged, not ignored
+    assert took < 20
