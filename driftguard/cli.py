@@ -272,7 +272,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from driftguard.config import config_path, load_config, where_of
+    from driftguard.config import config_path, listen_port, load_config, where_of
     from driftguard.daemon.http import start_http
     from driftguard.daemon.jobs import check_schedules
     from driftguard.daemon.service import Daemon, wait_for_signal
@@ -284,6 +284,10 @@ def _run_serve(args: argparse.Namespace) -> int:
     config = load_config(path)
     check_schedules(config, where_of(path))  # config.py leaves crontab lines to the daemon
     if args.listen:
+        try:
+            listen_port(args.listen)
+        except ValueError as exc:
+            raise DriftguardError(f"--listen {args.listen}: {exc}") from None
         config = config.with_overrides(serve={"listen": args.listen})
     daemon = Daemon(config, where=str(args.config or "configuration"), shard=_shard(args))
     try:

@@ -547,3 +547,58 @@ def test_a_driftignore_glob_cannot_hang_the_scan(aws: str, tmp_path: Path) -> No
     assert code == 1, err
     assert [d["id"] for d in json.loads(out)["drift"]] == [LONG]  # unmanaged, not ignored
     assert took < 20
+
+
+# --- D14: settings without bounds are refused at load, with one line ---------------------
+
+JOB = ("serve:\n  listen: 127.0.0.1:0\n  jobs:\n    - name: j\n"
+       "      scan: {types: [aws_s3_bucket]}\n")
+SETTINGS = {  # harness name -> (config, what the error says)
+    "jitter .inf": (JOB + "      jitter: .inf\n", "serve.jobs.0.jitter: Input should be a "
+                                                  "finite number"),
+    "interval inf": (JOB + "      interval: infm\n", "serve.jobs.0.interval: Input should be "
+                                                     "a finite number"),
+    "interval 1e300": (JOB + "      interval: 1e300s\n",
+                       "serve.jobs.0.interval: Input should be less than or equal to 31622400"),
+    "interval 0.001s": (JOB + "      interval: 0.001s\n",
+                        "serve.jobs.0.interval: Input should be greater than or equal to 1"),
+    "port 99999": ("serve:\n  listen: 127.0.0.1:99999\n",
+                   "serve.listen: Value error, port 99999 is not 0 to 65535"),
+    "rate 0": ("aws:\n  rates: {s3: 0}\n", "aws.rates.s3: Input should be greater than 0"),
+    "rate NaN": ("aws:\n  rates: {s3: .nan}\n", "aws.rates.s3: Input should be a finite number"),
+    "rate negative": ("aws:\n  rates: {ec2: -1}\n", "aws.rates.ec2: Input should be greater "
+                                                    "than 0"),
+    "shutdown_timeout .inf": ("serve:\n  shutdown_timeout: .inf\n",
+                              "serve.shutdown_timeout: Input should be a finite number"),
+    "aws.timeout 1e300": ("aws:\n  timeout: 1e300\n", "aws.timeout: Input should be less than"),
+    "slack.timeout .inf": ("slack:\n  timeout: .inf\n", "slack.timeout: Input should be a "
+                                                        "finite number"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SETTINGS))
+def test_unbounded_settings_are_refused_at_load(capsys, tmp_path: Path, case: str) -> None:
+    text, problem = SETTINGS[case]
+    config = tmp_path / "c.yaml"
+    config.write_text(text)
+    code, out, err = run(capsys, "check", str(GOOD_PLAN), "-c", str(config))
+    assert (code, out) == (2, "")
+    one_error_line(err, config, problem)
+
+
+@pytest.mark.parametrize("case", ["jitter .inf", "shutdown_timeout .inf", "interval 0.001s"])
+def test_serve_refuses_them_before_it_starts(tmp_path: Path, case: str) -> None:
+    """inf_jitter killed the scheduler thread while HTTP kept serving; interval 0.001s
+    ran 263 scans and logged 16,494 skips in 12 s."""
+    text, problem = SETTINGS[case]
+    config = tmp_path / "c.yaml"
+    config.write_text(text if text.startswith(JOB) else JOB + text.removeprefix("serve:\n"))
+    code, _, err, _ = dg("serve", "-c", str(config), timeout=20, cwd=tmp_path)
+    assert code == 2
+    one_error_line(err, config, problem)
+
+
+def test_serve_listen_from_the_command_line_is_bounded_too(capsys) -> None:
+    code, _, err = run(capsys, "serve", "--listen", "127.0.0.1:99999")
+    assert code == 2
+    assert err == "driftguard: error: --listen 127.0.0.1:99999: port 99999 is not 0 to 65535\n"
