@@ -74,6 +74,13 @@ def exposition(daemon: Daemon) -> bytes:
     return generate_latest(labelled)
 
 
+def _authorized(header: str, token: str) -> bool:
+    """The Authorization header is `Bearer <token>`, compared in constant time as bytes
+    (compare_digest refuses str that is not ASCII: a TypeError, and no answer)."""
+    given = header.encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(given, f"Bearer {token}".encode("utf-8", "surrogateescape"))
+
+
 def _handler(daemon: Daemon, request_timeout: float) -> type[BaseHTTPRequestHandler]:
     token = os.environ.get(daemon.config.serve.api_token_env) or None
 
@@ -107,8 +114,7 @@ def _handler(daemon: Daemon, request_timeout: float) -> type[BaseHTTPRequestHand
                 self._json(404, {"error": "not found"})
             elif token is None:
                 self._json(403, {"error": "scan trigger disabled: no API token configured"})
-            elif not hmac.compare_digest(self.headers.get("Authorization", ""),
-                                         f"Bearer {token}"):
+            elif not _authorized(self.headers.get("Authorization", ""), token):
                 self._json(401, {"error": "missing or wrong bearer token"})
             else:
                 job = parse_qs(url.query).get("job", [None])[0]

@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from daemon_helpers import daemon_config, http
 from daemon_helpers import wait_until as wait
 from prometheus_client import CollectorRegistry
@@ -57,6 +58,24 @@ def test_a_request_that_never_finishes_is_closed(tmp_path: Path) -> None:
             sock.close()
         wait(lambda: threading.active_count() <= base, 5, "the threads to end")
         assert http(f"http://127.0.0.1:{port}/healthz")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_token_that_is_not_ascii_is_a_401(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """D23: hmac.compare_digest raised TypeError on `Bearer éé`: no answer at all."""
+    monkeypatch.setenv("DRIFTGUARD_API_TOKEN", "s3cr3t-token")
+    server = start_http(Daemon(daemon_config(tmp_path), registry=CollectorRegistry()),
+                        "127.0.0.1:0")
+    try:
+        port = server.server_address[1]
+        for token in (b"\xe9\xe9", "s3cr3t-tokén".encode(), b"\xff" * 100):
+            answer = raw(port, b"POST /api/v1/scan HTTP/1.1\r\nHost: x\r\nConnection: close"
+                               b"\r\nContent-Length: 0\r\nAuthorization: Bearer " + token
+                               + b"\r\n\r\n")
+            assert answer.startswith(b"HTTP/1.0 401 "), answer[:80]
     finally:
         server.shutdown()
         server.server_close()
