@@ -119,8 +119,14 @@ def _handler(daemon: Daemon, request_timeout: float) -> type[BaseHTTPRequestHand
             else:
                 job = parse_qs(url.query).get("job", [None])[0]
                 names = [job] if job else list(daemon.jobs)
-                if not all(daemon.trigger(n) for n in names):
+                if job is not None and job not in daemon.jobs:
                     self._json(404, {"error": f"no job named {job}"})
+                    return
+                busy = daemon.trigger(names)
+                if busy:
+                    self._json(409, {"error": f"already scanning: {', '.join(busy)}; "
+                                              "nothing was started, try again when it is "
+                                              "done", "running": busy})
                 else:
                     self._json(202, {"triggered": names})
 

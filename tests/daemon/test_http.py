@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from daemon_helpers import daemon_config, http
+from daemon_helpers import daemon_config, http, http_json
 from daemon_helpers import wait_until as wait
 from prometheus_client import CollectorRegistry
 
+from driftguard.config import Config
 from driftguard.daemon.http import make_server, start_http
 from driftguard.daemon.service import Daemon
+from driftguard.model import CheckResult
 
 
 def raw(port: int, data: bytes, timeout: float = 5) -> bytes:
@@ -77,5 +80,53 @@ def test_a_token_that_is_not_ascii_is_a_401(tmp_path: Path,
                                + b"\r\n\r\n")
             assert answer.startswith(b"HTTP/1.0 401 "), answer[:80]
     finally:
+        server.shutdown()
+        server.server_close()
+
+
+class HeldScan:
+    """A scan that waits until released, then returns an empty result."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.calls = 0
+
+    def __call__(self, config: Config, **_: object) -> CheckResult:
+        self.calls += 1
+        self.release.wait(30)
+        return CheckResult(sources=[], resources=0, rules=[], findings=[])
+
+
+def test_a_scan_asked_for_while_one_runs_is_refused_not_lost(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """D29: the POST answered 202 and the run was then skipped (max_instances=1)."""
+    monkeypatch.setenv("DRIFTGUARD_API_TOKEN", "s3cr3t-token")
+    scan = HeldScan()
+    config = daemon_config(tmp_path, [{"name": "a", "interval": "1h"},
+                                      {"name": "b", "interval": "1h"}])
+    daemon = Daemon(config, registry=CollectorRegistry(), scan=scan)
+    server = start_http(daemon, "127.0.0.1:0")
+    base = f"http://127.0.0.1:{server.server_address[1]}/api/v1/scan"
+    auth = {"Authorization": "Bearer s3cr3t-token"}
+    try:
+        daemon.start()
+        wait(lambda: daemon.state["a"].running and daemon.state["b"].running, 10, "scans")
+        code, body = http(base + "?job=a", "POST", auth)
+        assert (code, json.loads(body)["running"]) == (409, ["a"])
+        assert http(base, "POST", auth)[0] == 409  # all jobs: some are scanning
+        scan.release.set()
+        wait(lambda: not any(s.running for s in daemon.state.values()), 10, "scans to end")
+        scan.release.clear()
+        assert http_json(base + "?job=a", method="POST", headers=auth) == (
+            202, {"triggered": ["a"]})
+        assert http(base + "?job=a", "POST", auth)[0] == 409  # pending or running: once
+        wait(lambda: scan.calls == 3, 10, "the triggered scan")
+        scan.release.set()
+        wait(lambda: daemon.state["a"].attempts == 2, 10, "the triggered scan to end")
+        assert daemon.registry.get_sample_value("driftguard_scans_skipped_total",
+                                                {"scan_job": "a"}) == 0
+    finally:
+        scan.release.set()
+        daemon.stop(timeout=10)
         server.shutdown()
         server.server_close()
