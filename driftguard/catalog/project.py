@@ -139,14 +139,19 @@ def _excerpt(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def shape_error(origin: str, address: str, exc: ShapeError) -> InputError:
+    """A ShapeError while reading one resource, as an InputError naming the source, the
+    resource and the place: `plan.json: aws_instance.a: tags: a string, ...`."""
+    return InputError(origin, f"{address}: {exc}")
+
+
 @contextmanager
 def reading(origin: str, address: str) -> Iterator[None]:
-    """A ShapeError while reading one resource is an InputError naming the source, the
-    resource and the place: `plan.json: aws_instance.a: tags: is a string, ...`."""
+    """shape_error() for what the block raises (where a try costs less: a loop)."""
     try:
         yield
     except ShapeError as exc:
-        raise InputError(origin, f"{address}: {exc}") from None
+        raise shape_error(origin, address, exc) from None
 
 
 def _applies(value: Any, wanted: Any) -> bool:

@@ -21,10 +21,10 @@ from driftguard.catalog.project import (
     link_into,
     links,
     project,
-    reading,
+    shape_error,
 )
 from driftguard.catalog.spec import Attr
-from driftguard.catalog.values import any_true, lookup, mask_values
+from driftguard.catalog.values import ShapeError, any_true, lookup, mask_values
 from driftguard.declared import addresses
 from driftguard.model import MASK, Resource, Source
 
@@ -46,8 +46,10 @@ class Record:
 def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
     resources: list[Resource] = []
     for rec in records:
-        with reading(origin, rec.address):
+        try:
             resources.append(_resource(rec, origin, source))
+        except ShapeError as exc:
+            raise shape_error(origin, rec.address, exc) from None
     _Joiner(records, resources, origin).run()
     return resources
 
@@ -114,12 +116,14 @@ class _Joiner:
         for rec, _ in self.pairs:
             if rec.type in fold_specs:
                 parent_spec, fold = fold_specs[rec.type]
-                with reading(self.origin, rec.address):
+                try:
                     parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
                     if parent is None:
                         continue
                     values, unknown = project(fold.attrs, rec.values, TERRAFORM, rec.unknown,
                                               rec.masked)
+                except ShapeError as exc:
+                    raise shape_error(self.origin, rec.address, exc) from None
                 fold_into(parent, values, unknown, fold.extend)
         # Links read the targets' final attributes, so they run after every fold.
         for rec, res in self.pairs:
