@@ -602,3 +602,38 @@ def test_serve_listen_from_the_command_line_is_bounded_too(capsys) -> None:
     code, _, err = run(capsys, "serve", "--listen", "127.0.0.1:99999")
     assert code == 2
     assert err == "driftguard: error: --listen 127.0.0.1:99999: port 99999 is not 0 to 65535\n"
+
+
+# --- D1 and D15: policy evaluation is bounded -------------------------------------------
+
+RECURSIVE = ("package driftguard.rules.x\nimport rego.v1\nf(x) := y if { y := f(x) }\n"
+             "deny contains msg if { msg := f(1) }\n")
+SLOW = ("package driftguard.rules.x\nimport rego.v1\ndeny contains msg if {\n"
+        "  n := count({x | some a in numbers.range(1, 12000); some b in numbers.range(1, 12000);"
+        " x := a * b})\n  msg := sprintf(\"%v\", [n])\n}\n")
+
+
+def _policy(tmp_path: Path, name: str, text: str) -> Path:
+    directory = tmp_path / name
+    directory.mkdir()
+    (directory / "p.rego").write_text(text)
+    return directory
+
+
+def test_a_recursive_function_is_refused_before_evaluation(tmp_path: Path) -> None:
+    """rego/recursion: regorus recursed until the stack overflowed (SIGSEGV, exit 139)."""
+    policy = _policy(tmp_path, "recursion", RECURSIVE)
+    code, out, err, _ = dg("check", str(GOOD_PLAN), "--policy", str(policy))
+    assert (code, out) == (2, "")
+    assert err == (f"driftguard: error: {policy}/p.rego:3:1: rego_recursion_error: function "
+                   "data.driftguard.rules.x.f is recursive: data.driftguard.rules.x.f -> "
+                   "data.driftguard.rules.x.f\n")
+
+
+def test_policy_test_refuses_it_too(tmp_path: Path) -> None:
+    policy = _policy(tmp_path, "recursion", RECURSIVE)
+    (policy / "p_test.rego").write_text("package driftguard.rules.x\nimport rego.v1\n"
+                                        "test_f if { f(1) == 1 }\n")
+    code, out, _, _ = dg("policy", "test", str(policy))
+    assert code == 1
+    assert "FAIL" in out and "rego_recursion_error" in out and "0 passed, 1 failed" in out

@@ -25,15 +25,24 @@ def engine_error(exc: Exception) -> str:
 
 
 class EmbeddedEngine:
-    """Loads policy files and data once; evaluates `data.driftguard.rules` per input."""
+    """Loads policy files and data once; evaluates `data.driftguard.rules` per input.
 
-    def __init__(self, files: list[tuple[Path, str]], data: dict[str, Any]) -> None:
+    Policies with a recursive function are refused at load, as OPA refuses them (regorus
+    would recurse until the stack overflows).
+    """
+
+    def __init__(self, files: list[tuple[Path, str]], data: dict[str, Any],
+                 builtin: Path | None = None) -> None:
         self._engine = regorus.Engine()
         for path, text in files:
             try:
                 self._engine.add_policy(str(path), text)
             except RuntimeError as exc:
                 raise PolicyError(engine_error(exc)) from None
+        if builtin is None or not all(path.is_relative_to(builtin) for path, _ in files):
+            from driftguard.policy import recursion  # a few ms of imports, when needed
+
+            recursion.check(self._engine)  # the built-in policies are tested for it
         self._engine.add_data(data)
 
     def close(self) -> None:

@@ -16,6 +16,9 @@ from typing import Any
 
 import regorus
 
+from driftguard.errors import PolicyError
+from driftguard.policy import recursion
+
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
 _BACKTRACE = "\n\nStack backtrace:"  # regorus appends one when RUST_BACKTRACE is set
@@ -36,8 +39,13 @@ def run_policy_tests(dirs: list[Path], data: dict[str, Any] | None = None) -> li
     """Run the `test_*` rules of every `*_test.rego` under `dirs` (files are accepted too).
 
     `data` is added to the engine's data document (e.g. the default `driftguard.config`).
-    A file that fails to load is reported as a failed outcome named `<load>`.
+    A file that fails to load is reported as a failed outcome named `<load>`, and so is a
+    recursive function (then nothing runs: it would crash the engine).
     """
+    return _run_all(dirs, data)
+
+
+def _run_all(dirs: list[Path], data: dict[str, Any] | None) -> list[TestOutcome]:
     files = _rego_files(dirs)
     engine = regorus.Engine()
     outcomes: list[TestOutcome] = []
@@ -48,6 +56,12 @@ def run_policy_tests(dirs: list[Path], data: dict[str, Any] | None = None) -> li
             outcomes.append(TestOutcome(path, _package(path) or "", "<load>", False, _message(exc)))
     if data:
         engine.add_data(data)
+    try:
+        recursion.check(engine)
+    except PolicyError as exc:
+        where = str(exc).split(":", 1)[0]
+        return [*outcomes, TestOutcome(Path(where), _package(Path(where)) or "", "<load>",
+                                       False, str(exc))]
 
     for path in files:
         if not path.name.endswith("_test.rego"):
