@@ -406,7 +406,7 @@ def _run_catalog(args: argparse.Namespace) -> int:
 
 
 def _run_policy_test(args: argparse.Namespace) -> int:
-    from driftguard.config import PolicySettings
+    from driftguard.config import PolicySettings, load_config
     from driftguard.policy.evaluate import builtin_dir, policy_data
     from driftguard.policy.testing import run_policy_tests
 
@@ -417,7 +417,8 @@ def _run_policy_test(args: argparse.Namespace) -> int:
     # User tests may call driftguard.lib: load it unless a given directory holds it already.
     lib = (builtin_dir() / "lib").resolve()
     extra = [] if any(lib.is_relative_to(d.resolve()) for d in dirs) else [lib]
-    outcomes = run_policy_tests([*extra, *dirs], policy_data(PolicySettings().model_dump()))
+    outcomes = run_policy_tests([*extra, *dirs], policy_data(PolicySettings().model_dump()),
+                                timeout=load_config().policy_timeout)
     outcomes = [o for o in outcomes if not (extra and o.file.resolve().is_relative_to(lib))]
     for o in outcomes:
         status = "PASS" if o.passed else "FAIL"
@@ -462,7 +463,24 @@ def _discard_stdout() -> None:
         pass
 
 
+# Commands that evaluate policies, and end: as a process of their own (argv from the
+# command line) they run under a watchdog that bounds an evaluation in time and reports a
+# crash of the engine (policy/isolated.py). `serve` bounds each job's evaluation itself.
+SUPERVISED = {"check", "scan", "demo", "policy"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: `argv`, or the process's own (sys.argv[1:]), which then runs
+    under the watchdog; returns the exit code. The watchdog forks before anything heavy is
+    imported: a child that inherits a big heap copies each page it touches."""
+    if argv is None and sys.argv[1:2] and sys.argv[1] in SUPERVISED:
+        from driftguard.policy.isolated import supervise
+
+        return supervise(lambda: _main(sys.argv[1:]))
+    return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))

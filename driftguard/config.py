@@ -335,6 +335,8 @@ class Config(BaseModel):
     max_input_mb: float = Field(default=DEFAULT_MAX_INPUT_MB, gt=0, le=1_000_000,
                                 description="largest plan, state, template or report read")
     engine: Literal["embedded", "opa"] = "embedded"
+    policy_timeout: float = Field(default=60.0, gt=0, le=MAX_SECONDS, description="seconds "
+                                  "an embedded evaluation may take (opa: opa.timeout)")
     opa: OpaSettings = Field(default_factory=OpaSettings)
     policy_dirs: list[Path] = Field(default_factory=list, description="added to built-ins")
     builtin_policies: bool = True

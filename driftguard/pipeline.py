@@ -249,7 +249,7 @@ def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[
         policies = policy.load(policy_dirs(config, extra_policy_dirs))
         engine = make_engine(config.engine, policies.files,
                              policy.policy_data(config.policy.model_dump()), opa=config.opa,
-                             builtin=policy.builtin_dir())
+                             timeout=config.policy_timeout, builtin=policy.builtin_dir())
     with timer("evaluate"), closing(engine):
         findings = policy.evaluate(engine, policies, resources)
     return policies, findings

@@ -637,3 +637,15 @@ def test_policy_test_refuses_it_too(tmp_path: Path) -> None:
     code, out, _, _ = dg("policy", "test", str(policy))
     assert code == 1
     assert "FAIL" in out and "rego_recursion_error" in out and "0 passed, 1 failed" in out
+
+
+def test_an_evaluation_past_policy_timeout_is_stopped(tmp_path: Path) -> None:
+    """rego/slow_144M (D15): no timeout, killed at 150 s."""
+    policy = _policy(tmp_path, "slow", SLOW)
+    code, out, err, took = dg("check", str(GOOD_PLAN), "--policy", str(policy),
+                              env={"DRIFTGUARD_POLICY_TIMEOUT": "1"}, timeout=60)
+    assert (code, out) == (2, "")
+    assert err == ("driftguard: error: policy evaluation did not finish within 1 s "
+                   "(policy_timeout): a policy that does not end, or more input than it can "
+                   "take in that time\n")
+    assert took < 15

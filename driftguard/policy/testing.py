@@ -8,6 +8,7 @@ undefined, has any other value, or raises an error.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 import regorus
 
 from driftguard.errors import PolicyError
-from driftguard.policy import recursion
+from driftguard.policy import isolated, recursion
 
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
@@ -35,14 +36,26 @@ class TestOutcome:
     error: str | None = None
 
 
-def run_policy_tests(dirs: list[Path], data: dict[str, Any] | None = None) -> list[TestOutcome]:
+def run_policy_tests(dirs: list[Path], data: dict[str, Any] | None = None,
+                     timeout: float = 60.0) -> list[TestOutcome]:
     """Run the `test_*` rules of every `*_test.rego` under `dirs` (files are accepted too).
 
     `data` is added to the engine's data document (e.g. the default `driftguard.config`).
     A file that fails to load is reported as a failed outcome named `<load>`, and so is a
-    recursive function (then nothing runs: it would crash the engine).
+    recursive function (then nothing runs: it would crash the engine). The tests run as
+    policy evaluations do, bounded: within `timeout` seconds together (PolicyError past
+    it), in a process of their own unless a watchdog bounds this one (policy/isolated.py).
     """
-    return _run_all(dirs, data)
+    def work() -> bytes:
+        return json.dumps([[str(o.file), o.package, o.name, o.passed, o.error]
+                           for o in _run_all(dirs, data)]).encode()
+
+    try:
+        rows = json.loads(isolated.run(work, timeout, "the policy tests"))
+    except isolated.EngineError as exc:
+        raise PolicyError(f"the policy tests failed: {exc}") from None
+    return [TestOutcome(Path(file), package, name, passed, error)
+            for file, package, name, passed, error in rows]
 
 
 def _run_all(dirs: list[Path], data: dict[str, Any] | None) -> list[TestOutcome]:
