@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import faulthandler
 import gc
+import itertools
 import os
 import select
 import signal
@@ -119,14 +120,20 @@ def _read(fd: int, deadline: float) -> bytes:
 # --- the watchdog ----------------------------------------------------------------------
 
 
+_ids = itertools.count(1)
+
+
 @contextmanager
 def _watched(timeout: float, what: str) -> Iterator[None]:
+    """Announces the work to the watchdog (several threads may: an organization's units
+    are scanned together), and its end."""
     assert _watchdog is not None
-    os.write(_watchdog, f"B{timeout!r} {what}\n".encode())
+    work = next(_ids)
+    os.write(_watchdog, f"B{work} {timeout!r} {what}\n".encode())
     try:
         yield
     finally:
-        os.write(_watchdog, b"E\n")
+        os.write(_watchdog, f"E{work}\n".encode())
 
 
 def supervise(command: Callable[[], int]) -> int:
@@ -155,8 +162,9 @@ def _watch(pid: int, fd: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for forwarded in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(forwarded, lambda signum, _frame: os.kill(pid, signum))
+    watched: dict[str, tuple[float, float, str]] = {}  # id -> (deadline, seconds, what)
     deadline: float | None = None
-    watched = ("", 0.0)
+    latest = (0.0, 0.0, "")
     buffer = b""
     poller = select.poll()
     poller.register(fd, select.POLLIN | select.POLLHUP)
@@ -173,15 +181,17 @@ def _watch(pid: int, fd: int) -> int:
         buffer += chunk
         while b"\n" in buffer:
             line, buffer = buffer.split(b"\n", 1)
+            work, _, rest = line[1:].decode().partition(" ")
             if line.startswith(b"B"):
-                limit, _, name = line[1:].decode().partition(" ")
-                watched = (name, float(limit))
-                deadline = time.monotonic() + watched[1]
+                limit, _, name = rest.partition(" ")
+                watched[work] = (time.monotonic() + float(limit), float(limit), name)
             else:
-                deadline = None
+                watched.pop(work, None)
+            latest = min(watched.values(), default=latest)
+            deadline = latest[0] if watched else None
     os.close(fd)
     _, status = os.waitpid(pid, 0)  # retried after a forwarded signal (PEP 475)
-    what, seconds = watched
+    _, seconds, what = latest
     if timed_out:
         print(f"driftguard: error: {too_slow(what, seconds)}", file=sys.stderr)
         return 2

@@ -59,6 +59,13 @@ SUPERVISED = textwrap.dedent("""
             isolated.run(lambda: os.kill(os.getpid(), signal.SIGSEGV) or b"", 5)
         if sys.argv[1] == "crash-outside":
             os.kill(os.getpid(), signal.SIGSEGV)
+        if sys.argv[1] == "threads":  # one ends while the other is past its deadline
+            import threading
+            quick = threading.Thread(target=isolated.run, args=(
+                lambda: time.sleep(0.5) or b"", 30, "policy evaluation"))
+            quick.start()
+            time.sleep(0.1)
+            isolated.run(lambda: time.sleep(60) or b"", 1, "policy evaluation")
         return 7
     sys.exit(isolated.supervise(command))
 """)
@@ -70,6 +77,7 @@ SUPERVISED = textwrap.dedent("""
     ("crash", 2, "driftguard: error: the policy engine crashed (SIGSEGV) during policy "
                  "evaluation"),
     ("crash-outside", 2, "driftguard: internal error: the process died of SIGSEGV"),
+    ("threads", 2, "driftguard: error: policy evaluation did not finish within 1 s"),
 ])
 def test_a_supervised_command_is_bounded_by_its_watchdog(how: str, code: int,
                                                          error: str) -> None:
