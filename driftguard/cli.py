@@ -476,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] and sys.argv[1] in SUPERVISED:
         from driftguard.policy.isolated import supervise
 
-        return supervise(lambda: _main(sys.argv[1:]))
+        supervise(lambda: _main(sys.argv[1:]))  # exits
     return _main(argv)
 
 

@@ -67,7 +67,7 @@ SUPERVISED = textwrap.dedent("""
             time.sleep(0.1)
             isolated.run(lambda: time.sleep(60) or b"", 1, "policy evaluation")
         return 7
-    sys.exit(isolated.supervise(command))
+    isolated.supervise(command)
 """)
 
 
