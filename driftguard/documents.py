@@ -10,10 +10,11 @@ Whatever the source, a document that cannot be used is one `InputError` naming i
   engine (regorus) outright. Such escapes are rare, so the text is first searched for
   them (a regular expression with a literal prefix: 15 ms for a 30 MB plan); only a
   document that has one is walked, to name the string. Strings from the command line and
-  the environment are checked with `check_text`; live resources with `check_strings`.
+  the environment (surrogateescape) and live resources are checked where they are read,
+  with `check_text` and `check_strings`.
 - Nesting is bounded by the parsers (Python's recursion limit): deeper is "nested too
   deeply", never a RecursionError. The loaders turn RecursionError from the walks that
-  follow (masking, folding, intrinsics) into the same error (`too_deep`).
+  follow (masking, folding, intrinsics) into the same error (TOO_DEEP).
 - JSON numbers are finite: NaN, Infinity and 1e400 (a float that overflows) are not
   numbers that JSON, Terraform or the policy engine know; integers are limited to Python's
   4,300 digits.
