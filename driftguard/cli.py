@@ -276,7 +276,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from driftguard.config import config_path, load_config, where_of
+    from driftguard.config import config_path, listen_port, load_config, where_of
     from driftguard.daemon.http import start_http
     from driftguard.daemon.jobs import check_schedules
     from driftguard.daemon.service import Daemon, wait_for_signal
@@ -288,6 +288,10 @@ def _run_serve(args: argparse.Namespace) -> int:
     config = load_config(path)
     check_schedules(config, where_of(path))  # config.py leaves crontab lines to the daemon
     if args.listen:
+        try:
+            listen_port(args.listen)
+        except ValueError as exc:
+            raise DriftguardError(f"--listen {args.listen}: {exc}") from None
         config = config.with_overrides(serve={"listen": args.listen})
     daemon = Daemon(config, where=str(args.config or "configuration"), shard=_shard(args))
     try:
@@ -309,6 +313,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    from driftguard.config import load_config
     from driftguard.results.merge import merge
     from driftguard.results.reader import read_reports
 
@@ -320,7 +325,8 @@ def _run_report(args: argparse.Namespace) -> int:
     def warn(line: str) -> None:
         print(f"driftguard: {line}", file=sys.stderr)
 
-    result = merge(read_reports(args.sources, s3_client), _fail_on(args), warn)
+    limit = load_config().max_input_bytes  # the config file or $DRIFTGUARD_MAX_INPUT_MB
+    result = merge(read_reports(args.sources, s3_client, limit), _fail_on(args), warn)
     _write_reports(args, result)
     return _exit_code(result)
 
@@ -404,7 +410,7 @@ def _run_catalog(args: argparse.Namespace) -> int:
 
 
 def _run_policy_test(args: argparse.Namespace) -> int:
-    from driftguard.config import PolicySettings
+    from driftguard.config import PolicySettings, load_config
     from driftguard.policy.evaluate import builtin_dir, policy_data
     from driftguard.policy.testing import run_policy_tests
 
@@ -415,7 +421,8 @@ def _run_policy_test(args: argparse.Namespace) -> int:
     # User tests may call driftguard.lib: load it unless a given directory holds it already.
     lib = (builtin_dir() / "lib").resolve()
     extra = [] if any(lib.is_relative_to(d.resolve()) for d in dirs) else [lib]
-    outcomes = run_policy_tests([*extra, *dirs], policy_data(PolicySettings().model_dump()))
+    outcomes = run_policy_tests([*extra, *dirs], policy_data(PolicySettings().model_dump()),
+                                timeout=load_config().policy_timeout)
     outcomes = [o for o in outcomes if not (extra and o.file.resolve().is_relative_to(lib))]
     for o in outcomes:
         status = "PASS" if o.passed else "FAIL"
@@ -435,7 +442,13 @@ def _run_iam_policy(args: argparse.Namespace) -> int:
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, a closed pipe: the report is not whole
+            _discard_stdout()
+            raise DriftguardError(f"stdout: cannot write report: {exc.strerror or exc}"
+                                  ) from None
         return
     try:
         output.write_text(text, encoding="utf-8")
@@ -443,7 +456,35 @@ def _emit(text: str, output: Path | None) -> None:
         raise DriftguardError(f"{output}: cannot write report: {exc.strerror or exc}") from None
 
 
+def _discard_stdout() -> None:
+    """What is left in stdout's buffer goes nowhere: Python flushes it at exit, which
+    would fail again with a second message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (a test's capture)
+        pass
+
+
+# Commands that evaluate policies, and end: as a process of their own (argv from the
+# command line) they run under a watchdog that bounds an evaluation in time and reports a
+# crash of the engine (policy/isolated.py). `serve` bounds each job's evaluation itself.
+SUPERVISED = {"check", "scan", "demo", "policy"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: `argv`, or the process's own (sys.argv[1:]), which then runs
+    under the watchdog; returns the exit code. The watchdog forks before anything heavy is
+    imported: a child that inherits a big heap copies each page it touches."""
+    if argv is None and sys.argv[1:2] and sys.argv[1] in SUPERVISED:
+        from driftguard.policy.isolated import supervise
+
+        supervise(lambda: _main(sys.argv[1:]))  # exits
+    return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))

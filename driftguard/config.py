@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -25,7 +25,9 @@ from pydantic import (
     model_validator,
 )
 
+from driftguard.documents import check_strings, decode, load_yaml
 from driftguard.errors import InputError
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, read_file
 from driftguard.model import DriftKind, Severity
 
 # Families most ML platform teams run: general purpose, compute and memory optimised,
@@ -38,11 +40,21 @@ ENV_PREFIX = "DRIFTGUARD_"
 DEFAULT_DRIFT_SEVERITY: dict[DriftKind, Severity] = {
     "missing": Severity.high, "changed": Severity.medium, "unmanaged": Severity.medium}
 
+# Every setting is bounded where it is read: no number may be infinite or NaN (.inf, .nan
+# in YAML), durations are at most a year and a day (timers, sockets and APScheduler fail
+# beyond their own limits, with an OverflowError, not a config error), schedules at least
+# MIN_INTERVAL apart.
+_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+MAX_SECONDS = 366 * 86400
+MIN_INTERVAL = 1.0
+MAX_RATE = 1_000_000.0  # calls per second
+Rate = Annotated[float, Field(gt=0, le=MAX_RATE)]
+
 
 class PolicySettings(BaseModel):
     """Passed to the rules as data.driftguard.config."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     allowed_instance_types: list[str] = Field(default_factory=lambda: DEFAULT_INSTANCE_TYPES)
     admin_ports: list[int] = Field(default_factory=lambda: [22, 3389])
@@ -52,7 +64,7 @@ class PolicySettings(BaseModel):
 class AwsSettings(BaseModel):
     """How the live scan reaches AWS."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     regions: list[str] = Field(default_factory=list, description="default: $AWS_REGION")
     endpoint_url: str | None = Field(default=None, description="default: $AWS_ENDPOINT_URL")
@@ -62,8 +74,8 @@ class AwsSettings(BaseModel):
     role_arn: str | None = None
     external_id: str | None = None
     max_workers: int = Field(default=16, ge=1, description="concurrent detail calls")
-    rates: dict[str, float] = Field(default_factory=dict, description="calls/s per service")
-    timeout: float = Field(default=30.0, gt=0)
+    rates: dict[str, Rate] = Field(default_factory=dict, description="calls/s per service")
+    timeout: float = Field(default=30.0, gt=0, le=MAX_SECONDS)
     max_units: int = Field(default=4, ge=1,
                            description="(account, region) units scanned at once")
 
@@ -85,7 +97,7 @@ class SlackRoute(BaseModel):
     """Findings that match go to this channel (bot mode) or webhook (webhook mode) instead
     of the default one. Routes are tried in order; the first that matches wins."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     channel: str | None = Field(default=None, description="bot mode: channel name or id")
     webhook_url_env: str | None = Field(default=None, description="webhook mode: env var "
@@ -101,7 +113,7 @@ class SlackSettings(BaseModel):
     """Slack reports (docs/slack.md). The webhook URL and the token are secrets: they come
     from the environment or the secrets file, never from this file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     enabled: bool = Field(default=False, description="the daemon posts; --slack always does")
     mode: Literal["webhook", "bot"] = "webhook"
@@ -116,8 +128,10 @@ class SlackSettings(BaseModel):
                                     "(checked by `serve`: daemon/jobs.py)")
     report_url: str | None = Field(default=None, description="link to the full report")
     include_values: bool = Field(default=False, description="attribute values in messages")
-    timeout: float = Field(default=10.0, gt=0, description="seconds per HTTP request")
-    max_wait: float = Field(default=30.0, gt=0, description="seconds of retries per call")
+    timeout: float = Field(default=10.0, gt=0, le=MAX_SECONDS,
+                           description="seconds per HTTP request")
+    max_wait: float = Field(default=30.0, gt=0, le=MAX_SECONDS,
+                            description="seconds of retries per call")
 
     _severity = field_validator("min_severity", mode="before")(_severity_name)
     _env = field_validator("webhook_url_env", "token_env")(_env_name)
@@ -134,7 +148,7 @@ class SlackSettings(BaseModel):
 class ScanSettings(BaseModel):
     """What `driftguard scan` compares."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     states: list[str] = Field(default_factory=list, description="paths, globs, s3:// URLs")
     plans: list[str] = Field(default_factory=list)
@@ -174,17 +188,27 @@ def _seconds(value: Any) -> Any:
     return value
 
 
+def listen_port(listen: str) -> int:
+    """The port of HOST:PORT; ValueError unless it is 0 to 65535."""
+    port = int(listen.rpartition(":")[2])
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port {port} is not 0 to 65535")
+    return port
+
+
 class JobSettings(BaseModel):
     """One scheduled scan: its own schedule and overrides of the aws and scan sections
     (e.g. other regions, another role, another set of states)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
-    interval: float | None = Field(default=None, gt=0, description="'15m', '1h', seconds")
+    interval: float | None = Field(default=None, ge=MIN_INTERVAL, le=MAX_SECONDS,
+                                   description="'15m', '1h', seconds")
     cron: str | None = Field(default=None, description="crontab line, e.g. '*/30 * * * *' "
                              "(checked by `serve`: daemon/jobs.py)")
-    jitter: float = Field(default=0, ge=0, description="seconds of random delay per run")
+    jitter: float = Field(default=0, ge=0, le=MAX_SECONDS,
+                          description="seconds of random delay per run")
     aws: dict[str, Any] = Field(default_factory=dict)
     scan: dict[str, Any] = Field(default_factory=dict)
 
@@ -211,7 +235,7 @@ DEFAULT_INTERVAL = 900.0
 class ServeSettings(BaseModel):
     """`driftguard serve`: the daemon."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     listen: str = Field(default="127.0.0.1:9717", pattern=r"^\[?[^\s]*\]?:\d{1,5}$",
                         description="HOST:PORT of /metrics, /healthz, /readyz, /api/v1")
@@ -219,7 +243,7 @@ class ServeSettings(BaseModel):
                           description="SQLite finding history, created on first run")
     api_token_env: str = Field(default="DRIFTGUARD_API_TOKEN",
                                description="env var holding the token for POST /api/v1/scan")
-    shutdown_timeout: float = Field(default=30.0, ge=0, description="seconds")
+    shutdown_timeout: float = Field(default=30.0, ge=0, le=MAX_SECONDS, description="seconds")
     jobs: list[JobSettings] = Field(default_factory=list,
                                     description="empty: one job 'default' every 15m")
 
@@ -227,11 +251,17 @@ class ServeSettings(BaseModel):
 
     _timeout = field_validator("shutdown_timeout", mode="before")(_seconds)
 
+    @field_validator("listen")
+    @classmethod
+    def _port(cls, value: str) -> str:
+        listen_port(value)
+        return value
+
 
 class OpaSettings(BaseModel):
     """How the `opa` engine reaches an OPA server (engine: opa)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     url: str = Field(default="http://127.0.0.1:8181", description="http(s)://HOST:PORT")
     mode: Literal["push", "bundle"] = Field(
@@ -240,10 +270,13 @@ class OpaSettings(BaseModel):
     ca_file: Path | None = Field(default=None, description="CA bundle for an https url")
     token_env: str | None = Field(default=None, description="env var holding a bearer token")
     token_file: Path | None = Field(default=None, description="file holding a bearer token")
-    timeout: float = Field(default=10.0, gt=0, description="seconds to wait for an answer")
-    timeout_per_mb: float = Field(default=1.0, ge=0, description="added per MB of input")
-    connect_timeout: float = Field(default=5.0, gt=0)
-    ready_timeout: float = Field(default=10.0, ge=0, description="wait for GET /health")
+    timeout: float = Field(default=10.0, gt=0, le=MAX_SECONDS,
+                           description="seconds to wait for an answer")
+    timeout_per_mb: float = Field(default=1.0, ge=0, le=MAX_SECONDS,
+                                  description="added per MB of input")
+    connect_timeout: float = Field(default=5.0, gt=0, le=MAX_SECONDS)
+    ready_timeout: float = Field(default=10.0, ge=0, le=MAX_SECONDS,
+                                 description="wait for GET /health")
 
     _env = field_validator("token_env")(_env_name)
 
@@ -273,7 +306,7 @@ class AccountSettings(BaseModel):
     """One AWS account to scan, and the code that declares it. In states and plans,
     {account} and {region} are replaced per unit, e.g. s3://tf-state/{account}/{region}/."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     id: str = Field(pattern=r"^\d{12}$")
     name: str | None = None
@@ -289,7 +322,7 @@ class OrganizationSettings(BaseModel):
     """Accounts found through AWS Organizations (ListAccounts, active ones), each reached
     through arn:aws:iam::<id>:role/<role_name>. Listed `accounts` take precedence."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     discover: bool = False
     role_name: str = "driftguard"
@@ -303,10 +336,14 @@ class OrganizationSettings(BaseModel):
 
 
 class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     fail_on: Severity = Severity.low
+    max_input_mb: float = Field(default=DEFAULT_MAX_INPUT_MB, gt=0, le=1_000_000,
+                                description="largest plan, state, template or report read")
     engine: Literal["embedded", "opa"] = "embedded"
+    policy_timeout: float = Field(default=60.0, gt=0, le=MAX_SECONDS, description="seconds "
+                                  "an embedded evaluation may take (opa: opa.timeout)")
     opa: OpaSettings = Field(default_factory=OpaSettings)
     policy_dirs: list[Path] = Field(default_factory=list, description="added to built-ins")
     builtin_policies: bool = True
@@ -318,6 +355,10 @@ class Config(BaseModel):
     serve: ServeSettings = Field(default_factory=ServeSettings)
     accounts: list[AccountSettings] = Field(default_factory=list)
     organization: OrganizationSettings = Field(default_factory=OrganizationSettings)
+
+    @property
+    def max_input_bytes(self) -> int:
+        return int(self.max_input_mb * MB)
 
     def multi_account(self) -> bool:
         return bool(self.accounts) or self.organization.discover
@@ -401,17 +442,7 @@ def _relative_to(config: Config, here: Path) -> Config:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot read config: {exc.strerror or exc}") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise InputError(path, f"invalid YAML{where}: {problem}") from None
+    raw = load_yaml(path, decode(path, read_file(path, "cannot read config")))
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -432,3 +463,5 @@ def _override(raw: dict[str, Any], key: str, value: str) -> None:
         node[path[-1]] = yaml.safe_load(value)
     except yaml.YAMLError:
         node[path[-1]] = value
+    # Bytes that are not UTF-8 arrive as lone surrogates, and so do YAML's "\ud800".
+    check_strings(key, node[path[-1]])

@@ -20,7 +20,7 @@ import yaml
 from driftguard.collect.clients import ClientFactory
 from driftguard.config import Config
 from driftguard.declared.state_writer import TerraformState
-from driftguard.errors import DriftguardError
+from driftguard.errors import DriftguardError, InputError
 from driftguard.model import CheckResult
 
 ESTATE = Path(__file__).resolve().parents[1] / "configs/examples/demo/estate.yaml"
@@ -215,6 +215,9 @@ def run(config: Config, workdir: Path | None = None, say: Any = print) -> CheckR
     from driftguard import pipeline
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log on the terminal
+    if workdir is not None and not workdir.is_dir():  # before anything starts
+        raise InputError(workdir, "--workdir: no such directory" if not workdir.exists()
+                         else "--workdir: not a directory")
     if not ESTATE.is_file():
         raise DriftguardError(f"{ESTATE}: the demo runs from a checkout of driftguard")
     spec = yaml.safe_load(ESTATE.read_text(encoding="utf-8"))
@@ -232,7 +235,11 @@ def run(config: Config, workdir: Path | None = None, say: Any = print) -> CheckR
         estate.build()
         workdir = workdir or Path(tempfile.mkdtemp(prefix="driftguard-demo-"))
         state_path = workdir / "terraform.tfstate"
-        state_path.write_text(json.dumps(estate.state(), indent=2), encoding="utf-8")
+        try:
+            state_path.write_text(json.dumps(estate.state(), indent=2), encoding="utf-8")
+        except OSError as exc:
+            raise InputError(state_path, f"cannot write the state: {exc.strerror or exc}"
+                             ) from None
         say(f"wrote the Terraform state that declares it: {state_path}")
         say("changing the account behind the code's back:")
         for line in estate.drift():

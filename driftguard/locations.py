@@ -9,6 +9,8 @@ here. boto3 is never imported: the S3 client is made by the caller, only when ne
 from __future__ import annotations
 
 import glob
+import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,15 @@ from typing import Any
 from driftguard.errors import InputError
 
 S3Client = Callable[[], Any]  # returns a boto3 S3 client, made only when needed
+
+# The largest input read (a plan, state, template, report, S3 object): reading is bounded,
+# so a runaway file cannot take all memory (a plan takes about 8 times its size in RAM).
+# The config's `max_input_mb` (or $DRIFTGUARD_MAX_INPUT_MB) raises it.
+DEFAULT_MAX_INPUT_MB = 100
+MB = 1_000_000
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
 
 
 def is_s3(location: str) -> bool:
@@ -34,17 +45,46 @@ def expand(spec: str) -> list[str]:
     return [spec]
 
 
-def read_file(path: str | Path, problem: str = "cannot read file") -> bytes:
-    """A local file's bytes; an unreadable one is `PATH: <problem>: <why>`."""
+def too_big(size: int | None, limit: int) -> str:
+    """The problem of an input over the size limit, with how to raise the limit."""
+    what = f"{size / MB:.1f} MB" if size is not None else "larger than that"
+    return (f"the input is {what}, over the limit of {limit / MB:g} MB (max_input_mb; "
+            "raise it in the config or with DRIFTGUARD_MAX_INPUT_MB)")
+
+
+def read_file(path: str | Path, problem: str = "cannot read file",
+              limit: int = DEFAULT_MAX_INPUT_MB * MB) -> bytes:
+    """A local regular file's bytes, at most `limit` of them; anything else (a directory,
+    a FIFO that would block forever, /dev/zero that never ends) or a larger file is
+    `PATH: <problem>: <why>`, before anything is read."""
     try:
-        return Path(path).read_bytes()
+        # O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise InputError(path, f"{problem}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            raise InputError(path, f"{problem}: {kind}, not a regular file")
+        if info.st_size > limit:
+            raise InputError(path, f"{problem}: {too_big(info.st_size, limit)}")
+        with open(fd, "rb", closefd=False) as file:
+            data = file.read(limit + 1)  # /proc files say size 0: the read is the bound
+    except OSError as exc:
+        raise InputError(path, f"{problem}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise InputError(path, f"{problem}: {too_big(None, limit)}")
+    return data
 
 
-def read_s3(url: str, s3_client: S3Client, suffix: str, what: str) -> list[tuple[str, bytes]]:
+def read_s3(url: str, s3_client: S3Client, suffix: str, what: str,
+            limit: int = DEFAULT_MAX_INPUT_MB * MB) -> list[tuple[str, bytes]]:
     """(`s3://bucket/key`, body) of one object, or of every object under a prefix ending in
-    `/` whose key ends in `suffix`, in key order; `what` names the content in errors."""
+    `/` whose key ends in `suffix`, in key order; `what` names the content in errors. An
+    object over `limit` bytes is an error, as a file is."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     bucket, _, key = url.removeprefix("s3://").partition("/")
@@ -60,8 +100,7 @@ def read_s3(url: str, s3_client: S3Client, suffix: str, what: str) -> list[tuple
                 raise InputError(url, f"no {suffix} object under this prefix")
         else:
             keys = [key]
-        return [(f"s3://{bucket}/{k}", client.get_object(Bucket=bucket, Key=k)["Body"].read())
-                for k in keys]
+        return [(f"s3://{bucket}/{k}", _body(client, bucket, k, what, limit)) for k in keys]
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise InputError(url, f"cannot read {what}: {error.get('Code')}: "
@@ -70,16 +109,28 @@ def read_s3(url: str, s3_client: S3Client, suffix: str, what: str) -> list[tuple
         raise InputError(url, f"cannot read {what}: {exc}") from None
 
 
+def _body(client: Any, bucket: str, key: str, what: str, limit: int) -> bytes:
+    url = f"s3://{bucket}/{key}"
+    response = client.get_object(Bucket=bucket, Key=key)
+    size = response.get("ContentLength")
+    if isinstance(size, int) and size > limit:
+        raise InputError(url, f"cannot read {what}: {too_big(size, limit)}")
+    data = bytes(response["Body"].read(limit + 1))
+    if len(data) > limit:
+        raise InputError(url, f"cannot read {what}: {too_big(None, limit)}")
+    return data
+
+
 def read_all(spec: str, s3_client: S3Client | None, *, suffix: str, what: str,
-             needs_aws: str, file_problem: str = "cannot read file"
-             ) -> Iterator[tuple[str, bytes]]:
+             needs_aws: str, file_problem: str = "cannot read file",
+             limit: int = DEFAULT_MAX_INPUT_MB * MB) -> Iterator[tuple[str, bytes]]:
     """(name, bytes) of every file or object that a path, glob or S3 URL names, in order,
-    one location at a time. `suffix` and `what` as for read_s3; `needs_aws` is the problem
-    of an S3 URL without a client, `file_problem` that of an unreadable file."""
+    one location at a time. `suffix`, `what` and `limit` as for read_s3; `needs_aws` is
+    the problem of an S3 URL without a client, `file_problem` that of an unreadable file."""
     for location in expand(spec):
         if is_s3(location):
             if s3_client is None:
                 raise InputError(location, needs_aws)
-            yield from read_s3(location, s3_client, suffix, what)
+            yield from read_s3(location, s3_client, suffix, what, limit)
         else:
-            yield location, read_file(location, file_problem)
+            yield location, read_file(location, file_problem, limit)

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from driftguard.config import Config, ScanSettings
 from driftguard.declared import sources as declared_sources
 from driftguard.declared.sources import Declared, SourceContext
+from driftguard.documents import check_strings
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB
 from driftguard.model import (
     CheckResult,
     Coverage,
@@ -90,7 +92,7 @@ def check(
     timer = _Timer()
     with _no_gc():
         with timer("load"):
-            declared = declare_files(paths, cfn_parameters)
+            declared = declare_files(paths, cfn_parameters, config.max_input_bytes)
         policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
     return assemble(config, declared.summaries, len(declared.resources),
                     list(policies.rules.values()), findings, today, timer.timings,
@@ -116,7 +118,7 @@ def scan(
     regions = config.aws.regions or [clients.default_region]
     timer = _Timer()
     with timer("load"):
-        declared = declare(config.scan, clients, regions)
+        declared = declare(config.scan, clients, regions, config.max_input_bytes)
         ignore = load_ignore(config.scan)
     with timer("collect"):
         live = collect(config, declared, clients, regions, progress, with_global)
@@ -141,20 +143,21 @@ def scan(
 # --- declare ---------------------------------------------------------------------------
 
 
-def declare_files(paths: Sequence[Path], cfn_parameters: dict[str, str] | None = None
-                  ) -> Declared:
+def declare_files(paths: Sequence[Path], cfn_parameters: dict[str, str] | None = None,
+                  max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB) -> Declared:
     """`check`'s sources: files and globs (no AWS access, so no S3 and no stacks)."""
-    return declared_sources.declare([str(p) for p in paths],
-                                    SourceContext(cfn_parameters=cfn_parameters))
+    return declared_sources.declare([str(p) for p in paths], SourceContext(
+        cfn_parameters=cfn_parameters, max_input_bytes=max_input_bytes))
 
 
-def declare(settings: ScanSettings, clients: Any, regions: list[str]) -> Declared:
+def declare(settings: ScanSettings, clients: Any, regions: list[str],
+            max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB) -> Declared:
     """`scan`'s sources: states and plans (paths, globs, S3), then deployed stacks."""
     from driftguard.declared.sources.stacks import DeployedStacks
 
     declared = declared_sources.declare(
         [*settings.states, *settings.plans],
-        SourceContext(s3_client=lambda: clients.client("s3")))
+        SourceContext(s3_client=lambda: clients.client("s3"), max_input_bytes=max_input_bytes))
     if settings.stacks:
         declared.extend(DeployedStacks(clients, settings.stacks, regions).load())
     return declared
@@ -201,6 +204,8 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
              if (spec := spec_for(t)) and (with_global or not spec.collect.is_global)}
     inventory = Collector(clients, account=account, max_workers=config.aws.max_workers,
                           progress=progress).collect(types, regions)
+    for res in inventory.resources:  # AWS's answers are documents too: valid strings only
+        check_strings(res.origin, res.policy_input(), f"{res.type} {res.id}")
     gaps = [*([gap] if gap is not None else []), *inventory.not_checked,
             *declared.not_checked]
     live = Live(account, regions, inventory.resources, gaps,
@@ -264,7 +269,8 @@ def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[
     with timer("policy_load"):
         policies = policy.load(policy_dirs(config, extra_policy_dirs))
         engine = make_engine(config.engine, policies.files,
-                             policy.policy_data(config.policy.model_dump()), opa=config.opa)
+                             policy.policy_data(config.policy.model_dump()), opa=config.opa,
+                             timeout=config.policy_timeout, builtin=policy.builtin_dir())
     with timer("evaluate"), closing(engine):
         findings = policy.evaluate(engine, policies, resources)
     return policies, findings

@@ -8,14 +8,15 @@ matches no finding is stale and reported as such, so the file does not rot.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from driftguard.documents import decode, load_yaml
 from driftguard.errors import InputError
+from driftguard.globs import Glob
+from driftguard.locations import read_file
 from driftguard.model import Finding, WaiverRef
 
 
@@ -29,13 +30,12 @@ class Waiver(BaseModel):
     expires: dt.date
 
     @cached_property
-    def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        return _glob(self.rule), _glob(self.resource)
+    def _patterns(self) -> tuple[Glob, Glob]:
+        return Glob(self.rule), Glob(self.resource)
 
     def matches(self, finding: Finding) -> bool:
         rule, resource = self._patterns
-        return bool(rule.fullmatch(finding.rule_id) and resource.fullmatch(
-            finding.resource_address))
+        return rule.matches(finding.rule_id) and resource.matches(finding.resource_address)
 
     def ref(self, today: dt.date) -> WaiverRef:
         return WaiverRef(rule=self.rule, resource=self.resource, reason=self.reason,
@@ -48,20 +48,8 @@ class WaiverFile(BaseModel):
     waivers: list[Waiver] = Field(default_factory=list)
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    """Only * and ? are wildcards: addresses are full of [ ] that must match literally."""
-    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
-
-
 def load_waivers(path: Path) -> list[Waiver]:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot read waivers: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")
-                         ) from None
+    raw = load_yaml(path, decode(path, read_file(path, "cannot read waivers")))
     try:
         return WaiverFile.model_validate(raw or {}).waivers
     except ValidationError as exc:

@@ -22,14 +22,16 @@ by id, as live documents name them).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from driftguard.catalog import spec_for
 from driftguard.catalog.convert import CFN_RULE_FIELDS, cfn_bool, sort_rules
 from driftguard.catalog.spec import KEY, Attr, Link, ResourceSpec
-from driftguard.catalog.values import UNKNOWN, contains_mask, lookup
+from driftguard.catalog.values import UNKNOWN, ShapeError, contains_mask, lookup
+from driftguard.errors import InputError
 from driftguard.model import Resource
 
 Converter = Callable[..., Any]
@@ -52,6 +54,10 @@ class Dialect:
     # Rule lists read only these fields of each entry: an unknown source group id does
     # not make a group's CIDR rules unknown.
     rule_fields: tuple[str, ...] = ()
+    # A value whose shape the attribute cannot take (a block that is a string, a port
+    # that is no number) is a ShapeError, not a null: the document is wrong (files the
+    # user gives). Live documents have the shape of the service model.
+    strict: bool = True
 
 
 TERRAFORM = Dialect("terraform", paths=lambda a: a.tf, convert=lambda a: a.convert)
@@ -62,7 +68,7 @@ DEPLOYED_STACK = Dialect("deployed stack", paths=lambda a: a.cfn,
                          convert=lambda a: a.cfn_convert or a.convert, defaults_unread=False,
                          explicit_only=True, coerce_strings=True, rule_fields=CFN_RULE_FIELDS)
 LIVE = Dialect("live", paths=lambda a: a.live, convert=lambda a: a.live_convert,
-               defaults_unread=False)
+               defaults_unread=False, strict=False)
 
 
 def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
@@ -75,7 +81,8 @@ def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
     out: dict[str, Any] = {}
     unknown_names: list[str] = []
     for attr in attrs:
-        if attr.when and not _applies(lookup(values, unknown, attr.when[0]), attr.when[1]):
+        if attr.when and not _applies(lookup(values, unknown, attr.when[0], dialect.strict),
+                                      attr.when[1]):
             continue
         paths = dialect.paths(attr)
         if not paths:
@@ -85,7 +92,7 @@ def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
         tree = unknown
         if dialect.rule_fields and attr.kind == "list[rule]":
             tree = _rule_fields_only(unknown, paths, dialect.rule_fields)
-        found = [lookup(values, tree, path) for path in paths]
+        found = [lookup(values, tree, path, dialect.strict) for path in paths]
         if masked:
             found = [UNKNOWN if contains_mask(v) else v for v in found]
         convert = dialect.convert(attr)
@@ -100,10 +107,51 @@ def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
         if dialect.coerce_strings:
             found = [_coerce(attr.kind, v) for v in found]
         if convert is not None:
-            out[attr.name] = convert(*found)
+            out[attr.name] = _converted(attr, paths, convert, found, dialect.strict)
         else:
             out[attr.name] = copy.copy(attr.default) if found[0] is None else found[0]
     return out, unknown_names
+
+
+# What converters raise on a value of the wrong shape (int("abc"), "x".get, 5 as a list).
+_WRONG_SHAPE = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError)
+
+
+def _converted(attr: Attr, paths: tuple[str, ...], convert: Converter, found: list[Any],
+               strict: bool) -> Any:
+    """`convert(*found)`; with `strict`, a converter that cannot take the values (a
+    port "abc", a tag list that is a number) is a ShapeError naming them."""
+    if not strict:
+        return convert(*found)
+    try:
+        return convert(*found)
+    except ShapeError:
+        raise
+    except _WRONG_SHAPE as exc:
+        given = [(p, v) for p, v in zip(paths, found, strict=True) if v is not None]
+        values = ", ".join(_excerpt(v) for _, v in given)
+        raise ShapeError(", ".join(p for p, _ in given) or paths[0],
+                         f"{values} cannot be read as {attr.kind} ({exc})") from None
+
+
+def _excerpt(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def shape_error(origin: str, address: str, exc: ShapeError) -> InputError:
+    """A ShapeError while reading one resource, as an InputError naming the source, the
+    resource and the place: `plan.json: aws_instance.a: tags: a string, ...`."""
+    return InputError(origin, f"{address}: {exc}")
+
+
+@contextmanager
+def reading(origin: str, address: str) -> Iterator[None]:
+    """shape_error() for what the block raises (where a try costs less: a loop)."""
+    try:
+        yield
+    except ShapeError as exc:
+        raise shape_error(origin, address, exc) from None
 
 
 def _applies(value: Any, wanted: Any) -> bool:

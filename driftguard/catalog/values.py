@@ -13,8 +13,25 @@ from typing import Any
 
 from driftguard.model import MASK
 
-__all__ = ["MASK", "UNKNOWN", "any_true", "contains_mask", "lookup", "mask", "mask_values",
-           "share_sensitivity", "split_unknown"]
+__all__ = ["MASK", "UNKNOWN", "ShapeError", "any_true", "contains_mask", "lookup", "mask",
+           "mask_values", "share_sensitivity", "split_unknown"]
+
+
+class ShapeError(ValueError):
+    """A document's value does not have the shape the catalog reads there: a block that is
+    a string, a port that is no number. `path` is where, in the document's terms."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path, self.problem = path, problem
+
+
+def kind_of(value: Any) -> str:
+    """A value's JSON kind, for errors: `a string`, `an object`, ..."""
+    if isinstance(value, bool):
+        return "a boolean"
+    return {dict: "an object", list: "a list", str: "a string", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
 
 
 class _Unknown:
@@ -43,25 +60,39 @@ def any_true(tree: Any) -> bool:
     return False
 
 
-def lookup(values: dict[str, Any], unknown: Any, path: str) -> Any:
+def lookup(values: dict[str, Any], unknown: Any, path: str, strict: bool = False) -> Any:
     """The value at a dotted path, UNKNOWN if any part of it is unknown, None if unset.
 
     A `*` step reads every element of the list there: the value is the list of the
     elements' values at the rest of the path (None where one is unset), unknown only where
     one of those is, so that a block's other, provider-computed fields do not make it
     unknown (`block_device_mappings.*.ebs.0.encrypted`).
+
+    `strict`: a step into a value that is neither an object nor a list (a block written as
+    a string) is a ShapeError, not an unset value.
     """
-    return _lookup(values, unknown, path.split("."))
+    return _lookup(values, unknown, path.split("."), strict)
 
 
-def _lookup(value: Any, unk: Any, steps: list[str]) -> Any:
+def _lookup(value: Any, unk: Any, steps: list[str], strict: bool = False, at: str = ""
+            ) -> Any:
     for n, step in enumerate(steps):
         if unk is True:
             return UNKNOWN
+        if strict and value is not None and not isinstance(value, dict | list):
+            if value == MASK:  # a sensitive block, masked whole: the caller's to read
+                return value
+            raise ShapeError((at + ".".join(steps[:n])).rstrip("."),
+                             f"{kind_of(value)}, not an object or a list")
         if step == "*":
             if not isinstance(value, list):
+                if strict and value is not None:
+                    raise ShapeError((at + ".".join(steps[:n])).rstrip("."),
+                                     f"{kind_of(value)}, not a list")
                 return None
-            found = [_lookup(item, _child(unk, str(i)), steps[n + 1:])
+            here = at + ".".join(steps[:n])
+            found = [_lookup(item, _child(unk, str(i)), steps[n + 1:], strict,
+                             f"{here}.{i}." if here else f"{i}.")
                      for i, item in enumerate(value)]
             return UNKNOWN if any(v is UNKNOWN for v in found) else found
         value, unk = _child(value, step), _child(unk, step)

@@ -46,6 +46,7 @@ class NothingRead(Exception):
 class JobState:
     attempts: int = 0
     running: bool = False
+    triggered: bool = False  # POST /api/v1/scan asked for a run that has not started yet
     failing: bool = False
     last_error: str | None = None
     last_finished: float | None = None
@@ -100,7 +101,7 @@ class Daemon:
         if self._stopping.is_set():
             return
         with self._idle:
-            state.running = True
+            state.running, state.triggered = True, False
         started = time.monotonic()
         try:
             result = self._scan_job(job)
@@ -187,11 +188,19 @@ class Daemon:
         """Every job has finished its first scan attempt and the scheduler runs."""
         return self.scheduler.running and all(s.attempts for s in self.state.values())
 
-    def trigger(self, name: str) -> bool:
-        if name not in self.jobs:
-            return False
-        self.scheduler.modify_job(name, next_run_time=dt.datetime.now(dt.UTC))
-        return True
+    def trigger(self, names: list[str]) -> list[str]:
+        """Run the jobs now, unless one is scanning (or about to, for an earlier trigger):
+        then nothing starts and those are returned. A run that comes due while its job
+        scans is skipped, so a trigger would be lost: it is refused instead (409)."""
+        now = dt.datetime.now(dt.UTC)
+        with self._idle:
+            busy = [n for n in names if self.state[n].running or self.state[n].triggered]
+            if busy:
+                return busy
+            for name in names:
+                self.state[name].triggered = True
+                self.scheduler.modify_job(name, next_run_time=now)
+        return []
 
     def stop(self, timeout: float | None = None) -> bool:
         """Stop scheduling; wait up to `timeout` for running scans. True if none was

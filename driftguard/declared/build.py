@@ -14,9 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from driftguard.catalog import folds, spec_for
-from driftguard.catalog.project import TERRAFORM, fold_into, ids_of, link_into, links, project
+from driftguard.catalog.project import (
+    TERRAFORM,
+    fold_into,
+    ids_of,
+    link_into,
+    links,
+    project,
+    shape_error,
+)
 from driftguard.catalog.spec import Attr
-from driftguard.catalog.values import any_true, lookup, mask_values, share_sensitivity
+from driftguard.catalog.values import ShapeError, any_true, lookup, mask_values, share_sensitivity
 from driftguard.declared import addresses
 from driftguard.model import MASK, Resource, Source
 
@@ -38,38 +46,45 @@ class Record:
 def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
     resources: list[Resource] = []
     for rec in records:
-        spec = spec_for(rec.type)
-        rec.masked = any_true(rec.sensitive)
-        if rec.masked:
-            rec.sensitive = share_sensitivity(rec.sensitive, _aliases(rec.type))
-            rec.values = mask_values(rec.values, rec.sensitive)
-        if spec is not None:
-            for name in spec.sensitive:
-                if rec.values.get(name) is not None:
-                    rec.values[name] = MASK
-            attributes, unknown = project(spec.attrs, rec.values, TERRAFORM, rec.unknown,
-                                          rec.masked)
-            ident = lookup(rec.values, rec.unknown, spec.tf_id)
-        else:
-            attributes, unknown = {}, []
-            ident = lookup(rec.values, rec.unknown, "id")
-        account, region = _arn_parts(rec.values.get("arn"))
-        resources.append(Resource.model_construct(  # inputs built here: skip validation
-            type=rec.type,
-            id=ident if isinstance(ident, str) and ident != MASK else None,
-            address=rec.address,
-            source=source,
-            origin=origin,
-            account=account,
-            region=rec.values.get("region") if isinstance(rec.values.get("region"), str)
-            else region,
-            action=rec.action,
-            attributes=attributes,
-            raw=rec.values,
-            unknown=unknown,
-        ))
-    _Joiner(records, resources).run()
+        try:
+            resources.append(_resource(rec, origin, source))
+        except ShapeError as exc:
+            raise shape_error(origin, rec.address, exc) from None
+    _Joiner(records, resources, origin).run()
     return resources
+
+
+def _resource(rec: Record, origin: str, source: Source) -> Resource:
+    spec = spec_for(rec.type)
+    rec.masked = any_true(rec.sensitive)
+    if rec.masked:
+        rec.sensitive = share_sensitivity(rec.sensitive, _aliases(rec.type))
+        rec.values = mask_values(rec.values, rec.sensitive)
+    if spec is not None:
+        for name in spec.sensitive:
+            if rec.values.get(name) is not None:
+                rec.values[name] = MASK
+        attributes, unknown = project(spec.attrs, rec.values, TERRAFORM, rec.unknown,
+                                      rec.masked)
+        ident = lookup(rec.values, rec.unknown, spec.tf_id)
+    else:
+        attributes, unknown = {}, []
+        ident = lookup(rec.values, rec.unknown, "id")
+    account, region = _arn_parts(rec.values.get("arn"))
+    return Resource.model_construct(  # inputs built here: skip validation
+        type=rec.type,
+        id=ident if isinstance(ident, str) and ident != MASK else None,
+        address=rec.address,
+        source=source,
+        origin=origin,
+        account=account,
+        region=rec.values.get("region") if isinstance(rec.values.get("region"), str)
+        else region,
+        action=rec.action,
+        attributes=attributes,
+        raw=rec.values,
+        unknown=unknown,
+    )
 
 
 def _aliases(tf_type: str) -> list[tuple[str, ...]]:
@@ -93,7 +108,8 @@ def _arn_parts(arn: Any) -> tuple[str | None, str | None]:
 class _Joiner:
     """Folds and links, with indexes by id and by address (never a nested loop)."""
 
-    def __init__(self, records: list[Record], resources: list[Resource]) -> None:
+    def __init__(self, records: list[Record], resources: list[Resource], origin: str) -> None:
+        self.origin = origin
         self.pairs = list(zip(records, resources, strict=True))
         self.by_id: dict[tuple[str, str], Resource] = {}
         self.by_address: dict[tuple[str, str, str], list[tuple[str, Resource]]] = {}
@@ -110,11 +126,15 @@ class _Joiner:
         for rec, _ in self.pairs:
             if rec.type in fold_specs:
                 parent_spec, fold = fold_specs[rec.type]
-                parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
-                if parent is not None:
+                try:
+                    parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
+                    if parent is None:
+                        continue
                     values, unknown = project(fold.attrs, rec.values, TERRAFORM, rec.unknown,
                                               rec.masked)
-                    fold_into(parent, values, unknown, fold.extend)
+                except ShapeError as exc:
+                    raise shape_error(self.origin, rec.address, exc) from None
+                fold_into(parent, values, unknown, fold.extend)
         # Links read the targets' final attributes, so they run after every fold.
         for rec, res in self.pairs:
             spec = spec_for(rec.type)

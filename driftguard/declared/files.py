@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
+from driftguard.documents import loads_json
 from driftguard.errors import InputError
-from driftguard.locations import read_file
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, read_file
 
 Kind = Literal["plan", "state", "state-json", "cloudformation"]
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
-
-def read_bytes(path: Path) -> bytes:
-    return read_file(path, "cannot read file")
+def read_bytes(path: Path, limit: int = DEFAULT_MAX_INPUT_MB * MB) -> bytes:
+    return read_file(path, "cannot read file", limit)
 
 
 def parse_json(path: str | Path, data: bytes) -> Any:
@@ -28,18 +26,7 @@ def parse_json(path: str | Path, data: bytes) -> Any:
         )
     if not data.strip():
         raise InputError(path, "the file is empty")
-    text: bytes | str = data
-    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
-    try:
-        if encoding != "utf-8":
-            text = data.decode(encoding)
-        return json.loads(text)  # bytes: UTF-8 (orjson measured no faster here, and bigger)
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not {encoding} text (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            path, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    return loads_json(path, data)
 
 
 def detect(path: str | Path, doc: Any) -> Kind:

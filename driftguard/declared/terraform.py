@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard.catalog import spec_for
+from driftguard.catalog.values import kind_of
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
 from driftguard.declared.files import detect, parse_json, read_bytes
@@ -45,8 +46,9 @@ def load_document(origin: str, doc: Any) -> tuple[str, list[Resource]]:
         return "plan", build(plan_records(path, doc), origin, "plan")
     if kind == "state":
         return "state", build(state_records(path, doc), origin, "state")
-    values = doc.get("values") or {}
-    return "state", build(module_records(path, values.get("root_module") or {}), origin, "state")
+    values = _field(path, doc, "values", dict, "", {})
+    return "state", build(module_records(path, _field(path, values, "root_module", dict,
+                                                      "values.", {})), origin, "state")
 
 
 def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
@@ -54,14 +56,15 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
     if fmt.split(".")[0] not in ("0", "1"):
         raise InputError(path, f"plan format_version {fmt} is newer than driftguard reads "
                                "(0.1 to 1.x)")
+    planned_values = _field(path, doc, "planned_values", dict, "", {})
     planned = {r.address: r for r in module_records(
-        path, (doc.get("planned_values") or {}).get("root_module") or {})}
-    configured = _configuration_index(doc.get("configuration") or {})
+        path, _field(path, planned_values, "root_module", dict, "planned_values.", {}))}
+    configured = _configuration_index(path, _field(path, doc, "configuration", dict, "", {}))
     records: dict[str, Record] = {}
     changes = doc.get("resource_changes") or []
     if not isinstance(changes, list):
         raise InputError(path, "resource_changes is not a list")
-    for rc in changes:
+    for n, rc in enumerate(changes):
         address = rc.get("address") if isinstance(rc, dict) else None
         parsed = addresses.parse(address) if isinstance(address, str) else None
         if parsed is None or not isinstance(address, str):
@@ -69,8 +72,9 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
                                    f"{str(address)[:80]}")
         if rc.get("mode", "data" if parsed.is_data else "managed") != "managed":
             continue
-        change = rc.get("change") or {}
-        actions = tuple(change.get("actions") or ())
+        where = f"resource_changes[{n}] ({address}): "
+        change = _field(path, rc, "change", dict, where, {})
+        actions = tuple(_field(path, change, "actions", list, f"{where}change.", []))
         if actions in _GONE:
             continue
         values = change.get("after")
@@ -146,34 +150,41 @@ def _merge(a: Any, b: Any) -> Any:
             for k in {*a, *b}}
 
 
-def _configuration_index(config: dict[str, Any]) -> dict[
+def _configuration_index(origin: str, config: dict[str, Any]) -> dict[
     tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]
 ]:
     """(module path, type.name) -> (attributes the code sets, their references)."""
     index: dict[tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]] = {}
 
-    def walk(module: dict[str, Any], path: tuple[str, ...]) -> None:
-        for res in module.get("resources") or []:
+    def walk(module: dict[str, Any], path: tuple[str, ...], where: str) -> None:
+        for n, res in enumerate(_field(origin, module, "resources", list, where, [])):
+            res = _object(origin, res, f"{where}resources[{n}]")
             if res.get("mode", "managed") != "managed":
                 continue
-            expressions = res.get("expressions") or {}
+            expressions = _field(origin, res, "expressions", dict, f"{where}resources[{n}].",
+                                 {})
             refs: dict[str, list[str]] = {}
-            _references(expressions, "", refs)
+            _references(origin, expressions, "", refs)
             index[(path, f"{res.get('type')}.{res.get('name')}")] = (_set_tree(expressions),
                                                                    refs)
-        for name, call in (module.get("module_calls") or {}).items():
-            walk(call.get("module") or {}, (*path, name))
+        calls = _field(origin, module, "module_calls", dict, where, {})
+        for name, call in calls.items():
+            call = _object(origin, call, f"{where}module_calls.{name}")
+            walk(_field(origin, call, "module", dict, f"{where}module_calls.{name}.", {}),
+                 (*path, name), f"{where}module_calls.{name}.module.")
 
-    walk(config.get("root_module") or {}, ())
+    walk(_field(origin, config, "root_module", dict, "configuration.", {}), (),
+         "configuration.root_module.")
     return index
 
 
-def _references(expressions: Any, prefix: str, out: dict[str, list[str]]) -> None:
+def _references(origin: str, expressions: Any, prefix: str, out: dict[str, list[str]]
+                ) -> None:
     """Each expression's references by attribute path; nested blocks are objects or lists
     of objects of expressions (`launch_template.0.id`)."""
     if isinstance(expressions, list):
         for n, block in enumerate(expressions):
-            _references(block, f"{prefix}{n}.", out)
+            _references(origin, block, f"{prefix}{n}.", out)
         return
     if not isinstance(expressions, dict):
         return
@@ -181,12 +192,16 @@ def _references(expressions: Any, prefix: str, out: dict[str, list[str]]) -> Non
         if not isinstance(expr, dict | list):
             continue
         if isinstance(expr, dict) and "references" in expr:
-            if isinstance(expr["references"], list) and expr["references"]:
-                out[prefix + attr] = list(expr["references"])
+            refs = expr["references"]
+            if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+                raise InputError(origin, f"configuration: the references of {prefix}{attr} "
+                                         f"are {kind_of(refs)}, not a list of names")
+            if refs:
+                out[prefix + attr] = list(refs)
         elif isinstance(expr, dict) and ("constant_value" in expr or not expr):
             continue
         else:
-            _references(expr, f"{prefix}{attr}.", out)
+            _references(origin, expr, f"{prefix}{attr}.", out)
 
 
 def module_records(path: str, module: dict[str, Any]) -> list[Record]:
@@ -212,7 +227,22 @@ def module_records(path: str, module: dict[str, Any]) -> list[Record]:
 
 def _object(path: str, value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InputError(path, f"{what} is {type(value).__name__}, not an object")
+        raise InputError(path, f"{what} is {kind_of(value)}, not an object")
+    return value
+
+
+_KINDS: dict[type, str] = {dict: "an object", list: "a list", str: "a string"}
+
+
+def _field(path: str, obj: dict[str, Any], key: str, kind: type, where: str,
+           default: Any) -> Any:
+    """`obj[key]` when it is of `kind`, `default` when it is absent or null; any other
+    value is an error naming the field (`where` is the path to `obj`)."""
+    value = obj.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, kind):
+        raise InputError(path, f"{where}{key} is {kind_of(value)}, not {_KINDS[kind]}")
     return value
 
 
@@ -243,11 +273,13 @@ def state_records(path: str, doc: dict[str, Any]) -> list[Record]:
             if _object(path, inst, "a resource instance").get("deposed"):
                 continue  # a replaced object awaiting destroy
             values = inst.get("attributes") if isinstance(inst.get("attributes"), dict) else {}
-            sensitive = tree_from_paths(inst.get("sensitive_attributes") or [])
+            where = f"resource {res.get('type')}.{res.get('name')}: "
+            sensitive = tree_from_paths(path, _field(path, inst, "sensitive_attributes", list,
+                                                     where, []))
             records.append(Record(
-                address=addresses.join(res.get("module", ""), res.get("type", ""),
-                                       res.get("name", ""), addresses.index_of(
-                                           inst.get("index_key"))),
+                address=addresses.join(_field(path, res, "module", str, where, ""),
+                                       res.get("type", ""), res.get("name", ""),
+                                       addresses.index_of(inst.get("index_key"))),
                 type=res.get("type", ""),
                 values=values,
                 sensitive=sensitive,
@@ -255,10 +287,13 @@ def state_records(path: str, doc: dict[str, Any]) -> list[Record]:
     return records
 
 
-def tree_from_paths(paths: list[Any]) -> dict[str, Any]:
+def tree_from_paths(origin: str, paths: list[Any]) -> dict[str, Any]:
     """State `sensitive_attributes` (lists of get_attr/index steps) as a sensitivity tree."""
     tree: dict[str, Any] = {}
     for path in paths:
+        if not isinstance(path, list):
+            raise InputError(origin, f"sensitive_attributes holds {kind_of(path)}, not a "
+                                     "path (a list of steps)")
         steps = [step.get("value") for step in path if isinstance(step, dict)]
         steps = [s.get("value") if isinstance(s, dict) else s for s in steps]
         if not steps:

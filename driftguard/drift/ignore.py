@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from driftguard.documents import decode
 from driftguard.errors import InputError
+from driftguard.globs import Glob
+from driftguard.locations import read_file
 
 _SPLIT = re.compile(r"(?<!\\)\.")
 
@@ -19,14 +22,13 @@ _SPLIT = re.compile(r"(?<!\\)\.")
 @dataclass(frozen=True)
 class IgnoreRule:
     negated: bool
-    type: re.Pattern[str]
-    id: re.Pattern[str]
-    attribute: re.Pattern[str] | None  # None: the whole resource
+    type: Glob
+    id: Glob
+    attribute: Glob | None  # None: the whole resource
 
 
-def _glob(text: str) -> re.Pattern[str]:
-    text = text.replace("\\.", ".")
-    return re.compile(re.escape(text).replace(r"\*", ".*").replace(r"\?", "."))
+def _glob(text: str) -> Glob:
+    return Glob(text.replace("\\.", "."))
 
 
 def parse_rules(text: str, origin: str = "ignore rules") -> list[IgnoreRule]:
@@ -49,10 +51,7 @@ def parse_rules(text: str, origin: str = "ignore rules") -> list[IgnoreRule]:
 
 
 def load_rules(path: Path) -> list[IgnoreRule]:
-    try:
-        return parse_rules(path.read_text(encoding="utf-8"), str(path))
-    except OSError as exc:
-        raise InputError(path, f"cannot read ignore file: {exc.strerror or exc}") from None
+    return parse_rules(decode(path, read_file(path, "cannot read ignore file")), str(path))
 
 
 class Ignore:
@@ -64,10 +63,10 @@ class Ignore:
         for rule in self.rules:
             if (rule.attribute is None) != (attribute is None):
                 continue
-            if not (rule.type.fullmatch(type_) and rule.id.fullmatch(id_)):
+            if not (rule.type.matches(type_) and rule.id.matches(id_)):
                 continue
             if rule.attribute is not None and attribute is not None and (
-                    not rule.attribute.fullmatch(attribute)):
+                    not rule.attribute.matches(attribute)):
                 continue
             ignored = not rule.negated
         return ignored

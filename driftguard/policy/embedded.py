@@ -1,4 +1,5 @@
-"""The embedded engine: the regorus Rego interpreter, in process."""
+"""The embedded engine: the regorus Rego interpreter, loaded in process; each evaluation is
+bounded in time and kept from taking anything else down (policy/isolated.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from typing import Any
 import regorus
 
 from driftguard.errors import PolicyError
+from driftguard.policy import isolated
+
+DEFAULT_TIMEOUT = 60.0  # seconds per evaluation (the config's policy_timeout)
 
 _LOCATION = re.compile(r"-->\s*(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+)")
 _ERROR = re.compile(r"^error:\s*(?P<msg>.+)$", re.MULTILINE)
@@ -25,15 +29,26 @@ def engine_error(exc: Exception) -> str:
 
 
 class EmbeddedEngine:
-    """Loads policy files and data once; evaluates `data.driftguard.rules` per input."""
+    """Loads policy files and data once; evaluates `data.driftguard.rules` per input.
 
-    def __init__(self, files: list[tuple[Path, str]], data: dict[str, Any]) -> None:
+    Evaluation is bounded: policies with a recursive function are refused at load (as OPA
+    refuses them; regorus would recurse until the stack overflows), and each evaluation
+    gets `timeout` seconds, under the command's watchdog or in a child process.
+    """
+
+    def __init__(self, files: list[tuple[Path, str]], data: dict[str, Any],
+                 timeout: float = DEFAULT_TIMEOUT, builtin: Path | None = None) -> None:
+        self.timeout = timeout
         self._engine = regorus.Engine()
         for path, text in files:
             try:
                 self._engine.add_policy(str(path), text)
             except RuntimeError as exc:
                 raise PolicyError(engine_error(exc)) from None
+        if builtin is None or not all(path.is_relative_to(builtin) for path, _ in files):
+            from driftguard.policy import recursion  # a few ms of imports, when needed
+
+            recursion.check(self._engine)  # the built-in policies are tested for it
         self._engine.add_data(data)
 
     def close(self) -> None:
@@ -41,11 +56,14 @@ class EmbeddedEngine:
 
     def evaluate(self, policy_input: dict[str, Any]) -> dict[str, Any]:
         """The value of data.driftguard.rules: nested packages, each with deny/warn sets."""
-        try:
+        def work() -> bytes:
             self._engine.set_input(policy_input)
             # eval_query cannot return sets of objects (unhashable in Python): use JSON.
-            result = json.loads(self._engine.eval_query_as_json("data.driftguard.rules"))
-        except RuntimeError as exc:
+            return str(self._engine.eval_query_as_json("data.driftguard.rules")).encode()
+
+        try:
+            result = json.loads(isolated.run(work, self.timeout))
+        except (RuntimeError, isolated.EngineError) as exc:  # in process, or in a child
             raise PolicyError(f"policy evaluation failed: {engine_error(exc)}") from None
         rows = result.get("result") or []
         if not rows:

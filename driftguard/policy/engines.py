@@ -16,14 +16,16 @@ class Engine(Protocol):
 
 
 def make_engine(name: str, files: list[tuple[Path, str]], data: dict[str, Any], *,
-                opa: OpaOptions) -> Engine:
+                opa: OpaOptions, timeout: float = 60.0, builtin: Path | None = None) -> Engine:
     """The engine `name` (embedded, opa), loaded with the policy files and the data
-    document; `opa` is how the opa engine reaches its server. The opa engine (and its HTTP
-    stack) is imported only when it is used."""
+    document; `opa` is how the opa engine reaches its server (its timeouts are its own),
+    `timeout` bounds an embedded evaluation, `builtin` holds the policies that are known
+    to be free of recursion. The opa engine (and its HTTP stack) is imported only when it
+    is used."""
     if name == "opa":
         from driftguard.policy.opa import OpaEngine
 
         return OpaEngine(opa, files, data)
     from driftguard.policy.embedded import EmbeddedEngine
 
-    return EmbeddedEngine(files, data)
+    return EmbeddedEngine(files, data, timeout, builtin)

@@ -8,6 +8,7 @@ undefined, has any other value, or raises an error.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import regorus
+
+from driftguard.errors import PolicyError
+from driftguard.policy import isolated, recursion
 
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
@@ -32,12 +36,29 @@ class TestOutcome:
     error: str | None = None
 
 
-def run_policy_tests(dirs: list[Path], data: dict[str, Any] | None = None) -> list[TestOutcome]:
+def run_policy_tests(dirs: list[Path], data: dict[str, Any] | None = None,
+                     timeout: float = 60.0) -> list[TestOutcome]:
     """Run the `test_*` rules of every `*_test.rego` under `dirs` (files are accepted too).
 
     `data` is added to the engine's data document (e.g. the default `driftguard.config`).
-    A file that fails to load is reported as a failed outcome named `<load>`.
+    A file that fails to load is reported as a failed outcome named `<load>`, and so is a
+    recursive function (then nothing runs: it would crash the engine). The tests run as
+    policy evaluations do, bounded: within `timeout` seconds together (PolicyError past
+    it), in a process of their own unless a watchdog bounds this one (policy/isolated.py).
     """
+    def work() -> bytes:
+        return json.dumps([[str(o.file), o.package, o.name, o.passed, o.error]
+                           for o in _run_all(dirs, data)]).encode()
+
+    try:
+        rows = json.loads(isolated.run(work, timeout, "the policy tests"))
+    except isolated.EngineError as exc:
+        raise PolicyError(f"the policy tests failed: {exc}") from None
+    return [TestOutcome(Path(file), package, name, passed, error)
+            for file, package, name, passed, error in rows]
+
+
+def _run_all(dirs: list[Path], data: dict[str, Any] | None) -> list[TestOutcome]:
     files = _rego_files(dirs)
     engine = regorus.Engine()
     outcomes: list[TestOutcome] = []
@@ -48,6 +69,12 @@ def run_policy_tests(dirs: list[Path], data: dict[str, Any] | None = None) -> li
             outcomes.append(TestOutcome(path, _package(path) or "", "<load>", False, _message(exc)))
     if data:
         engine.add_data(data)
+    try:
+        recursion.check(engine)
+    except PolicyError as exc:
+        where = str(exc).split(":", 1)[0]
+        return [*outcomes, TestOutcome(Path(where), _package(Path(where)) or "", "<load>",
+                                       False, str(exc))]
 
     for path in files:
         if not path.name.endswith("_test.rego"):

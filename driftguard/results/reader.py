@@ -7,14 +7,14 @@ problem is an InputError naming the file and, where it helps, the place in it
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from driftguard.documents import loads_json
 from driftguard.errors import InputError
-from driftguard.locations import S3Client, read_all
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, S3Client, read_all
 from driftguard.model import (
     CheckResult,
     Coverage,
@@ -39,10 +39,7 @@ class _Bad(Exception):
 
 def read_report(name: str, text: str | bytes) -> CheckResult:
     """The CheckResult that a JSON report holds; `name` is the file or URL, for errors."""
-    try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(name, f"not JSON: {exc}") from None
+    doc = loads_json(name, text)
     if not isinstance(doc, dict):
         raise InputError(name, "not a driftguard report (expected a JSON object)")
     schema = doc.get("schema")
@@ -57,14 +54,15 @@ def read_report(name: str, text: str | bytes) -> CheckResult:
         raise InputError(name, str(exc)) from None
 
 
-def read_reports(specs: list[str], s3_client: S3Client | None = None
+def read_reports(specs: list[str], s3_client: S3Client | None = None,
+                 max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB
                  ) -> list[tuple[str, CheckResult]]:
     """(name, result) of every report that the paths, globs and S3 URLs name, in order;
     an S3 prefix ending in `/` means every `.json` object under it."""
     return [(name, read_report(name, body)) for spec in specs
             for name, body in read_all(spec, s3_client, suffix=".json", what="report",
                                        needs_aws="S3 reports need AWS access",
-                                       file_problem="cannot read")]
+                                       file_problem="cannot read", limit=max_input_bytes)]
 
 
 def _result(kind: ResultKind, doc: dict[str, Any]) -> CheckResult:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from driftguard.catalog.values import UNKNOWN, lookup
+import pytest
+
+from driftguard.catalog.values import MASK, UNKNOWN, lookup
 
 BLOCKS = {"blocks": [
     {"ebs": [{"encrypted": "true", "iops": None}], "name": "a"},
@@ -38,3 +40,18 @@ def test_an_element_read_unknown_makes_the_list_unknown() -> None:
 def test_unknown_trees_with_digit_keys_are_read_as_lists() -> None:
     assert lookup(BLOCKS, {"blocks": {"1": {"name": True}}}, "blocks.*.name") is UNKNOWN
     assert lookup(BLOCKS, {"blocks": {"1": {"ebs": True}}}, "blocks.*.name") == ["a", "b", "c"]
+
+
+def test_strict_lookup_names_a_block_of_the_wrong_shape() -> None:
+    from driftguard.catalog.values import ShapeError
+
+    doc = {"a": [{"b": "x"}], "c": "text", "d": {"e": 1}}
+    assert lookup(doc, None, "a.0.b.c") is None  # tolerant: live documents
+    with pytest.raises(ShapeError, match=r"^a\.0\.b: a string, not an object or a list$"):
+        lookup(doc, None, "a.0.b.c", strict=True)
+    with pytest.raises(ShapeError, match=r"^d: an object, not a list$"):
+        lookup(doc, None, "d.*.e", strict=True)
+    with pytest.raises(ShapeError, match=r"^a\.0\.b: a string"):
+        lookup(doc, None, "a.*.b.c", strict=True)
+    assert lookup({"a": None}, None, "a.b", strict=True) is None
+    assert lookup({"a": MASK}, None, "a.b", strict=True) == MASK  # masked whole: unknown

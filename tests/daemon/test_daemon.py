@@ -98,7 +98,7 @@ class SlowScan:
 
 def test_a_slow_scan_never_overlaps_itself(aws: str, tmp_path: Path) -> None:
     slow = SlowScan(2.5)
-    daemon = Daemon(daemon_config(tmp_path, [{"name": "fast", "interval": 0.5}]), scan=slow)
+    daemon = Daemon(daemon_config(tmp_path, [{"name": "fast", "interval": 1}]), scan=slow)
     daemon.start()
     try:
         wait(lambda: slow.calls >= 2 and daemon.state["fast"].attempts >= 2, 30, "two scans")
@@ -111,8 +111,8 @@ def test_a_slow_scan_never_overlaps_itself(aws: str, tmp_path: Path) -> None:
 
 def test_one_failing_job_does_not_stop_the_others(aws: str, tmp_path: Path) -> None:
     config = daemon_config(tmp_path, [
-        {"name": "good", "interval": 0.5},
-        {"name": "broken", "interval": 0.5, "scan": {"states": [str(tmp_path / "gone.tfstate")]}},
+        {"name": "good", "interval": 1},
+        {"name": "broken", "interval": 1, "scan": {"states": [str(tmp_path / "gone.tfstate")]}},
     ])
     daemon = Daemon(config)
     daemon.start()

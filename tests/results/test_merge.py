@@ -245,7 +245,7 @@ def edit(doc: dict[str, Any], change: str) -> dict[str, Any] | str:
 
 
 BAD = {
-    "not-json": "not JSON: Expecting value: line 1 column 1 (char 0)",
+    "not-json": "not valid JSON: Expecting value at line 1 column 1",
     "not-a-report": "not a driftguard report (no driftguard schema field)",
     "schema-v2": "unsupported schema 'driftguard.scan/v2' (this driftguard reads "
                  "driftguard.check/v1, driftguard.scan/v1)",

@@ -278,6 +278,8 @@ def _split(r: Resolver, arg: Any, path: str) -> Any:
     delimiter, text = r.resolve(arg[0], path), r.resolve(arg[1], path)
     if delimiter is UNKNOWN or contains_unknown(text):
         return UNKNOWN
+    if _text(delimiter) == "":
+        raise r.fail("Fn::Split: the delimiter is empty")
     return _text(text).split(_text(delimiter))
 
 
@@ -307,6 +309,9 @@ def _base64(r: Resolver, arg: Any, path: str) -> Any:
     return base64.b64encode(_text(value).encode()).decode()
 
 
+CIDR_MAX_COUNT = 256
+
+
 def _cidr(r: Resolver, arg: Any, path: str) -> Any:
     if not isinstance(arg, list) or len(arg) != 3:
         raise r.fail(f"Fn::Cidr takes [block, count, bits], found {arg!r}")
@@ -316,8 +321,11 @@ def _cidr(r: Resolver, arg: Any, path: str) -> Any:
     try:
         network = ipaddress.ip_network(_text(block), strict=False)
         prefix = network.max_prefixlen - int(bits)
+        wanted = int(count)
+        if not 1 <= wanted <= CIDR_MAX_COUNT:  # CloudFormation's own bounds, and memory's
+            raise ValueError(f"the count must be 1 to {CIDR_MAX_COUNT}, found {wanted}")
         subnets = network.subnets(new_prefix=prefix)
-        return [str(next(subnets)) for _ in range(int(count))]
+        return [str(next(subnets)) for _ in range(wanted)]
     except (ValueError, StopIteration) as exc:
         raise r.fail(f"Fn::Cidr {[block, count, bits]!r}: {exc or 'not enough addresses'}"
                      ) from None

@@ -21,6 +21,7 @@ from driftguard.catalog.project import (
     link_into,
     links,
     project,
+    reading,
 )
 from driftguard.catalog.spec import Attr, CfnFold, ResourceSpec
 from driftguard.catalog.values import lookup, split_unknown
@@ -77,8 +78,9 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
                         unknown, refs)
         if spec is not None:
             dialect = CLOUDFORMATION if stack is None else DEPLOYED_STACK
-            attributes, unknown_names = project(spec.attrs, values, dialect, unknown,
-                                                masked=True)
+            with reading(origin, entry.resource.address):
+                attributes, unknown_names = project(spec.attrs, values, dialect, unknown,
+                                                    masked=True)
             entry.resource.type = spec.tf_type
             entry.resource.attributes = attributes
             entry.resource.unknown = unknown_names
@@ -87,7 +89,7 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
         mapped[logical] = entry
     by_id: _ById = {(m.resource.type, m.resource.id): m for m in mapped.values()
                     if m.resource.id}
-    _fold(folded, mapped, by_id)
+    _fold(origin, folded, mapped, by_id)
     _link(mapped, by_id)
     return [m.resource for m in mapped.values()]
 
@@ -127,13 +129,16 @@ def _targets(entry: _Mapped, path: str, mapped: dict[str, _Mapped], by_id: _ById
     return found
 
 
-def _fold(folded: list[tuple[ResourceSpec, CfnFold, _Mapped]], mapped: dict[str, _Mapped],
-          by_id: _ById) -> None:
+def _fold(origin: str, folded: list[tuple[ResourceSpec, CfnFold, _Mapped]],
+          mapped: dict[str, _Mapped], by_id: _ById) -> None:
     for spec, fold, entry in folded:
-        # No parent when it is outside the template: nothing here to fold into.
-        for parent in _targets(entry, fold.parent_ref, mapped, by_id, spec.tf_type):
+        with reading(origin, entry.resource.address):
+            parents = _targets(entry, fold.parent_ref, mapped, by_id, spec.tf_type)
+            if not parents:
+                continue  # outside the template: nothing here to fold into
             values, unknown = project(fold.attrs, entry.values, CLOUDFORMATION, entry.unknown,
                                       masked=True)
+        for parent in parents:
             fold_into(parent.resource, values, unknown, fold.extend)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard.catalog.values import UNKNOWN
+from driftguard.documents import check_text
 from driftguard.errors import DriftguardError, InputError
 from driftguard.model import MASK
 
@@ -22,7 +23,7 @@ RESOLVED_AT_DEPLOY = "AWS::SSM::Parameter::Value<"
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
+    key, sep, value = check_text("--parameter", text).partition("=")
     if not sep or not key.strip():
         raise DriftguardError(f"--parameter {text!r}: expected KEY=VALUE")
     return key.strip(), value

@@ -3,19 +3,19 @@
 YAML goes through PyYAML's safe loader (libyaml when present) with constructors for the
 short-form intrinsic tags only: any other tag is an error, never an object. Duplicate keys
 are errors (CloudFormation rejects them; most parsers silently keep the last). Aliases are
-allowed but bounded: a document whose aliases expand it more than ALIAS_EXPANSION_LIMIT
-times (a "billion laughs" bomb) is rejected before anything walks it.
+allowed but bounded, as in every YAML input (documents.py: a "billion laughs" bomb is
+rejected before anything walks it).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Hashable
 from typing import Any
 
 import yaml
 
+from driftguard.documents import load_yaml, loads_json, yaml_problem
 from driftguard.errors import InputError
 
 FORMAT_VERSION = "2010-09-09"
@@ -31,8 +31,6 @@ SHORT_TAGS = {
     "ImportValue": "Fn::ImportValue", "Transform": "Fn::Transform", "Length": "Fn::Length",
     "ToJsonString": "Fn::ToJsonString",
 }
-ALIAS_EXPANSION_LIMIT = 100  # expanded nodes per distinct node
-_ALIAS_FLOOR = 100_000  # small documents may expand up to this many nodes
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
@@ -102,57 +100,18 @@ def parse_yaml(origin: str, data: bytes) -> Any:
     if not text.strip():
         raise InputError(origin, "the file is empty")
     try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+        return load_yaml(origin, text, _Loader, _yaml_problem)
     except _DuplicateKey as dup:
         raise InputError(origin, f"duplicate key {dup.key!r} at line {dup.line}") from None
-    except yaml.constructor.ConstructorError as exc:
-        raise InputError(origin, _yaml_problem(exc, "unsupported YAML")) from None
-    except yaml.YAMLError as exc:
-        raise InputError(origin, _yaml_problem(exc, "invalid YAML")) from None
-    except RecursionError:
-        raise InputError(origin, "the YAML document is nested too deeply") from None
-    if "&" in text:  # anchors exist: aliases may expand the document
-        _check_expansion(origin, doc)
-    return doc
 
 
-def _yaml_problem(exc: yaml.YAMLError, what: str) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    where = f" at line {mark.line + 1}" if mark else ""
-    problem = getattr(exc, "problem", None) or "syntax error"
-    if "could not determine a constructor for the tag" in problem:
-        tag = problem.rsplit(" ", 1)[-1]
-        problem = f"tag {tag} is not a CloudFormation intrinsic"
-    return f"{what}{where}: {problem}"
-
-
-def _check_expansion(origin: str, doc: Any) -> None:
-    """Reject documents whose aliases expand them past the limit, counting each shared
-    node once per use (memoised by identity: linear in the distinct nodes)."""
-    sizes: dict[int, int] = {}
-    in_progress: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(doc, False)]
-    while stack:
-        node, done = stack.pop()
-        if not isinstance(node, dict | list):
-            continue
-        key = id(node)
-        children = list(node.values()) if isinstance(node, dict) else node
-        if done:
-            in_progress.discard(key)
-            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
-            continue
-        if key in sizes:
-            continue
-        if key in in_progress:
-            raise InputError(origin, "a YAML alias refers to itself (a recursive document)")
-        in_progress.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if isinstance(c, dict | list))
-    total = sizes.get(id(doc), 1)
-    if total > max(_ALIAS_FLOOR, ALIAS_EXPANSION_LIMIT * len(sizes)):
-        raise InputError(origin, f"YAML aliases expand the document to {total} nodes from "
-                                 f"{len(sizes)} (an alias bomb?); refusing to read it")
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    unsupported = isinstance(exc, yaml.constructor.ConstructorError)
+    text = yaml_problem(exc, "unsupported YAML" if unsupported else "invalid YAML")
+    if "could not determine a constructor for the tag" in text:
+        tag = text.rsplit(" ", 1)[-1]
+        text = f"{text.split(':', 1)[0]}: tag {tag} is not a CloudFormation intrinsic"
+    return text
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -168,12 +127,9 @@ def parse_json(origin: str, data: bytes) -> Any:
     """A JSON template; duplicate keys are errors, unlike in plain JSON parsing."""
     text = _decode(origin, data)
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates)
+        return loads_json(origin, text, object_pairs_hook=_reject_duplicates)
     except _DuplicateKey as dup:
         raise InputError(origin, f"duplicate key {dup.key!r}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(origin, f"not valid JSON: {exc.msg} at line {exc.lineno} "
-                                 f"column {exc.colno}") from None
 
 
 def transforms(doc: dict[str, Any]) -> list[str]:

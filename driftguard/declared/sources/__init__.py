@@ -17,6 +17,8 @@ from functools import cache
 
 from driftguard.declared.sources.base import Declared, Source, SourceContext
 from driftguard.declared.sources.file import load_file
+from driftguard.documents import TOO_DEEP
+from driftguard.errors import InputError
 from driftguard.locations import S3Client
 from driftguard.model import Resource, SourceSummary
 
@@ -55,7 +57,10 @@ def declare(specs: Iterable[str], context: SourceContext) -> Declared:
     out = Declared()
     for spec in specs:
         for source in open_sources(spec, context):
-            out.extend(source.load())
+            try:
+                out.extend(source.load())
+            except RecursionError:  # a walk (masking, folds, intrinsics) went too deep
+                raise InputError(source.origin, TOO_DEEP) from None
     return out
 
 

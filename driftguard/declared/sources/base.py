@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from driftguard.locations import S3Client
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, S3Client
 from driftguard.model import NotChecked, Resource, SourceSummary, Stack
 
 
@@ -19,10 +19,12 @@ class Clients(Protocol):
 @dataclass(frozen=True)
 class SourceContext:
     """What loading may need, injected: an S3 client (made only when an s3:// source is
-    read) and the CloudFormation parameters that `driftguard check` was given."""
+    read), the CloudFormation parameters that `driftguard check` was given, and the
+    largest input to read (bytes; the config's max_input_mb)."""
 
     s3_client: S3Client | None = None
     cfn_parameters: dict[str, str] | None = None
+    max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB
 
 
 @dataclass

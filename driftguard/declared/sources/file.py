@@ -9,7 +9,7 @@ from pathlib import Path
 from driftguard.declared import cloudformation, terraform
 from driftguard.declared.files import detect, parse_json, read_bytes
 from driftguard.declared.sources.base import Declared, Source, SourceContext
-from driftguard.locations import expand
+from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, expand
 from driftguard.model import Resource, SourceSummary
 
 SCHEME = ""  # names without a scheme are paths
@@ -17,25 +17,26 @@ SCHEME = ""  # names without a scheme are paths
 
 def sources(spec: str, context: SourceContext) -> list[Source]:
     """One source per file that the path or glob names."""
-    return [LocalFile(path, context.cfn_parameters) for path in expand(spec)]
+    return [LocalFile(path, context.cfn_parameters, context.max_input_bytes)
+            for path in expand(spec)]
 
 
 @dataclass(frozen=True)
 class LocalFile:
     origin: str
     cfn_parameters: dict[str, str] | None = None
+    max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB
 
     def load(self) -> Declared:
-        kind, found = load_file(Path(self.origin), self.cfn_parameters)
+        kind, found = load_file(Path(self.origin), self.cfn_parameters, self.max_input_bytes)
         return Declared(resources=found, summaries=[
             SourceSummary(path=self.origin, kind=kind, resources=len(found))])
 
 
-def load_file(path: Path, cfn_parameters: dict[str, str] | None = None) -> tuple[
-    str, list[Resource]
-]:
+def load_file(path: Path, cfn_parameters: dict[str, str] | None = None,
+              max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB) -> tuple[str, list[Resource]]:
     """(kind, resources) of a Terraform plan or state, or a CloudFormation template."""
-    data, origin = read_bytes(path), str(path)
+    data, origin = read_bytes(path, max_input_bytes), str(path)
     if cloudformation.is_yaml_file(path, data):
         return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters)
     doc = parse_json(origin, data)
