@@ -26,10 +26,10 @@ def test_what_rules_read() -> None:
     assert is_read(reads, "aws_s3_bucket_versioning")  # folds into versioning, read
     assert is_read(reads, "aws_security_group_rule")
     assert is_read(reads, "AWS::EC2::SecurityGroupIngress")  # CloudFormation's fold
-    assert not is_read(reads, "aws_iam_role")  # not in the catalog
-    assert not is_read(reads, "AWS::IAM::Role")
-    assert unread_types({"aws_iam_role": 2, "aws_s3_bucket": 5, "aws_foo": 1, "aws_bar": 0},
-                        reads) == {"aws_foo": 1, "aws_iam_role": 2}
+    assert not is_read(reads, "aws_glue_job")  # not in the catalog
+    assert not is_read(reads, "AWS::Glue::Job")
+    assert unread_types({"aws_glue_job": 2, "aws_s3_bucket": 5, "aws_foo": 1, "aws_bar": 0},
+                        reads) == {"aws_foo": 1, "aws_glue_job": 2}
 
 
 def test_a_type_no_rule_reads_is_read_once_a_rule_reads_it(tmp_path: Path) -> None:
@@ -37,31 +37,33 @@ def test_a_type_no_rule_reads_is_read_once_a_rule_reads_it(tmp_path: Path) -> No
         "# METADATA\n# title: keys rotate\n# custom:\n#   id: ACME-KMS-001\n"
         "package driftguard.rules.acme.kms\n\nimport data.driftguard.lib\nimport rego.v1\n\n"
         'deny contains lib.finding(r, "no rotation") if {\n'
-        '\tsome r in lib.resources["aws_kms_key"]\n\tr.attributes.rotation == false\n}\n')
+        '\tsome r in lib.resources["aws_nat_gateway"]\n'
+        '\tr.attributes.connectivity_type == "public"\n}\n')
     without = {k: v for k, v in load_reads([builtin_dir()]).items() if k != "DG-TAG-001"}
-    assert not is_read(without, "aws_kms_key")  # only the tags rule reads it
-    assert is_read(load_reads([builtin_dir(), tmp_path]), "aws_kms_key")
+    assert not is_read(without, "aws_nat_gateway")  # only the tags rule reads it
+    assert is_read(load_reads([builtin_dir(), tmp_path]), "aws_nat_gateway")
 
 
 def _plan(tmp_path: Path) -> Path:
     return write(tmp_path, plan(
         change("aws_ebs_volume.v", {"encrypted": True}),
-        change("aws_iam_role.a", {"name": "a"}),
-        change("aws_iam_role.b", {"name": "b"}),
-        change("aws_lambda_function.f", {"function_name": "f"}),
+        change("aws_glue_job.a", {"name": "a"}),
+        change("aws_glue_job.b", {"name": "b"}),
+        change("aws_route53_zone.z", {"name": "example.com"}),
     ))
 
 
 def test_check_counts_them_in_text_and_json(tmp_path: Path) -> None:
     result = pipeline.check([_plan(tmp_path)], Config())
     assert result.resources == 4
-    assert result.unread_types == {"aws_iam_role": 2, "aws_lambda_function": 1}
+    assert result.unread_types == {"aws_glue_job": 2, "aws_route53_zone": 1}
     lines = text.render(result).splitlines()
-    assert lines[-2] == "types no rule reads: aws_iam_role (2), aws_lambda_function (1)"
-    assert lines[-1].endswith(". 4 resources in 1 file, 3 of types no rule reads, 24 rules.")
+    assert lines[-2] == "types no rule reads: aws_glue_job (2), aws_route53_zone (1)"
+    assert lines[-1].endswith(f". 4 resources in 1 file, 3 of types no rule reads, "
+                              f"{len(result.rules)} rules.")
     doc = json.loads(json_report.render(result))
     assert doc["summary"]["unread_resources"] == 3
-    assert doc["unread_types"] == {"aws_iam_role": 2, "aws_lambda_function": 1}
+    assert doc["unread_types"] == {"aws_glue_job": 2, "aws_route53_zone": 1}
 
 
 def test_nothing_said_when_every_type_is_read(tmp_path: Path) -> None:
@@ -86,14 +88,14 @@ def _declared(type_: str, address: str, region: str | None = "eu-west-1") -> Res
 
 
 def test_scan_lists_declared_types_the_catalog_cannot_collect() -> None:
-    declared = [_declared("aws_iam_role", "aws_iam_role.a", None),
-                _declared("aws_iam_role", "aws_iam_role.b", None),
+    declared = [_declared("aws_glue_job", "aws_glue_job.a", None),
+                _declared("aws_glue_job", "aws_glue_job.b", None),
                 _declared("aws_instance", "aws_instance.i"),
                 _declared("aws_s3_bucket_versioning", "aws_s3_bucket_versioning.v"),  # folds
-                _declared("AWS::IAM::Role", "stack/Role"),
-                _declared("aws_lambda_function", "aws_lambda_function.other", "us-east-1")]
+                _declared("AWS::Glue::Job", "stack/Job"),
+                _declared("aws_glue_job", "aws_glue_job.other", "us-east-1")]
     assert pipeline.not_collectable(declared, "123456789012", ["eu-west-1"], True) == {
-        "AWS::IAM::Role": 1, "aws_iam_role": 2}
+        "AWS::Glue::Job": 1, "aws_glue_job": 2}
 
 
 def _scan_result() -> CheckResult:
