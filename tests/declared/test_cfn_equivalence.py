@@ -165,10 +165,18 @@ RULES = sorted(r.id for r in policy.load([policy.builtin_dir()]).rules.values()
                if r.id not in NOT_IN_CLOUDFORMATION)
 
 
-def test_the_estate_exercises_every_rule_that_can_apply(both: Any) -> None:
+# The rules this estate is built to break (the ML estates of issues 14 and 15, in
+# test_gpu_estate.py and test_data_estate.py, break the others; test_data_estate.py checks
+# that the estates together break every rule a template can reach).
+EXERCISED = ["DG-CMP-001", "DG-CMP-002", "DG-CTR-001", "DG-CTR-002", "DG-ENC-001", "DG-ENC-002",
+             "DG-ENC-003", "DG-ENC-004", "DG-ENC-006", "DG-NET-001", "DG-NET-002", "DG-NET-003",
+             "DG-NET-004", "DG-NET-005", "DG-NET-006", "DG-STO-001", "DG-STO-002", "DG-TAG-001"]
+
+
+def test_the_estate_exercises_the_rules_it_is_built_for(both: Any) -> None:
     terraform, _ = both
-    assert len(RULES) == 18
-    assert sorted(terraform) == RULES, "a rule the estate never triggers proves nothing"
+    assert set(EXERCISED) <= set(RULES)
+    assert sorted(terraform) == EXERCISED, "a rule the estate never triggers proves nothing"
 
 
 @pytest.mark.parametrize("rule", RULES)
