@@ -46,6 +46,7 @@ deny contains lib.finding(r, msg) if {
 
 deny contains object.union(lib.unknown_finding(r, "encrypted"), {"msg": msg}) if {
 	some r in lib.resources["aws_db_instance"]
+	not r.attributes.replicate_source_db == null # the common case first: no replica
 	_judged_by_source(r)
 	not r.attributes.encrypted == true
 	not r.attributes.replicate_source_encrypted == true
@@ -55,6 +56,7 @@ deny contains object.union(lib.unknown_finding(r, "encrypted"), {"msg": msg}) if
 
 # A read replica (its source named, or known only after apply) in a plan or a template.
 _judged_by_source(r) if {
+	not r.attributes.replicate_source_db == null # a string, unknown, or not read
 	_replica(r)
 	r.source != "state"
 	r.source != "live"

@@ -29,27 +29,32 @@ import rego.v1
 
 # The types whose `policy` is a resource policy that may grant to anyone. (Elsewhere it
 # means otherwise: an IAM policy's document has no principal, a VPC endpoint's is a
-# filter on traffic from its VPC.)
-_policies contains r if some r in lib.resources["aws_s3_bucket"]
+# filter on traffic from its VPC.) One body per type, one pass over its resources.
+deny contains f if {
+	some r in lib.resources["aws_s3_bucket"]
+	some f in _findings(r)
+}
 
-_policies contains r if some r in lib.resources["aws_sqs_queue"]
+deny contains f if {
+	some r in lib.resources["aws_sqs_queue"]
+	some f in _findings(r)
+}
 
-_policies contains r if some r in lib.resources["aws_sns_topic"]
+deny contains f if {
+	some r in lib.resources["aws_sns_topic"]
+	some f in _findings(r)
+}
 
-deny contains lib.finding(r, msg) if {
-	some r in _policies
-	statements := r.attributes.policy.Statement
-	is_array(statements)
-	some i, s in statements
+# Unknown until apply; else a finding for each statement that allows anyone with no
+# condition (none without a policy).
+_findings(r) := {lib.unknown_finding(r, "policy")} if {
+	"policy" in r.unknown
+} else := {lib.finding(r, msg) |
+	some i, s in r.attributes.policy.Statement
 	lib.allows_anyone(s)
 	msg := sprintf("%s policy allows anyone %s (statement %s: Principal \"*\", no condition)", [
 		lib.noun(r.type), _actions(s), _named(s, i),
 	])
-}
-
-deny contains lib.unknown_finding(r, "policy") if {
-	some r in _policies
-	"policy" in r.unknown
 }
 
 _actions(s) := concat(", ", s.Action) if is_array(s.Action)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from driftguard.catalog import specs
+from driftguard.errors import PolicyError
 from driftguard.policy.evaluate import builtin_dir
 from driftguard.policy.reads import Reads, load_reads
 
@@ -126,3 +129,13 @@ def test_every_builtin_rule_reads_real_canonical_attributes(builtin: dict[str, R
         read = [s for t, s in specs().items() if reads.of(t, s.attr_names) is not None]
         known = {name for spec in read for name in spec.attr_names}
         assert reads.attributes <= known, f"{rule}: {sorted(reads.attributes - known)}"
+
+
+def test_a_selector_the_library_does_not_index_is_a_policy_error(tmp_path: Path) -> None:
+    (tmp_path / "r.rego").write_text(
+        "# METADATA\n# title: t\n# custom:\n#   id: ACME-1\n"
+        "package driftguard.rules.acme.r\n\nimport data.driftguard.lib\nimport rego.v1\n\n"
+        'deny contains r.key if {\n\tsome r in lib.with_attribute["bucket"]\n}\n')
+    with pytest.raises(PolicyError, match=r'r\.rego: lib\.with_attribute\["bucket"\]: bucket is '
+                                          "not an indexed attribute"):
+        load_reads([builtin_dir(), tmp_path])
