@@ -26,10 +26,10 @@ def test_what_rules_read() -> None:
     assert is_read(reads, "aws_s3_bucket_versioning")  # folds into versioning, read
     assert is_read(reads, "aws_security_group_rule")
     assert is_read(reads, "AWS::EC2::SecurityGroupIngress")  # CloudFormation's fold
-    assert not is_read(reads, "aws_route53_zone")  # not in the catalog
-    assert not is_read(reads, "AWS::Route53::HostedZone")
-    assert unread_types({"aws_route53_zone": 2, "aws_s3_bucket": 5, "aws_foo": 1, "aws_bar": 0},
-                        reads) == {"aws_foo": 1, "aws_route53_zone": 2}
+    assert not is_read(reads, "aws_glue_job")  # not in the catalog
+    assert not is_read(reads, "AWS::Glue::Job")
+    assert unread_types({"aws_glue_job": 2, "aws_s3_bucket": 5, "aws_foo": 1, "aws_bar": 0},
+                        reads) == {"aws_foo": 1, "aws_glue_job": 2}
 
 
 def test_a_type_no_rule_reads_is_read_once_a_rule_reads_it(tmp_path: Path) -> None:
@@ -37,31 +37,33 @@ def test_a_type_no_rule_reads_is_read_once_a_rule_reads_it(tmp_path: Path) -> No
         "# METADATA\n# title: keys rotate\n# custom:\n#   id: ACME-KMS-001\n"
         "package driftguard.rules.acme.kms\n\nimport data.driftguard.lib\nimport rego.v1\n\n"
         'deny contains lib.finding(r, "no rotation") if {\n'
-        '\tsome r in lib.resources["aws_kms_key"]\n\tr.attributes.rotation == false\n}\n')
+        '\tsome r in lib.resources["aws_nat_gateway"]\n'
+        '\tr.attributes.connectivity_type == "public"\n}\n')
     without = {k: v for k, v in load_reads([builtin_dir()]).items() if k != "DG-TAG-001"}
-    assert not is_read(without, "aws_kms_key")  # only the tags rule reads it
-    assert is_read(load_reads([builtin_dir(), tmp_path]), "aws_kms_key")
+    assert not is_read(without, "aws_nat_gateway")  # only the tags rule reads it
+    assert is_read(load_reads([builtin_dir(), tmp_path]), "aws_nat_gateway")
 
 
 def _plan(tmp_path: Path) -> Path:
     return write(tmp_path, plan(
         change("aws_ebs_volume.v", {"encrypted": True}),
-        change("aws_route53_zone.a", {"name": "a"}),
-        change("aws_route53_zone.b", {"name": "b"}),
-        change("aws_sfn_state_machine.f", {"function_name": "f"}),
+        change("aws_glue_job.a", {"name": "a"}),
+        change("aws_glue_job.b", {"name": "b"}),
+        change("aws_route53_zone.z", {"name": "example.com"}),
     ))
 
 
 def test_check_counts_them_in_text_and_json(tmp_path: Path) -> None:
     result = pipeline.check([_plan(tmp_path)], Config())
     assert result.resources == 4
-    assert result.unread_types == {"aws_route53_zone": 2, "aws_sfn_state_machine": 1}
+    assert result.unread_types == {"aws_glue_job": 2, "aws_route53_zone": 1}
     lines = text.render(result).splitlines()
-    assert lines[-2] == "types no rule reads: aws_route53_zone (2), aws_sfn_state_machine (1)"
-    assert lines[-1].endswith(". 4 resources in 1 file, 3 of types no rule reads, 24 rules.")
+    assert lines[-2] == "types no rule reads: aws_glue_job (2), aws_route53_zone (1)"
+    assert lines[-1].endswith(f". 4 resources in 1 file, 3 of types no rule reads, "
+                              f"{len(result.rules)} rules.")
     doc = json.loads(json_report.render(result))
     assert doc["summary"]["unread_resources"] == 3
-    assert doc["unread_types"] == {"aws_route53_zone": 2, "aws_sfn_state_machine": 1}
+    assert doc["unread_types"] == {"aws_glue_job": 2, "aws_route53_zone": 1}
 
 
 def test_nothing_said_when_every_type_is_read(tmp_path: Path) -> None:
@@ -86,35 +88,35 @@ def _declared(type_: str, address: str, region: str | None = "eu-west-1") -> Res
 
 
 def test_scan_lists_declared_types_the_catalog_cannot_collect() -> None:
-    declared = [_declared("aws_route53_zone", "aws_route53_zone.a", None),
-                _declared("aws_route53_zone", "aws_route53_zone.b", None),
+    declared = [_declared("aws_glue_job", "aws_glue_job.a", None),
+                _declared("aws_glue_job", "aws_glue_job.b", None),
                 _declared("aws_instance", "aws_instance.i"),
                 _declared("aws_s3_bucket_versioning", "aws_s3_bucket_versioning.v"),  # folds
-                _declared("AWS::Route53::HostedZone", "stack/Role"),
-                _declared("aws_sfn_state_machine", "aws_sfn_state_machine.other", "us-east-1")]
+                _declared("AWS::Glue::Job", "stack/Job"),
+                _declared("aws_glue_job", "aws_glue_job.other", "us-east-1")]
     assert pipeline.not_collectable(declared, "123456789012", ["eu-west-1"], True) == {
-        "AWS::Route53::HostedZone": 1, "aws_route53_zone": 2}
+        "AWS::Glue::Job": 1, "aws_glue_job": 2}
 
 
 def _scan_result() -> CheckResult:
     return CheckResult(kind="scan", sources=[], resources=5, rules=[], findings=[],
                        fail_on=Severity.low, unread_types={"aws_kms_key": 2},
-                       not_collectable={"aws_route53_zone": 3})
+                       not_collectable={"aws_iam_role": 3})
 
 
 def test_scan_report_lines_and_round_trip() -> None:
     result = _scan_result()
     out = text.render(result).splitlines()
-    assert out[:2] == ["not collectable (no catalog type): aws_route53_zone (3)",
+    assert out[:2] == ["not collectable (no catalog type): aws_iam_role (3)",
                        "types no rule reads: aws_kms_key (2)"]
     assert "5 live resources, 2 of types no rule reads, 0 declared" in out[-1]
     rendered = json_report.render(result)
     doc = json.loads(rendered)
-    assert doc["not_collectable"] == {"aws_route53_zone": 3}
+    assert doc["not_collectable"] == {"aws_iam_role": 3}
     assert doc["summary"]["not_collectable"] == 3
     again = read_report("r.json", rendered)
     assert (again.unread_types, again.not_collectable) == ({"aws_kms_key": 2},
-                                                           {"aws_route53_zone": 3})
+                                                           {"aws_iam_role": 3})
     assert json_report.render(again) == rendered
 
 
@@ -131,4 +133,4 @@ def test_merged_shards_add_them_up() -> None:
     b.unread_types = {"aws_kms_key": 1, "aws_vpc": 4}
     merged = merge([("a.json", a), ("b.json", b)])
     assert merged.unread_types == {"aws_kms_key": 3, "aws_vpc": 4}
-    assert merged.not_collectable == {"aws_route53_zone": 6}
+    assert merged.not_collectable == {"aws_iam_role": 6}

@@ -8,7 +8,9 @@ the canonical model (docs/canonical-model.md):
   that iterates over every group of `lib.resources` (`some rs in lib.resources`), or over
   `input.resources` without naming a type, reads every type;
 - selectors: `lib.with_attribute["x"]`, the resources of any type that have attribute x: the
-  rule reads every type that has it (DG-CMP-001 reads every type with `instance_type`);
+  rule reads every type that has it (DG-CMP-001 reads every type with `instance_type`),
+  but those it leaves to other rules with `not r.type in {"aws_x", ...}` (DG-ENC-009
+  leaves S3 buckets to DG-ENC-001);
 - attributes: `r.attributes.x`, `r.attributes["x"]`, `object.get(r.attributes, "x", d)`,
   `"x" in r.unknown`, and the helpers `lib.attr`, `lib.is_unset`, `lib.is_unknown` and
   `lib.unknown_finding` (`lib.attr(r, "x")`).
@@ -47,6 +49,8 @@ _EVERY_TYPE = (
     re.compile(r"\blib\.resources\s*\[\s*[A-Za-z_]\w*\s*\]"),
 )
 _INPUT_RESOURCES = re.compile(r"\binput\.resources\b")
+# `not r.type in {"aws_x", "aws_y"}`: types a rule that selects by attribute leaves alone.
+_EXCLUDED = re.compile(r"\bnot\s+[\w.\[\]]*\.type\s+in\s+\{(?P<names>[^}]*)\}")
 _SELECTOR = re.compile(r"\bwith_attribute\s*\[\s*\"" + _NAME + r"\"\s*\]")
 _INDEXED = re.compile(r"^indexed_attributes\s*:=\s*\{(?P<names>[^}]*)\}", re.MULTILINE)
 _LIB_PACKAGE = re.compile(r"^package\s+driftguard\.lib\s*$", re.MULTILINE)
@@ -71,6 +75,7 @@ class Reads:
     every_type: bool
     attributes: frozenset[str]
     selectors: frozenset[str] = frozenset()  # lib.with_attribute["x"]: types that have x
+    excluded: frozenset[str] = frozenset()  # types it selects by attribute but leaves alone
 
     def of(self, tf_type: str, attribute_names: Iterable[str]) -> list[str] | None:
         """The attributes of `tf_type` this rule reads, or None when it does not read the
@@ -79,6 +84,8 @@ class Reads:
         attributes reads the types that have one of them."""
         given = list(attribute_names)
         names = [n for n in given if n in self.attributes]
+        if tf_type in self.excluded and tf_type not in self.types:
+            return None
         if (tf_type in self.types or (self.every_type and names)
                 or not self.selectors.isdisjoint(given)):
             return names
@@ -109,6 +116,13 @@ def scan(text: str) -> tuple[frozenset[str], bool, frozenset[str]]:
 def selectors(text: str) -> frozenset[str]:
     """The attributes a Rego source selects resources by (`lib.with_attribute["x"]`)."""
     return frozenset(m[1] for m in _SELECTOR.finditer(strip_comments(text)))
+
+
+@functools.lru_cache(maxsize=512)
+def excluded(text: str) -> frozenset[str]:
+    """The types a Rego source leaves alone (`not r.type in {"aws_x", ...}`)."""
+    return frozenset(name for m in _EXCLUDED.finditer(strip_comments(text))
+                     for name in re.findall(r"\"" + _NAME + r"\"", m["names"]))
 
 
 def indexed_attributes(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
@@ -142,19 +156,20 @@ def check_selectors(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
 def rule_reads(files: Iterable[tuple[Path, str]]) -> dict[str, Reads]:
     """By rule id, for the rule files among `files` (path, text); a rule whose package
     spans several files reads what they read together."""
-    found: dict[str, tuple[set[str], bool, set[str], set[str]]] = {}
+    found: dict[str, tuple[set[str], bool, set[str], set[str], set[str]]] = {}
     for path, text in files:
         rule = read_rule(path, text)
         if rule is None:
             continue  # the library, conftest-style policies: not driftguard rules
         types, every, attributes = scan(text)
-        known = found.setdefault(rule.id, (set(), False, set(), set()))
+        known = found.setdefault(rule.id, (set(), False, set(), set(), set()))
         known[0].update(types)
         known[2].update(attributes)
         known[3].update(selectors(text))
-        found[rule.id] = (known[0], known[1] or every, known[2], known[3])
-    return {rule: Reads(rule, frozenset(t), e, frozenset(a), frozenset(sel))
-            for rule, (t, e, a, sel) in sorted(found.items())}
+        known[4].update(excluded(text))
+        found[rule.id] = (known[0], known[1] or every, known[2], known[3], known[4])
+    return {rule: Reads(rule, frozenset(t), e, frozenset(a), frozenset(sel), frozenset(x))
+            for rule, (t, e, a, sel, x) in sorted(found.items())}
 
 
 def load_reads(dirs: list[Path]) -> dict[str, Reads]:

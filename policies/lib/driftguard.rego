@@ -32,6 +32,12 @@ indexed_attributes := {
 	"root_access",
 	"launch_template_key",
 	"launch_configuration_key",
+	"encrypted",
+	"encrypted_in_transit",
+	"publicly_accessible",
+	"authorization_type",
+	"internet_facing",
+	"assume_role_policy",
 }
 
 # The input resources that have attribute `name` (set, null, or unknown until apply), for
@@ -92,14 +98,28 @@ noun(type) := concat(" ", [object.get(_words, w, w) | some w in split(trim_prefi
 _words := {
 	"autoscaling": "auto-scaling",
 	"batch": "Batch",
+	"cloudtrail": "CloudTrail",
+	"cloudwatch": "CloudWatch",
 	"db": "DB",
+	"dynamodb": "DynamoDB",
 	"ebs": "EBS",
 	"ecr": "ECR",
+	"efs": "EFS",
 	"eip": "Elastic IP",
 	"eks": "EKS",
+	"elasticache": "ElastiCache",
+	"fsx": "FSx",
+	"iam": "IAM",
 	"kms": "KMS",
+	"lambda": "Lambda",
+	"lb": "load balancer",
+	"lustre": "for Lustre",
+	"rds": "RDS",
 	"s3": "S3",
 	"sagemaker": "SageMaker",
+	"secretsmanager": "Secrets Manager",
+	"sns": "SNS",
+	"sqs": "SQS",
 	"vpc": "VPC",
 }
 
@@ -138,3 +158,35 @@ anywhere_cidrs := {"0.0.0.0/0", "::/0"}
 all_ports_described(protocol) := "all protocols" if protocol == "-1"
 
 all_ports_described(protocol) := sprintf("%s 0-65535", [protocol]) if protocol != "-1"
+
+# Policy documents (IAM, trust and resource policies) as the model holds them, parsed and
+# normalized (catalog.convert.policy_document): Statement a list; Action, NotAction,
+# Resource and NotResource sorted lists; Principal "*" as {"AWS": ["*"]}.
+
+# An Allow statement for every principal ("*") that no condition narrows. A statement with
+# a Condition is left to review: the condition decides who (aws:PrincipalOrgID,
+# aws:SourceArn, ...).
+allows_anyone(statement) if {
+	statement.Effect == "Allow"
+	"*" in statement.Principal.AWS
+	count(object.get(statement, "Condition", {})) == 0
+}
+
+# A customer-managed KMS key, as rules read kms_key_id: not null, and not an alias or
+# alias ARN of an AWS-managed key (alias/aws/...), nor a key that a live scan read as
+# AWS's own (aws_kms_key key_manager AWS, when in the input: a state and a live resource
+# may name the AWS-managed key they were given by its key ARN).
+customer_managed_key(key) if {
+	is_string(key)
+	not startswith(key, "alias/aws/")
+	not contains(key, ":alias/aws/")
+	not key in aws_managed_keys
+}
+
+# The ids and ARNs of the AWS-managed KMS keys in the input (a live scan reads them).
+aws_managed_keys contains key if {
+	some k in resources.aws_kms_key
+	k.attributes.key_manager == "AWS"
+	some key in [k.id, k.address]
+	is_string(key)
+}

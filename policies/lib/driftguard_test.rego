@@ -92,7 +92,7 @@ test_with_attribute_by_set_null_and_unknown_attributes if {
 	idx.instance_types == {a}
 	idx.launch_template_key == {a}
 	not idx.name # not an indexed attribute
-	not idx.encrypted
+	not idx.versioning
 }
 
 test_with_attribute_skips_resources_without_attributes if {
@@ -133,6 +133,13 @@ test_noun if {
 	noun("aws_eks_node_group") == "EKS node group"
 	noun("aws_eip") == "Elastic IP"
 	noun("aws_batch_compute_environment") == "Batch compute environment"
+	noun("aws_fsx_lustre_file_system") == "FSx for Lustre file system"
+	noun("aws_elasticache_replication_group") == "ElastiCache replication group"
+	noun("aws_rds_cluster_instance") == "RDS cluster instance"
+	noun("aws_secretsmanager_secret") == "Secrets Manager secret"
+	noun("aws_lambda_function") == "Lambda function"
+	noun("aws_lb") == "load balancer"
+	noun("aws_iam_role") == "IAM role"
 	noun("AWS::EC2::Instance") == "AWS::EC2::Instance"
 }
 
@@ -146,4 +153,47 @@ test_with_attribute_from_the_index_driftguard_sends if {
 test_with_attribute_from_an_empty_index if {
 	idx := with_attribute with input as {"resources": [_r], "attribute_index": {}}
 	idx == {}
+}
+
+# --- policy documents, as catalog.convert.policy_document normalizes them -----------------
+
+test_allows_anyone if {
+	allows_anyone({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["s3:GetObject"]})
+	allows_anyone({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Condition": {}})
+	allows_anyone({"Effect": "Allow", "Principal": {"AWS": ["123456789012", "*"]}})
+}
+
+test_allows_anyone_not_when_narrowed_denied_or_named if {
+	not allows_anyone({"Effect": "Deny", "Principal": {"AWS": ["*"]}})
+	not allows_anyone({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Condition": {"StringEquals": {"aws:PrincipalOrgID": ["o-1"]}}})
+	not allows_anyone({"Effect": "Allow", "Principal": {"AWS": ["123456789012"]}})
+	not allows_anyone({"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}})
+	not allows_anyone({"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}) # no principal
+	not allows_anyone({"Effect": "Allow", "Principal": "weird"})
+	not allows_anyone("not a statement")
+}
+
+test_customer_managed_key if {
+	customer_managed_key("arn:aws:kms:eu-west-1:123456789012:key/1111-2222")
+	customer_managed_key("alias/ml-data")
+	not customer_managed_key(null)
+	not customer_managed_key("alias/aws/dynamodb")
+	not customer_managed_key("arn:aws:kms:eu-west-1:123456789012:alias/aws/fsx")
+}
+
+test_customer_managed_key_not_an_aws_managed_key_read_live if {
+	aws_key := {
+		"key": "live#arn:aws:kms:eu-west-1:123456789012:key/aaaa", "type": "aws_kms_key",
+		"id": "aaaa", "address": "arn:aws:kms:eu-west-1:123456789012:key/aaaa",
+		"source": "live", "attributes": {"key_manager": "AWS"}, "unknown": [],
+	}
+	ours := object.union(aws_key, {
+		"id": "bbbb", "address": "arn:aws:kms:eu-west-1:123456789012:key/bbbb",
+		"attributes": {"key_manager": "CUSTOMER"},
+	})
+	inp := {"resources": [aws_key, ours]}
+	not customer_managed_key("arn:aws:kms:eu-west-1:123456789012:key/aaaa") with input as inp
+	not customer_managed_key("aaaa") with input as inp
+	customer_managed_key("arn:aws:kms:eu-west-1:123456789012:key/bbbb") with input as inp
+	customer_managed_key("arn:aws:kms:eu-west-1:123456789012:key/aaaa") with input as {"resources": [ours]}
 }

@@ -13,8 +13,8 @@ test_indexes_set_null_and_unknown_attributes if {
 
 # (With nothing indexed the index is empty in OPA and undefined in regorus: test its keys.)
 test_only_indexed_attributes if {
-	inp := {"resources": [{"key": "x", "attributes": {"name": "x", "encrypted": true}, "unknown": ["tags"]}]}
+	inp := {"resources": [{"key": "x", "attributes": {"name": "x", "versioning": true}, "unknown": ["tags"]}]}
 	not with_attribute.name with input as inp
-	not with_attribute.encrypted with input as inp
+	not with_attribute.versioning with input as inp
 	not with_attribute.tags with input as inp
 }

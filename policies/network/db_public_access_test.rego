@@ -43,11 +43,27 @@ test_settings_do_not_matter if {
 	count(deny) == 1 with input as inp with data.driftguard.config as {"admin_ports": [5432]}
 }
 
-test_other_types_ignored if {
+test_aws_db_instance_message_unchanged if {
+	some f in deny with input as {"resources": [_db("pub", true)]}
+	f.msg == "RDS DB instance is publicly accessible (publicly_accessible = true)"
+}
+
+test_aurora_cluster_instances_too if {
+	inp := {"resources": [
+		resource("aws_rds_cluster_instance", "writer", {"cluster_identifier": "c", "publicly_accessible": true}),
+		resource("aws_rds_cluster_instance", "reader", {"cluster_identifier": "c", "publicly_accessible": false}),
+		planned("aws_rds_cluster_instance", "new", {"cluster_identifier": "c"}, ["publicly_accessible"]),
+	]}
+	{[f.resource, f.msg] | some f in deny with input as inp} == {
+		["aws_rds_cluster_instance.writer", "RDS cluster instance is publicly accessible (publicly_accessible = true)"],
+		["aws_rds_cluster_instance.new", "publicly_accessible is unknown until apply"],
+	}
+}
+
+test_types_without_the_attribute_ignored if {
 	count(deny) == 0 with input as {"resources": [
-		resource("aws_rds_cluster", "c", {"publicly_accessible": true}),
-		resource("aws_redshift_cluster", "r", {"publicly_accessible": true}),
-		planned("aws_instance", "u", {}, ["publicly_accessible"]),
+		resource("aws_rds_cluster", "c", {"encrypted": true}),
+		resource("aws_instance", "i", {"associate_public_ip_address": true}),
 	]}
 }
 

@@ -354,6 +354,18 @@ def test_live_links_resolve_by_id_and_read_needed_types_along(aws: str) -> None:
     assert all(r.attributes["subnet_map_public_ip_on_launch"] is None for r in alone.resources)
 
 
+def test_live_read_replicas_link_their_source(aws: str) -> None:
+    """A read replica's source, live: the DB instance it names, listed alike."""
+    built = builder("aws_db_instance")()
+    _, inventory = collect(aws, ["aws_db_instance"], built.regions)
+    by_id = {r.id: r for r in inventory.resources}
+    replica, source = by_id["mlflow-replica"], by_id["mlflow-metadata"]
+    assert (replica.attributes["replicate_source_encrypted"],
+            replica.attributes["replicate_source_key"]) == (True, source.key)
+    assert (source.attributes["replicate_source_encrypted"],
+            source.attributes["replicate_source_key"]) == (None, None)
+
+
 def test_a_detail_that_pages_is_read_to_its_last_page(aws: str) -> None:
     """DynamoDB's tags come 10 a page (moto's page, as AWS's): a table with 12 reads all
     12, in 2 calls, after the DescribeTable whose ARN they take."""

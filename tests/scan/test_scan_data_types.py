@@ -393,3 +393,34 @@ def test_data_types_in_sync_then_changed_unmanaged_and_missing(
         ("missing", t) for t in DATA_TYPES}
     assert {("missing", t, ids[t]) for t in DATA_TYPES} <= kinds
     assert ("changed", "aws_s3_bucket", "acme-ml-shared") in kinds  # its policy is gone
+
+
+def rule_findings(report: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(rule, type, address) of each rule's finding (drift's own left out)."""
+    return {(f["rule_id"], f["resource"]["type"], f["resource"]["address"])
+            for f in report["findings"] if not f["rule_id"].startswith("DG-DRIFT-")}
+
+
+def test_the_rules_leave_what_aws_made_alone(estate: DataEstate, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The built-in rules on the fresh estate, live: what AWS made by itself (Lambda's log
+    group, RDS's secret) and AWS's defaults (SNS's topic policy, SQS-managed encryption) are
+    not findings; what the code made is judged as in a plan."""
+    state = estate.state.write(tmp_path / "terraform.tfstate")
+    _, report = scan_json(capsys, "--state", str(state))
+    assert report["drift"] == []
+    snapshot = estate.ids["aws_ebs_snapshot"]
+    # The state's bucket has no encryption, versioning or public access block, and its
+    # snapshot is of an unencrypted volume: those are the code's.
+    assert rule_findings(report) == {
+        ("DG-ENC-001", "aws_s3_bucket", "acme-ml-shared"),
+        ("DG-STO-001", "aws_s3_bucket", "acme-ml-shared"),
+        ("DG-STO-002", "aws_s3_bucket", "acme-ml-shared"),
+        ("DG-ENC-009", "aws_ebs_snapshot", snapshot)}
+    # AWS's own were read (strict: unmanaged), and judged by no rule.
+    _, strict = scan_json(capsys, "--state", str(state), "--strict")
+    unmanaged = {(d["type"], d["id"]) for d in strict["drift"] if d["kind"] == "unmanaged"}
+    assert ("aws_cloudwatch_log_group", "/aws/lambda/score") in unmanaged
+    assert any(t == "aws_secretsmanager_secret" and "rds!cluster-0123" in i
+               for t, i in unmanaged)
+    assert rule_findings(strict) == rule_findings(report)

@@ -308,3 +308,39 @@ def read_data_policy() -> Any:
 def full_access() -> Any:
     return normalized({"Version": "2008-10-17", "Statement": [{
         "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})
+
+
+def rule_findings(report: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(rule, type, address) of each rule's finding (drift's own left out)."""
+    return {(f["rule_id"], f["resource"]["type"], f["resource"]["address"])
+            for f in report["findings"] if not f["rule_id"].startswith("DG-DRIFT-")}
+
+
+def test_the_rules_leave_what_aws_made_alone(estate: tuple[Estate, Path],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The built-in rules on the fresh estate, live: the service-linked role, the default
+    VPC's gateway and the full access AWS gives the endpoint are no findings (the
+    internet-facing load balancer is the code's, a warning). Opened behind the code's back,
+    the same resources are findings live."""
+    built, state = estate
+    ids = built.ids
+    config = state.parent / "driftguard.yaml"
+    config.write_text("{}\n", encoding="utf-8")  # the built-in rules
+    _, report = scan_json(capsys, "--state", str(state), "--config", str(config))
+    assert report["drift"] == []
+    assert rule_findings(report) == {("DG-NET-010", "aws_lb", ids["lb"])}
+
+    iam = boto3.client("iam")
+    iam.update_assume_role_policy(RoleName="trainer", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"AWS": "*"}}]}))
+    iam.create_policy_version(PolicyArn=ids["policy"], SetAsDefault=True,
+                              PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                                  {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    boto3.client("kms").disable_key_rotation(KeyId=ids["key"])
+    boto3.client("lambda").update_function_url_config(FunctionName="predict", AuthType="NONE")
+    _, report = scan_json(capsys, "--state", str(state), "--config", str(config))
+    assert {(rule, t) for rule, t, _ in rule_findings(report)} == {
+        ("DG-NET-010", "aws_lb"), ("DG-IAM-002", "aws_iam_role"),
+        ("DG-IAM-001", "aws_iam_policy"), ("DG-AUD-002", "aws_kms_key"),
+        ("DG-NET-009", "aws_lambda_function")}
