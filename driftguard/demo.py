@@ -169,8 +169,9 @@ class Estate:
         self.volume = self.client("ec2").create_volume(
             AvailabilityZone=vol["zone"], Size=vol["size"], VolumeType="gp3", Encrypted=True,
             KmsKeyId=self.key_arn,
-            TagSpecifications=[{"ResourceType": "volume", "Tags": self.tag_list}])["VolumeId"]
-        self.declare("aws_ebs_volume", "datasets_cache", {
+            TagSpecifications=[{"ResourceType": "volume", "Tags": [
+                *self.tag_list, {"Key": "Name", "Value": vol["name"]}]}])["VolumeId"]
+        self.declare("aws_ebs_volume", "datasets_cache", tags={"Name": vol["name"]}, attributes={
             "id": self.volume, "availability_zone": vol["zone"], "size": vol["size"],
             "type": "gp3", "encrypted": True, "kms_key_id": self.key_arn})
 

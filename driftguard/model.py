@@ -114,6 +114,12 @@ class Finding(BaseModel):
     waiver: WaiverRef | None = None
     account: str | None = Field(default=None, description="live findings: where it is")
     region: str | None = None
+    # What people call the resource, for the text report (not in the JSON report): its live
+    # id (`i-...`, a bucket's name) and its Name tag, when known; whether AWS made it by
+    # itself (the default VPC's subnets and security groups, ...).
+    resource_id: str | None = None
+    resource_name: str | None = None
+    aws_default: bool = False
 
     @property
     def waived(self) -> bool:

@@ -94,6 +94,7 @@ def check(
         with timer("load"):
             declared = declare_files(paths, cfn_parameters, config.max_input_bytes)
         policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
+    name_resources(findings, declared.resources)
     return assemble(config, declared.summaries, len(declared.resources),
                     list(policies.rules.values()), findings, today, timer.timings,
                     unread_types=unread(policies, declared.resources))
@@ -125,6 +126,7 @@ def scan(
     with timer("drift"):
         drifted = diff(config.scan, declared, live, ignore, with_global)
     policies, findings = evaluate(config, extra_policy_dirs, live.resources, timer)
+    name_resources([*drifted.findings, *findings], [*declared.resources, *live.resources])
     return assemble(
         config, declared.summaries, len(live.resources),
         [*drifted.rules, *policies.rules.values()], [*drifted.findings, *findings],
@@ -284,6 +286,34 @@ def unread(policies: policy.Policies, resources: list[Resource]) -> dict[str, in
 
 
 # --- assemble --------------------------------------------------------------------------
+
+
+def name_resources(findings: list[Finding], resources: list[Resource]) -> None:
+    """Each finding's resource as people call it (the text report's names): its live id,
+    its name (the live one, else the declared one) and whether AWS made it by itself.
+    A drift finding names the declared address (missing, changed) or the live id
+    (unmanaged); the live resource of a declared one is the one with its type and id."""
+    by_address = {(r.origin, r.address): r for r in resources}
+    live = {(r.type, r.id): r for r in resources if r.source == "live" and r.id}
+    for f in findings:
+        found = by_address.get((f.origin, f.resource_address))
+        if found is None and f.origin == "live":  # unmanaged: the address is the id
+            found = live.get((f.resource_type, f.resource_address))
+        if found is None:
+            continue
+        running = live.get((found.type, found.id), found) if found.id else found
+        f.resource_id = found.id
+        f.resource_name = _name_tag(running) or _name_tag(found)
+        f.aws_default = _is_aws_default(running)
+
+
+def _name_tag(resource: Resource) -> str | None:
+    """Its Name tag, else its own name (a security group's) when that is not its id."""
+    tags = resource.attributes.get("tags")
+    name = tags.get("Name") if isinstance(tags, dict) else None
+    if not isinstance(name, str) or not name:
+        name = resource.attributes.get("name")
+    return name if isinstance(name, str) and name and name != resource.id else None
 
 
 def assemble(config: Config, sources: list[SourceSummary], resources: int, rules: list[Rule],
