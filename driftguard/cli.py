@@ -48,6 +48,10 @@ def _output_options(cmd: argparse.ArgumentParser) -> None:
                      help="write the preceding --format's report to FILE, not stdout")
     cmd.add_argument("--fail-on", metavar="SEVERITY",
                      help="lowest severity that fails: info, low, medium, high, critical")
+    cmd.add_argument("--verbose", "-v", action="store_true",
+                     help="text report: every line of every message, and every warning on "
+                          "what AWS made by itself (on a terminal, messages are cut to its "
+                          "width)")
 
 
 def _report_options(cmd: argparse.ArgumentParser) -> None:
@@ -342,9 +346,31 @@ def _write_reports(args: argparse.Namespace, result: CheckResult) -> None:
     if sum(1 for _, output in reports if output is None) > 1:
         raise DriftguardError("only one report can go to stdout: give the others --output FILE")
     for fmt, output in reports:
-        _emit(RENDERERS[fmt](result), output)
+        if fmt == "text":
+            from driftguard.report import text
+
+            width, color = _terminal() if output is None else (None, False)
+            _emit(text.render(result, width=width, color=color, verbose=args.verbose), output)
+        else:
+            _emit(RENDERERS[fmt](result), output)
     if args.timings:
         print(" ".join(f"{k}={v:.3f}s" for k, v in result.timings.items()), file=sys.stderr)
+
+
+def _terminal() -> tuple[int | None, bool]:
+    """(width, colour) of the text report on stdout: a terminal's width ($COLUMNS, when
+    set, wins; so a pipe with $COLUMNS is cut to it too) and colours on a terminal only,
+    unless $NO_COLOR is set (https://no-color.org) or $TERM is dumb."""
+    try:
+        tty = os.isatty(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        tty = False
+    columns = os.environ.get("COLUMNS", "")
+    width: int | None = int(columns) if columns.isdigit() and int(columns) > 0 else None
+    if width is None and tty:
+        width = os.get_terminal_size(sys.stdout.fileno()).columns or None
+    color = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return width, color
 
 
 def _post_to_slack(args: argparse.Namespace, config: Config, result: CheckResult) -> None:

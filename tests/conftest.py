@@ -51,6 +51,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize(arg, names or [pytest.param(None, id="no-corpus")])
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text report reads $COLUMNS (and $NO_COLOR): a shell that exports them does not
+    change what the tests see."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
 # --- AWS: moto's server over real HTTP, one per test session, reset for every test ---
 
 def _free_port() -> int:

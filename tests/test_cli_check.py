@@ -49,7 +49,7 @@ def test_text_report_lists_violations_and_fails(capsys, tmp_path: Path) -> None:
     assert "DG-ENC-002" in out and "aws_ebs_volume.scratch" in out
     assert "DG-CMP-001" in out and "aws_instance.train" in out
     assert "aws_instance.ok" not in out
-    assert "medium (warn)" in out  # the subnet rule warns
+    assert "\nmedium warnings (1)\n  DG-NET-002  aws_subnet.public " in out  # it warns
     assert out.strip().splitlines()[-1].startswith("FAIL: 2 violations at or above low")
 
 
@@ -172,7 +172,7 @@ def test_one_run_writes_several_reports(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "check", str(small_plan(tmp_path)), "--format", "json",
                        "--output", str(json_out), "--format", "text")
     assert code == 1
-    assert out.startswith("SEVERITY")
+    assert out.startswith("high (1)\n  DG-ENC-002  aws_ebs_volume.scratch")
     jsonschema.validate(json.loads(json_out.read_text()), SCHEMA)
     code, _, err = run(capsys, "check", str(small_plan(tmp_path)), "-f", "json", "-f", "text")
     assert code == 2 and "only one report can go to stdout" in err

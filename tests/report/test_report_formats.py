@@ -155,15 +155,6 @@ def test_json_golden_matches_its_schema(result: CheckResult) -> None:
     jsonschema.validate(json.loads(FORMATS["json"](result)), schema)
 
 
-def test_text_keeps_the_table_and_the_terminal_safe(result: CheckResult) -> None:
-    result.findings[0].message = "first line\r\nsecond \x1b[31mred\x1b[0m"
-    lines = FORMATS["text"](result).splitlines()
-    column = lines[0].index("MESSAGE")
-    assert lines[1][column:] == "first line"
-    assert lines[2] == " " * column + "second \ufffd[31mred\ufffd[0m"
-    assert "\x1b" not in FORMATS["text"](result)
-
-
 # --- SARIF -----------------------------------------------------------------------------
 
 def sarif_validator() -> jsonschema.Draft4Validator:
