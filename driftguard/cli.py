@@ -159,6 +159,26 @@ def build_parser() -> argparse.ArgumentParser:
     iam.add_argument("--state-bucket", action="append", default=[], metavar="BUCKET",
                      help="scope the Terraform state reads to this bucket (repeatable)")
     iam.set_defaults(run=_run_iam_policy)
+
+    init = sub.add_parser("init", help="write a commented driftguard.yaml for this "
+                                       "directory, with the regions and Terraform state it "
+                                       "finds")
+    init.add_argument("--ci", action="store_true", help="for a CI gate (fail on high)")
+    init.add_argument("--daemon", action="store_true",
+                      help="with the daemon's settings (schedule, metrics, Slack)")
+    init.add_argument("--org", action="store_true",
+                      help="for the accounts of an AWS organization, through a role in each")
+    init.add_argument("--output", "-o", type=Path, default=Path("driftguard.yaml"),
+                      metavar="FILE", help="where to write it (default: driftguard.yaml)")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(run=_run_init)
+
+    doctor = sub.add_parser("doctor", help="check the config, AWS credentials, permissions, "
+                                           "endpoints, OPA, Slack and Prometheus settings")
+    doctor.add_argument("--config", "-c", type=Path, help="config file (YAML)")
+    doctor.add_argument("--endpoint-url", help="AWS endpoint (a local moto server, ...)")
+    doctor.add_argument("--region", action="append", default=[], help="region (repeatable)")
+    doctor.set_defaults(run=_run_doctor)
     return parser
 
 
@@ -464,6 +484,41 @@ def _run_iam_policy(args: argparse.Namespace) -> int:
 
     sys.stdout.write(render(read_only_policy(args.state_bucket)))
     return EXIT_CLEAN
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from driftguard.config import load_config
+    from driftguard.onboard.discover import discover
+    from driftguard.onboard.template import render
+
+    path: Path = args.output
+    if path.exists() and not args.force:
+        raise DriftguardError(f"{path}: already exists; give --force to replace it")
+    found = discover(path.parent if str(path.parent) else Path("."))
+    try:
+        path.write_text(render(found, ci=args.ci, daemon=args.daemon, org=args.org),
+                        encoding="utf-8")
+    except OSError as exc:
+        raise DriftguardError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    load_config(path, environ={})  # what it wrote loads, or this is a bug worth an error
+    where = ", ".join([*found.regions, *found.states]) or "no regions or state"
+    print(f"wrote {path} (found: {where}); check it with `driftguard doctor -c {path}`")
+    return EXIT_CLEAN
+
+
+def _run_doctor(args: argparse.Namespace) -> int:
+    from driftguard.config import config_path, load_config, where_of
+    from driftguard.onboard.doctor import FAIL, run
+
+    path = config_path(args.config)
+    config = load_config(path)
+    config = config.with_overrides(aws={"regions": args.region or config.aws.regions,
+                                        "endpoint_url": args.endpoint_url
+                                        or config.aws.endpoint_url})
+    lines = run(config, where_of(path))
+    for line in lines:
+        print(line)
+    return EXIT_FINDINGS if any(line.status == FAIL for line in lines) else EXIT_CLEAN
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -230,8 +230,8 @@ def run(config: Config, workdir: Path | None = None, say: Any = print) -> CheckR
         # Fake credentials for the local server only: never the user's.
         session = boto3.Session(aws_access_key_id="demo", aws_secret_access_key="demo",
                                 region_name=spec["region"])
-        say(f"moto server on {endpoint}: building an ML account in {spec['region']} "
-            f"from {ESTATE.relative_to(ESTATE.parents[3])}")
+        say(f"building an ML account in {spec['region']} on a moto server ({endpoint})")
+        say(f"  from {ESTATE.relative_to(ESTATE.parents[3])}")
         estate = Estate(spec, session, endpoint)
         estate.build()
         workdir = workdir or Path(tempfile.mkdtemp(prefix="driftguard-demo-"))
@@ -241,7 +241,8 @@ def run(config: Config, workdir: Path | None = None, say: Any = print) -> CheckR
         except OSError as exc:
             raise InputError(state_path, f"cannot write the state: {exc.strerror or exc}"
                              ) from None
-        say(f"wrote the Terraform state that declares it: {state_path}")
+        say("wrote the Terraform state that declares it:")
+        say(f"  {state_path}")
         say("changing the account behind the code's back:")
         for line in estate.drift():
             say(f"  - {line}")

@@ -20,9 +20,10 @@ ROOT = PACKAGE.parent
 BOTTOM = {"model", "errors", "aws_errors", "locations", "documents", "globs", "catalog"}
 ABOVE_BOTTOM = {"config", "declared", "collect", "drift", "policy", "report", "results",
                 "notify", "daemon", "org", "pipeline", "cli", "demo", "history", "waivers",
-                "iam"}
+                "iam", "onboard"}
 STAGES = {"declared", "collect", "drift", "policy"}
-ABOVE_STAGES = {"pipeline", "cli", "daemon", "org", "notify", "report", "results", "demo"}
+ABOVE_STAGES = {"pipeline", "cli", "daemon", "org", "notify", "report", "results", "demo",
+                "onboard"}
 
 FORBIDDEN: dict[str, set[str]] = {
     "collect": {"declared", "drift"},
