@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from driftguard.org.shard import Shard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
+DESCRIPTION = ("driftguard keeps AWS infrastructure honest against its code: it checks "
+               "Terraform plans, state and\nCloudFormation templates against Rego policies, "
+               "and finds what drifted in the live account.")
+EPILOG = ("Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input, bad config "
+          "or engine error,\n3 incomplete (some sources or collectors failed). "
+          "`driftguard COMMAND --help` describes a command.")
 LIST_FORMATS = ("text", "json")
 
 
@@ -68,9 +74,11 @@ def _report_options(cmd: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="driftguard", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="driftguard", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"driftguard {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="check Terraform plans and state, and CloudFormation "
                                          "templates, against the policies")
@@ -149,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.set_defaults(run=_run_catalog)
 
     policy = sub.add_parser("policy", help="work with Rego policies")
-    policy_sub = policy.add_subparsers(dest="policy_command", required=True)
+    policy_sub = policy.add_subparsers(dest="policy_command", required=True, metavar="COMMAND")
     test = policy_sub.add_parser("test", help="run the test_* rules of *_test.rego files")
     test.add_argument("dirs", nargs="*", type=Path, metavar="DIR",
                       help="policy directories (default: the built-in policies)")
@@ -159,6 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
     iam.add_argument("--state-bucket", action="append", default=[], metavar="BUCKET",
                      help="scope the Terraform state reads to this bucket (repeatable)")
     iam.set_defaults(run=_run_iam_policy)
+
+    version = sub.add_parser("version", help="print driftguard's version, the policy "
+                                             "bundle's version and the engine in use")
+    version.add_argument("--config", "-c", type=Path, help="config file (YAML)")
+    version.set_defaults(run=_run_version)
+
+    completion = sub.add_parser("completion", help="print the shell completion script for "
+                                                   "bash, zsh or fish")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"),
+                            help="the shell the script is for")
+    completion.set_defaults(run=_run_completion)
 
     init = sub.add_parser("init", help="write a commented driftguard.yaml for this "
                                        "directory, with the regions and Terraform state it "
@@ -179,7 +198,19 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--endpoint-url", help="AWS endpoint (a local moto server, ...)")
     doctor.add_argument("--region", action="append", default=[], help="region (repeatable)")
     doctor.set_defaults(run=_run_doctor)
+    _describe_commands(parser)
     return parser
+
+
+def _describe_commands(parser: argparse.ArgumentParser) -> None:
+    """Each command's `--help` starts with its summary, as a sentence."""
+    for action in parser._actions:  # noqa: SLF001 - argparse's only way to its subparsers
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for choice in action._choices_actions:  # noqa: SLF001
+                sub = action.choices[choice.dest]
+                if sub.description is None and choice.help:
+                    sub.description = choice.help[0].upper() + choice.help[1:] + "."
+                _describe_commands(sub)
 
 
 def _fail_on(args: argparse.Namespace) -> Severity | None:
@@ -519,6 +550,39 @@ def _run_doctor(args: argparse.Namespace) -> int:
     for line in lines:
         print(line)
     return EXIT_FINDINGS if any(line.status == FAIL for line in lines) else EXIT_CLEAN
+
+
+def _run_version(args: argparse.Namespace) -> int:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    from driftguard import pipeline
+    from driftguard.config import load_config
+    from driftguard.policy.evaluate import builtin_dir, bundle_version, load
+
+    config = load_config(args.config)
+    dirs = pipeline.policy_dirs(config, [])
+    policies = load(dirs)
+    where = "built-in" if dirs == [builtin_dir()] else f"{len(dirs)} directories"
+    if config.engine == "opa":
+        engine = f"opa (an OPA server at {config.opa.url}, mode {config.opa.mode})"
+    else:
+        try:
+            engine = f"embedded (regorus, gordon-to-regorus {installed('gordon-to-regorus')})"
+        except PackageNotFoundError:
+            engine = "embedded (regorus)"
+    print(f"driftguard {__version__}")
+    print(f"policy bundle {bundle_version(policies)} ({where}: {len(policies.files)} files, "
+          f"{len(policies.rules)} rules)")
+    print(f"engine {engine}")
+    return EXIT_CLEAN
+
+
+def _run_completion(args: argparse.Namespace) -> int:
+    from driftguard.completion import script
+
+    sys.stdout.write(script(build_parser(), args.shell))
+    return EXIT_CLEAN
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -24,6 +24,19 @@ def builtin_dir() -> Path:
     return checkout if checkout.is_dir() else Path(sys.prefix) / "share/driftguard/policies"
 
 
+def bundle_version(policies: Policies) -> str:
+    """The policy bundle's version: a digest of its files' paths and text (the first 12
+    hex digits of SHA-256), so two installs with the same version have the same rules."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = builtin_dir()
+    for path, text in policies.files:
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        digest.update(f"{name}\0{text}\0".encode())
+    return digest.hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Policies:
     files: list[tuple[Path, str]]
