@@ -46,10 +46,10 @@ class _Reports(argparse.Action):
 
 def _output_options(cmd: argparse.ArgumentParser) -> None:
     """Options every command that writes reports shares: formats, outputs, threshold."""
-    from driftguard.report import FORMATS
+    from driftguard.report import EXTENSIONS
 
     cmd.add_argument("--format", "-f", dest="reports", action=_Reports,
-                     choices=sorted(FORMATS), help="report format (repeatable; default text)")
+                     choices=sorted(EXTENSIONS), help="report format (repeatable; default text)")
     cmd.add_argument("--output", "-o", dest="reports", action=_Reports, metavar="FILE",
                      help="write the preceding --format's report to FILE, not stdout")
     cmd.add_argument("--fail-on", metavar="SEVERITY",
@@ -161,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     test = policy_sub.add_parser("test", help="run the test_* rules of *_test.rego files")
     test.add_argument("dirs", nargs="*", type=Path, metavar="DIR",
                       help="policy directories (default: the built-in policies)")
+    test.add_argument("--verbose", "-v", action="store_true",
+                      help="print a PASS line for every test, not only the failures")
     test.set_defaults(run=_run_policy_test)
 
     iam = sub.add_parser("iam-policy", help="print the read-only IAM policy a scan needs")
@@ -502,11 +504,15 @@ def _run_policy_test(args: argparse.Namespace) -> int:
                                 timeout=load_config().policy_timeout)
     outcomes = [o for o in outcomes if not (extra and o.file.resolve().is_relative_to(lib))]
     for o in outcomes:
+        if o.passed and not args.verbose:
+            continue
         status = "PASS" if o.passed else "FAIL"
         detail = f": {o.error}" if o.error else ""
         print(f"{status}  {o.file}  {o.package}.{o.name}{detail}")
     failed = sum(1 for o in outcomes if not o.passed)
-    print(f"{len(outcomes) - failed} passed, {failed} failed")
+    files = len({o.file for o in outcomes})
+    print(f"{len(outcomes) - failed} passed, {failed} failed"
+          + (f" ({files} test files)" if outcomes else " (no test_* rule found)"))
     return EXIT_FINDINGS if failed or not outcomes else EXIT_CLEAN
 
 
