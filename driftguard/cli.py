@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftguard import __version__
-from driftguard.errors import DriftguardError
+from driftguard.errors import DriftguardError, InputError
 
 if TYPE_CHECKING:
     from driftguard.config import Config
@@ -440,6 +440,8 @@ def _post_to_slack(args: argparse.Namespace, config: Config, result: CheckResult
     try:
         notifier = Notifier(config.slack.model_copy(update={"enabled": True}), None)
         problem = notifier.report(result)
+    except InputError as exc:  # "slack: no secret found": the line says Slack already
+        problem = exc.problem if exc.path.lower() == "slack" else str(exc)
     except DriftguardError as exc:
         problem = str(exc)
     if problem:

@@ -176,3 +176,22 @@ def test_one_run_writes_several_reports(capsys, tmp_path: Path) -> None:
     jsonschema.validate(json.loads(json_out.read_text()), SCHEMA)
     code, _, err = run(capsys, "check", str(small_plan(tmp_path)), "-f", "json", "-f", "text")
     assert code == 2 and "only one report can go to stdout" in err
+
+
+def test_rules_outside_driftguard_rules_are_an_error_not_skipped(capsys, tmp_path: Path) -> None:
+    """They would never run (one query over data.driftguard.rules): say so, exit 2."""
+    policies = tmp_path / "mine"
+    policies.mkdir()
+    (policies / "helpers.rego").write_text(  # helpers may live anywhere
+        "package acme.helpers\nimport rego.v1\nis_gp2(v) if v.type == \"gp2\"\n")
+    rule = policies / "no_gp2.rego"
+    rule.write_text("package acme.no_gp2\nimport rego.v1\n"
+                    "deny contains {\"resource\": \"x\", \"msg\": \"m\"} if false\n")
+    code, _, err = run(capsys, "check", "--policy", str(policies), str(small_plan(tmp_path)))
+    assert code == 2
+    assert err == (f"driftguard: error: {rule}: package acme.no_gp2 has deny/warn rules but "
+                   "is not under driftguard.rules, so they would never run: name it "
+                   "driftguard.rules.acme.no_gp2\n")
+    rule.write_text(rule.read_text().replace("acme.no_gp2", "driftguard.rules.acme.no_gp2"))
+    code, _, err = run(capsys, "check", "--policy", str(policies), str(small_plan(tmp_path)))
+    assert code == 1 and err == ""

@@ -38,6 +38,21 @@ from driftguard.policy import evaluate as policy
 log = logging.getLogger("driftguard.serve")
 
 
+class _SkipsLoggedOnce(logging.Filter):
+    """APScheduler's own warning for a skipped or missed run: the daemon logs each of
+    those itself (_on_skipped, with its metric), so the line would come twice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = str(record.msg)
+        return not ((text.startswith("Execution of job") and "skipped" in text)
+                    or (text.startswith("Run time of job") and "was missed by" in text))
+
+
+_SKIPS = _SkipsLoggedOnce()
+for _name in ("apscheduler.scheduler", "apscheduler.executors.default"):
+    logging.getLogger(_name).addFilter(_SKIPS)
+
+
 class NothingRead(Exception):
     """A scan whose every call to AWS failed: the job failed (last_scan_ok 0), not merely
     incomplete, so that the ScanFailing alert fires."""

@@ -105,7 +105,7 @@ def test_missing_webhook_url_is_a_warning_not_a_failure(
     monkeypatch.delenv("DRIFTGUARD_SLACK_WEBHOOK_URL")
     code, _, err = run(capsys, "check", str(secret_state(tmp_path / "s.tfstate")), "--slack")
     assert code == 1
-    assert err == ("driftguard: warning: Slack: slack: no secret found: "
+    assert err == ("driftguard: warning: Slack: no secret found: "
                    "set $DRIFTGUARD_SLACK_WEBHOOK_URL\n")
 
 
@@ -125,7 +125,7 @@ def test_a_webhook_url_with_a_line_break_is_refused_unseen(
         monkeypatch.setenv("DRIFTGUARD_SLACK__SECRETS_FILE", str(secrets))
     code, _, err = run(capsys, "check", str(secret_state(tmp_path / "s.tfstate")), "--slack")
     assert code == 1
-    assert err == ("driftguard: warning: Slack: slack: the secret in "
+    assert err == ("driftguard: warning: Slack: the secret in "
                    "$DRIFTGUARD_SLACK_WEBHOOK_URL holds a control character (a line break?): "
                    "fix it where it is set\n")
     assert slack.posts() == []
