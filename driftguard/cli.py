@@ -336,7 +336,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     from driftguard.config import config_path, listen_port, load_config, where_of
     from driftguard.daemon.http import start_http
     from driftguard.daemon.jobs import check_schedules
-    from driftguard.daemon.service import Daemon, wait_for_signal
+    from driftguard.daemon.service import Daemon, stop_signals, wait_for_signal
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -351,6 +351,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             raise DriftguardError(f"--listen {args.listen}: {exc}") from None
         config = config.with_overrides(serve={"listen": args.listen})
     daemon = Daemon(config, where=str(args.config or "configuration"), shard=_shard(args))
+    stopping = stop_signals()
     try:
         server = start_http(daemon, config.serve.listen)
     except OSError as exc:
@@ -359,7 +360,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     logging.getLogger("driftguard.serve").info(
         "listening on %s:%d; jobs: %s", *server.server_address[:2], ", ".join(daemon.jobs))
     daemon.start()
-    wait_for_signal()
+    wait_for_signal(stopping)
     clean = daemon.stop()
     server.shutdown()
     logging.shutdown()

@@ -82,8 +82,9 @@ def read_file(path: str | Path, problem: str = "cannot read file",
 
 def read_s3(url: str, s3_client: S3Client, suffix: str, what: str,
             limit: int = DEFAULT_MAX_INPUT_MB * MB) -> list[tuple[str, bytes]]:
-    """(`s3://bucket/key`, body) of one object, or of every object under a prefix ending in
-    `/` whose key ends in `suffix`, in key order; `what` names the content in errors. An
+    """(`s3://bucket/key`, body) of one object, of every object under a prefix ending in
+    `/` whose key ends in `suffix`, or of every object a glob in the key matches
+    (`s3://tf-states/ml/*.tfstate`), in key order; `what` names the content in errors. An
     object over `limit` bytes is an error, as a file is."""
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -92,12 +93,21 @@ def read_s3(url: str, s3_client: S3Client, suffix: str, what: str,
         raise InputError(url, "expected s3://BUCKET/KEY or s3://BUCKET/PREFIX/")
     client = s3_client()
     try:
-        if key.endswith("/"):
-            pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key)
+        wildcard = any(ch in key for ch in "*?")
+        if key.endswith("/") or wildcard:
+            # A glob (`ml/*.tfstate`): the keys under its literal prefix that it matches,
+            # `*` crossing `/` as in waivers (globs.py); a prefix: those ending in suffix.
+            from driftguard.globs import Glob
+
+            prefix = key[:min(key.find(ch) for ch in "*?" if ch in key)] if wildcard else key
+            pattern = Glob(key) if wildcard else None
+            pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
+                                                                     Prefix=prefix)
             keys = [o["Key"] for page in pages for o in page.get("Contents", [])
-                    if o["Key"].endswith(suffix)]
+                    if (pattern.matches(o["Key"]) if pattern else o["Key"].endswith(suffix))]
             if not keys:
-                raise InputError(url, f"no {suffix} object under this prefix")
+                raise InputError(url, "no object matches this pattern" if wildcard
+                                 else f"no {suffix} object under this prefix")
         else:
             keys = [key]
         return [(f"s3://{bucket}/{k}", _body(client, bucket, k, what, limit)) for k in keys]

@@ -63,7 +63,7 @@ def _job(config: Config, index: int, settings: JobSettings, where: str) -> ScanJ
         loc = ".".join(str(p) for p in err["loc"])
         raise InputError(where, f"serve.jobs.{index} ({settings.name}): {loc}: {err['msg']}")\
             from None
-    if effective.scan.compares_nothing():
+    if effective.scan.compares_nothing() and not effective.multi_account():
         raise InputError(where, f"serve.jobs.{index} ({settings.name}): nothing to compare: "
                                 "give scan.states, scan.plans or scan.types")
     trigger: BaseTrigger

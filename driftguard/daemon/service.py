@@ -237,8 +237,9 @@ class Daemon:
                 for name, s in self.state.items()}
 
 
-def wait_for_signal() -> None:
-    """Block until SIGTERM or SIGINT."""
+def stop_signals() -> threading.Event:
+    """An event set on SIGTERM or SIGINT, from now on: installed before the daemon says
+    it listens, so a signal that comes right after is a clean stop, not a kill."""
     received = threading.Event()
 
     def handler(signum: int, _frame: Any) -> None:
@@ -247,5 +248,10 @@ def wait_for_signal() -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, handler)
+    return received
+
+
+def wait_for_signal(received: threading.Event) -> None:
+    """Block until `received` (stop_signals) is set."""
     while not received.wait(1):
         pass
