@@ -513,9 +513,7 @@ def _run_policy_test(args: argparse.Namespace) -> int:
         detail = f": {o.error}" if o.error else ""
         print(f"{status}  {o.file}  {o.package}.{o.name}{detail}")
     failed = sum(1 for o in outcomes if not o.passed)
-    files = len({o.file for o in outcomes})
-    print(f"{len(outcomes) - failed} passed, {failed} failed"
-          + (f" ({files} test files)" if outcomes else " (no test_* rule found)"))
+    print(f"{len(outcomes) - failed} passed, {failed} failed")
     return EXIT_FINDINGS if failed or not outcomes else EXIT_CLEAN
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -195,3 +198,48 @@ def test_rules_outside_driftguard_rules_are_an_error_not_skipped(capsys, tmp_pat
     rule.write_text(rule.read_text().replace("acme.no_gp2", "driftguard.rules.acme.no_gp2"))
     code, _, err = run(capsys, "check", "--policy", str(policies), str(small_plan(tmp_path)))
     assert code == 1 and err == ""
+
+
+def on_a_terminal(capsys, tmp_path: Path, monkeypatch, **env: str) -> str:
+    """`check` with stdout on a pseudo-terminal of 45 columns: what it wrote there."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 45, 0, 0))
+    plan = small_plan(tmp_path)
+    with capsys.disabled(), open(follower, "w", closefd=True) as tty:
+        before, sys.stdout = sys.stdout, tty
+        try:
+            assert main(["check", str(plan)]) == 1
+            tty.flush()
+        finally:
+            sys.stdout = before
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        out += chunk
+        if b"FAIL" in out and out.endswith(b"\n"):
+            break
+    os.close(leader)
+    return out.decode().replace("\r\n", "\n")
+
+
+def test_colour_and_width_on_a_terminal_only(capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TERM", "xterm")
+    coloured = on_a_terminal(capsys, tmp_path, monkeypatch)
+    assert "\x1b[31mhigh (1)\x1b[0m" in coloured and "\x1b[1;31mFAIL\x1b[0m" in coloured
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert max(map(len, plain.splitlines())) <= 45  # the terminal's width
+    assert "\x1b" not in on_a_terminal(capsys, tmp_path, monkeypatch, NO_COLOR="1")
+    assert "\x1b" not in on_a_terminal(capsys, tmp_path, monkeypatch, TERM="dumb")
+    # not a terminal (the test's capture): no colour, no width
+    code, out, _ = run(capsys, "check", str(small_plan(tmp_path)))
+    assert code == 1 and "\x1b" not in out and max(map(len, out.splitlines())) > 45

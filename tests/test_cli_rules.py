@@ -42,12 +42,12 @@ def test_policy_test_reports_failures_with_file(capsys, tmp_path: Path) -> None:
     # by default, as opa test: only the failures, then the summary
     assert out.splitlines() == [
         f"FAIL  {tmp_path / 'mine_test.rego'}  driftguard.rules.acme.mine.test_wrong: undefined",
-        "1 passed, 1 failed (1 test files)"]
+        "1 passed, 1 failed"]
     assert main(["policy", "test", "-v", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert f"PASS  {tmp_path / 'mine_test.rego'}  driftguard.rules.acme.mine.test_uses_lib" in out
     assert f"FAIL  {tmp_path / 'mine_test.rego'}  driftguard.rules.acme.mine.test_wrong" in out
-    assert out.strip().splitlines()[-1] == "1 passed, 1 failed (1 test files)"
+    assert out.strip().splitlines()[-1] == "1 passed, 1 failed"
 
 
 def test_policy_test_of_the_builtin_rules_is_quiet_and_quick() -> None:
@@ -63,7 +63,7 @@ def test_policy_test_of_the_builtin_rules_is_quiet_and_quick() -> None:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     [summary] = proc.stdout.splitlines()
-    assert " passed, 0 failed (" in summary
+    assert summary.endswith(" passed, 0 failed")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     busy = os.getloadavg()[0] > 2 * (os.cpu_count() or 1)
     assert cpu < (1.5 if busy else 1.0), f"{cpu:.2f} s of CPU"

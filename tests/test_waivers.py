@@ -101,7 +101,7 @@ def test_cli_reports_waived_expired_and_stale(tmp_path: Path, capsys, monkeypatc
     code = main(["check", str(estate(tmp_path)), "--waivers", str(waivers)])
     out = capsys.readouterr().out
     assert code == 1  # the volume's waiver expired
-    assert "high (waived)" in out and "waiver expired 2000-01-01" in out
+    assert "\nhigh waived (2)\n" in out and "waiver expired 2000-01-01" in out
     assert "stale waiver: DG-NET-003 aws_security_group.gone" in out
     assert "2 waived" in out and "1 with an expired waiver" in out and "1 stale waiver" in out
     main(["check", str(estate(tmp_path)), "--waivers", str(waivers), "--format", "json"])
