@@ -62,6 +62,8 @@ def test_names_the_missing_iam_actions(aws: str, tmp_path: Path,
     every = sorted({a for spec in specs().values() for a in permissions(spec)})
     allowed = [a for a in every if not a.startswith(("s3:GetBucket", "s3:GetEncryption",
                                                      "ec2:DescribeVolumes"))]
+    boto3.client("s3").create_bucket(Bucket="acme-ml-data", CreateBucketConfiguration={
+        "LocationConstraint": REGION})  # what the detail calls are tried on
     scan_as(scanner_key([*allowed, "sts:GetCallerIdentity"]), aws, monkeypatch)
     code, lines = doctor(capsys, write(tmp_path, "serve: {listen: '127.0.0.1:0'}\n"))
     assert code == 1
@@ -123,3 +125,15 @@ def test_a_bad_config_is_one_line_exit_2(tmp_path: Path,
     assert main(["doctor", "-c", str(config)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"driftguard: error: {config}: ") and err.count("\n") == 1
+
+
+def test_detail_calls_probe_the_first_listed_resource() -> None:
+    """A made-up bucket name may be someone else's (access denied whatever the policy)
+    or nobody's (NoSuchBucket whatever it): a bucket the list gave answers for IAM."""
+    from driftguard.onboard.permissions import PROBE_ID, calls
+
+    spec = specs()["aws_s3_bucket"]
+    listed, *details = calls(spec, {"Name": "acme-ml-data"})
+    assert listed.method == "list_buckets" and details
+    assert all(dict(d.params).get("Bucket") == "acme-ml-data" for d in details)
+    assert all(dict(d.params).get("Bucket") == PROBE_ID for d in calls(spec)[1:])
