@@ -41,7 +41,7 @@ SPEC = ResourceSpec(
     ),
     tf_computed=("encrypted", "kms_key_id"),
     collect=Collect(service="ec2", operation="describe_snapshots", items="Snapshots",
-                    id_field="SnapshotId", args=(("OwnerIds", ["self"]),),
+                    id_field="SnapshotId", args=(("OwnerIds", ["self"]), ("MaxResults", 1000)),
                     owner_field="OwnerId"),
     aws_default=made_by_aws,
 )

@@ -23,7 +23,7 @@ SPEC = ResourceSpec(
     ),
     cfn_physical_id=("VolumeId",),
     collect=Collect(service="ec2", operation="describe_volumes", items="Volumes",
-                    id_field="VolumeId"),
+                    id_field="VolumeId", args=(("MaxResults", 1000),)),
     # Root volumes come with their instance: Terraform declares them inside aws_instance.
     aws_default=lambda a: bool(a.get("created_with_instance")),
 )

@@ -111,6 +111,7 @@ SPEC = ResourceSpec(
     collect=Collect(
         service="ec2", operation="describe_launch_templates", items="LaunchTemplates",
         id_field="LaunchTemplateId", gone=("InvalidLaunchTemplateId.NotFound",),
+        args=(("MaxResults", 200),),
         details=(Detail("describe_launch_template_versions", "LaunchTemplateId",
                         args=(("Versions", ("$Default",)),), key="default_version"),),
     ),

@@ -54,6 +54,7 @@ SPEC = ResourceSpec(
     ),
     cfn_physical_id=("GroupId",),
     collect=Collect(service="ec2", operation="describe_security_groups",
-                    items="SecurityGroups", id_field="GroupId", arn_field="SecurityGroupArn"),
+                    items="SecurityGroups", id_field="GroupId", arn_field="SecurityGroupArn",
+                    args=(("MaxResults", 1000),)),
     aws_default=lambda a: a.get("name") == "default",
 )

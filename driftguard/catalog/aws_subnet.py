@@ -23,6 +23,6 @@ SPEC = ResourceSpec(
     ),
     cfn_physical_id=("SubnetId",),
     collect=Collect(service="ec2", operation="describe_subnets", items="Subnets",
-                    id_field="SubnetId", arn_field="SubnetArn"),
+                    id_field="SubnetId", arn_field="SubnetArn", args=(("MaxResults", 1000),)),
     aws_default=lambda a: bool(a.get("default_for_az")),
 )

@@ -21,6 +21,7 @@ SPEC = ResourceSpec(
     cfn_physical_id=("VpcId",),
     collect=Collect(
         service="ec2", operation="describe_vpcs", items="Vpcs", id_field="VpcId",
+        args=(("MaxResults", 1000),),
         details=(
             Detail("describe_vpc_attribute", "VpcId", args=(("Attribute", "enableDnsSupport"),),
                    key="dns_support"),
