@@ -149,7 +149,9 @@ unknown_finding(r, attribute) := object.union(
 
 # Security group rules (docs/canonical-model.md): {protocol, from_port, to_port, cidrs}.
 
-# The CIDRs that mean "any address".
+# The CIDRs that mean "any address". The model writes every CIDR canonical
+# (catalog/convert.py, cidr): any range with prefix length 0 (192.168.1.0/0, 0::/0) is one
+# of these two.
 anywhere_cidrs := {"0.0.0.0/0", "::/0"}
 
 # A rule covers every port when from_port is 0 and to_port 65535 (the model gives protocol

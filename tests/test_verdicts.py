@@ -1,0 +1,113 @@
+"""Verdicts that other tools' own test expectations found wrong (issue 17, accuracy): each
+case is the input as those tools write it, checked end to end through the gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from plans import change, plan, write
+
+from driftguard import pipeline
+from driftguard.catalog import spec_for
+from driftguard.catalog.project import LIVE, project
+from driftguard.config import Config
+from driftguard.model import Finding
+
+
+def check(paths: list[Path]) -> list[Finding]:
+    return pipeline.check(paths, Config()).findings
+
+
+def rules_of(findings: list[Finding], address: str) -> list[tuple[str, str]]:
+    return sorted((f.rule_id, f.message) for f in findings if f.resource_address == address)
+
+
+# --- any CIDR with prefix length 0 is the whole internet ---------------------------------
+
+SG = "aws_security_group"
+
+
+@pytest.mark.parametrize("cidr, canonical", [
+    ("192.168.1.0/0", "0.0.0.0/0"), ("10.0.0.0/0", "0.0.0.0/0"), ("::0/0", "::/0"),
+    ("0::/0", "::/0"), ("2001:DB8::/0", "::/0"),
+])
+def test_every_zero_prefix_is_the_internet_in_every_terraform_rule_form(
+        tmp_path: Path, cidr: str, canonical: str) -> None:
+    v6 = ":" in cidr
+    inline = {"protocol": "tcp", "from_port": 22, "to_port": 22,
+              "cidr_blocks": [] if v6 else [cidr], "ipv6_cidr_blocks": [cidr] if v6 else []}
+    doc = plan(
+        change(f"{SG}.inline", {"name": "inline", "ingress": [inline], "egress": []}),
+        change(f"{SG}.standalone", {"name": "standalone", "ingress": [], "egress": []},
+               unknown={"id": True}),
+        change("aws_security_group_rule.rdp", {
+            "type": "ingress", "protocol": "tcp", "from_port": 3389, "to_port": 3389,
+            "cidr_blocks": [] if v6 else [cidr], "ipv6_cidr_blocks": [cidr] if v6 else []},
+            unknown={"security_group_id": True},
+            refs={"security_group_id": [f"{SG}.standalone.id", f"{SG}.standalone"]}),
+        change(f"{SG}.vpc_rule", {"name": "vpc_rule", "ingress": [], "egress": []},
+               unknown={"id": True}),
+        change("aws_vpc_security_group_ingress_rule.ssh", {
+            "ip_protocol": "tcp", "from_port": 22, "to_port": 22,
+            "cidr_ipv4": None if v6 else cidr, "cidr_ipv6": cidr if v6 else None},
+            unknown={"security_group_id": True},
+            refs={"security_group_id": [f"{SG}.vpc_rule.id", f"{SG}.vpc_rule"]}),
+        change("aws_eks_cluster.api", {"name": "api", "vpc_config": [{
+            "endpoint_public_access": True, "public_access_cidrs": [cidr],
+            "subnet_ids": ["subnet-1"]}]}),
+    )
+    findings = check([write(tmp_path, doc)])
+    assert rules_of(findings, f"{SG}.inline") == [
+        ("DG-NET-003", f"admin port 22 is open to {canonical} (ingress tcp 22)")]
+    assert rules_of(findings, f"{SG}.standalone") == [
+        ("DG-NET-003", f"admin port 3389 is open to {canonical} (ingress tcp 3389)")]
+    assert rules_of(findings, f"{SG}.vpc_rule") == [
+        ("DG-NET-003", f"admin port 22 is open to {canonical} (ingress tcp 22)")]
+    assert ("DG-NET-007", f"EKS cluster API endpoint is public to {canonical} "
+            "(endpoint_public_access = true, public_access_cidrs)") in rules_of(
+                findings, "aws_eks_cluster.api")
+
+
+def test_zero_prefix_in_a_template_opens_all_ports_and_egress(tmp_path: Path) -> None:
+    template = {"Resources": {
+        "Open": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": "open",
+            "SecurityGroupIngress": [{"IpProtocol": "-1", "CidrIp": "192.168.1.0/0"}],
+            "SecurityGroupEgress": [{"IpProtocol": "-1", "CidrIpv6": "0::/0"}]}},
+        "Extra": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+            "GroupId": {"Ref": "Open"}, "IpProtocol": "tcp", "FromPort": 0,
+            "ToPort": 65535, "CidrIpv6": "::0/0"}},
+        "Api": {"Type": "AWS::EKS::Cluster", "Properties": {
+            "RoleArn": "arn:aws:iam::123456789012:role/eks", "ResourcesVpcConfig": {
+                "SubnetIds": ["subnet-1"], "PublicAccessCidrs": ["172.16.0.0/0"]}}},
+    }}
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template))
+    findings = check([path])
+    open_rules = {f.rule_id for f in findings if f.resource_address == "Open"}
+    assert {"DG-NET-003", "DG-NET-005", "DG-NET-006"} <= open_rules
+    messages = " ".join(f.message for f in findings if f.resource_address == "Open")
+    assert "0.0.0.0/0" in messages and "::/0" in messages
+    assert "192.168.1.0/0" not in messages and "0::/0" not in messages
+    assert any(f.rule_id == "DG-NET-007" and "0.0.0.0/0" in f.message
+               for f in findings if f.resource_address == "Api")
+
+
+def test_live_rules_and_cidrs_are_canonical() -> None:
+    spec = spec_for(SG)
+    assert spec is not None
+    attrs, _ = project(spec.attrs, {"GroupName": "g", "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+         "IpRanges": [{"CidrIp": "10.1.2.3/8"}, {"CidrIp": "192.168.1.0/0"}],
+         "Ipv6Ranges": [{"CidrIpv6": "2001:DB8::/32"}]}]}, LIVE)
+    assert attrs["ingress"][0]["cidrs"] == ["0.0.0.0/0", "10.0.0.0/8", "2001:db8::/32"]
+
+
+def test_a_value_that_is_no_cidr_is_kept() -> None:
+    from driftguard.catalog.convert import cidr
+
+    assert cidr("pl-12345678") == "pl-12345678"
+    assert cidr("10.0.0.300/8") == "10.0.0.300/8"
+    assert cidr("0.0.0.0/0") == "0.0.0.0/0"
