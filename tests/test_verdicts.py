@@ -111,3 +111,76 @@ def test_a_value_that_is_no_cidr_is_kept() -> None:
     assert cidr("pl-12345678") == "pl-12345678"
     assert cidr("10.0.0.300/8") == "10.0.0.300/8"
     assert cidr("0.0.0.0/0") == "0.0.0.0/0"
+
+
+# --- an instance whose subnet's public-IP mapping is not in the input ---------------------
+
+
+def test_a_default_subnet_maps_public_ips(tmp_path: Path) -> None:
+    """aws_default_subnet is a subnet (an alias the catalog knows) that maps public IPs
+    unless its code says otherwise: the instance in it gets one."""
+    doc = plan(
+        change("aws_default_subnet.a", {"availability_zone": "eu-west-1a"},
+               unknown={"id": True, "map_public_ip_on_launch": True}),
+        change("aws_default_subnet.private", {"availability_zone": "eu-west-1b",
+                                              "map_public_ip_on_launch": False},
+               unknown={"id": True}),
+        change("aws_instance.web", {"instance_type": "t3.micro", "ami": "ami-1"},
+               unknown={"subnet_id": True, "associate_public_ip_address": True},
+               refs={"subnet_id": ["aws_default_subnet.a.id", "aws_default_subnet.a"]}),
+        change("aws_instance.db", {"instance_type": "t3.micro", "ami": "ami-1"},
+               unknown={"subnet_id": True, "associate_public_ip_address": True},
+               refs={"subnet_id": ["aws_default_subnet.private.id",
+                                   "aws_default_subnet.private"]}),
+    )
+    path = write(tmp_path, doc)
+    result = pipeline.check([path], Config())
+    by_address = {f.resource_address: f for f in result.findings if f.rule_id == "DG-NET-001"}
+    web = by_address["aws_instance.web"]
+    assert (web.level, web.unknown) == ("deny", False)
+    assert "via its subnet (map_public_ip_on_launch = true)" in web.message
+    assert "aws_instance.db" not in by_address
+    assert any(f.rule_id == "DG-NET-002" and f.resource_address == "aws_default_subnet.a"
+               for f in result.findings)
+    assert "aws_default_subnet" not in result.unread_types
+
+
+def test_default_vpc_and_security_group_are_their_types(tmp_path: Path) -> None:
+    from driftguard.declared.terraform import load
+
+    doc = plan(
+        change("aws_default_vpc.main", {"tags": {}}, unknown={"id": True}),
+        change("aws_default_security_group.main", {"ingress": [
+            {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}],
+            "egress": []}, unknown={"vpc_id": True},
+            refs={"vpc_id": ["aws_default_vpc.main.id", "aws_default_vpc.main"]}),
+    )
+    _, resources = load(write(tmp_path, doc))
+    by_address = {r.address: r for r in resources}
+    vpc, group = by_address["aws_default_vpc.main"], by_address["aws_default_security_group.main"]
+    assert (vpc.type, vpc.attributes["is_default"]) == ("aws_vpc", True)
+    assert vpc.attributes["enable_dns_hostnames"] is True
+    assert (group.type, group.attributes["name"]) == ("aws_security_group", "default")
+    findings = check([write(tmp_path, doc)])
+    assert any(f.rule_id == "DG-NET-003" and f.resource_address == group.address
+               for f in findings)
+
+
+def test_a_subnet_outside_the_input_is_a_warning_not_a_pass(tmp_path: Path) -> None:
+    doc = plan(
+        change("aws_instance.from_data", {"instance_type": "t3.micro", "ami": "ami-1"},
+               unknown={"subnet_id": True},
+               refs={"subnet_id": ["data.aws_subnet.shared.id", "data.aws_subnet.shared"]}),
+        change("aws_instance.literal", {"instance_type": "t3.micro", "ami": "ami-1",
+                                        "subnet_id": "subnet-0abc"}),
+        change("aws_instance.decided", {"instance_type": "t3.micro", "ami": "ami-1",
+                                        "subnet_id": "subnet-0abc",
+                                        "associate_public_ip_address": False}),
+    )
+    result = pipeline.check([write(tmp_path, doc)], Config())
+    net = {f.resource_address: f for f in result.findings if f.rule_id == "DG-NET-001"}
+    assert set(net) == {"aws_instance.from_data", "aws_instance.literal"}
+    assert all(f.level == "warn" and not f.unknown for f in net.values())
+    assert "its subnet subnet-0abc is not in the input" in net["aws_instance.literal"].message
+    assert "its subnet is not in the input" in net["aws_instance.from_data"].message
+    assert not any(f.rule_id == "DG-NET-001" for f in result.failing())

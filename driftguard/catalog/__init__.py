@@ -12,7 +12,7 @@ import pkgutil
 from functools import cache
 from typing import Any
 
-from driftguard.catalog.spec import CfnFold, Fold, ResourceSpec
+from driftguard.catalog.spec import CfnFold, Fold, ResourceSpec, TfAlias
 
 
 @cache
@@ -66,6 +66,28 @@ def cfn_folds() -> dict[str, tuple[ResourceSpec, CfnFold]]:
 
 def spec_for(tf_type: str) -> ResourceSpec | None:
     return specs().get(tf_type)
+
+
+@cache
+def tf_aliases() -> dict[str, tuple[ResourceSpec, TfAlias]]:
+    """Aliased Terraform type (aws_default_subnet) -> (its spec, the alias)."""
+    return {a.tf_type: (s, a) for s in specs().values() for a in s.tf_aliases}
+
+
+def terraform_spec(tf_type: str) -> tuple[ResourceSpec | None, TfAlias | None]:
+    """The spec of a Terraform type, its own or the one it is an alias of (with the
+    alias); (None, None) outside the catalog."""
+    spec = specs().get(tf_type)
+    if spec is not None:
+        return spec, None
+    return tf_aliases().get(tf_type, (None, None))
+
+
+def canonical_type(tf_type: str) -> str:
+    """The model's type of a Terraform type: the aliased spec's (aws_default_subnet ->
+    aws_subnet), else the type itself."""
+    found = tf_aliases().get(tf_type)
+    return found[0].tf_type if found else tf_type
 
 
 @cache

@@ -92,6 +92,8 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
              "via": link.via}
             for link in spec.links
         ],
+        "terraform_aliases": [{"type": a.tf_type, "defaults": dict(a.defaults)}
+                              for a in spec.tf_aliases],
         "folds": [
             *({"type": f.tf_type, "source": "tf", "parent_ref": f.parent_ref,
                "attributes": _unique(a.name for a in f.attrs)} for f in spec.folds),
@@ -160,6 +162,12 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
             lines.append(f"| `{link['name']}` | {_cell(link['kind'])} | {_cell(copied)} | "
                          f"{', '.join(link['sources'])} | {'yes' if link['drift'] else 'no'} |")
         lines.append("")
+        for alias in t.get("terraform_aliases", []):
+            defaults = ", ".join(f"`{k}` {_code(v)}" for k, v in alias["defaults"].items())
+            unset = f"; where its code leaves them unset: {defaults}" if defaults else ""
+            lines += _paragraph(f"Terraform's `{alias['type']}` (AWS's default resource, which "
+                                f"Terraform adopts) is one too: its resources have this "
+                                f"type{unset}.")
         if t["folds"]:
             folded = [f"{'Terraform' if f['source'] == 'tf' else 'CloudFormation'} "
                       f"`{f['type']}` ({', '.join(f'`{n}`' for n in f['attributes'])})"
@@ -212,6 +220,10 @@ def text(types: Sequence[Mapping[str, Any]]) -> str:
         for row in [header, *rows]:
             cells = [c.ljust(w) for c, w in zip(row[:5], widths, strict=True)]
             out.append(f"  {'  '.join(cells)}  {row[5]}")
+        for alias in t.get("terraform_aliases", []):
+            defaults = ", ".join(f"{k} {json.dumps(v)}" for k, v in alias["defaults"].items())
+            out.append(f"  also Terraform {alias['type']}"
+                       f"{f' (unset: {defaults})' if defaults else ''}")
         for f in t["folds"]:
             source = "Terraform" if f["source"] == "tf" else "CloudFormation"
             out.append(f"  folds in {source} {f['type']}: {', '.join(f['attributes'])}")

@@ -98,6 +98,21 @@ class CfnFold:
     extend: bool = False
 
 
+@dataclass(frozen=True)
+class TfAlias:
+    """Another Terraform type whose resources are of this type: AWS's default resources,
+    which Terraform adopts instead of creating (`aws_default_subnet` is a zone's default
+    subnet, `aws_default_vpc` the region's default VPC). In the model they have the
+    spec's type (rules, links, drift and docs know them as such) and keep their address.
+
+    `defaults` are the canonical values that hold where the code leaves the attribute
+    unset (null, or computed by the provider): what AWS's default resource has (a default
+    subnet maps public IPs on launch). The alias reads the spec's Terraform paths."""
+
+    tf_type: str
+    defaults: tuple[tuple[str, Any], ...] = ()
+
+
 # Link.target_attr that names the target itself (its key), not one of its attributes.
 KEY = "@key"
 # ResourceSpec.cfn_when's value for "the property is set, to anything".
@@ -115,7 +130,12 @@ class Link:
     source's references name (a plan's configuration, a template's Ref). A link is
     resolved in every source that reads `via`, live ones included, where the collector
     also reads the types in `Collect.needs`. Its value is the target's `target_attr`
-    (KEY: the target's key); null without a target; unknown where the target's is.
+    (KEY: the target's key); unknown where the target's is (or which target, until
+    apply); null without a target in the input: none named, or one outside the input (a
+    module output, a data source, another stack). Null, not unknown: "unknown" is "until
+    apply", which fails the gate, and most plans name some targets that live elsewhere; a
+    rule that must tell "not in the input" from "not set" reads `via` (DG-NET-001,
+    DG-ENC-003; docs/canonical-model.md, "Links").
 
     A link may share its name with an attribute that no source reading `via` reads: it
     then completes that attribute there (an instance's root_volume_encrypted, from its
@@ -222,6 +242,8 @@ class ResourceSpec:
     links: tuple[Link, ...] = ()
     # The Terraform attribute holding the live identity (bucket name, i-..., ...).
     tf_id: str = "id"
+    # Other Terraform types of the same resource (aws_default_subnet for aws_subnet).
+    tf_aliases: tuple[TfAlias, ...] = ()
     # Terraform attributes never shown anywhere, on top of what state/plan mark sensitive.
     sensitive: tuple[str, ...] = ()
     # Read-only Terraform attributes that the provider computes from other resources (a

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.catalog import folds, spec_for
+from driftguard.catalog import canonical_type, folds, spec_for, terraform_spec
 from driftguard.catalog.project import (
     TERRAFORM,
     fold_into,
@@ -55,7 +55,7 @@ def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
 
 
 def _resource(rec: Record, origin: str, source: Source) -> Resource:
-    spec = spec_for(rec.type)
+    spec, alias = terraform_spec(rec.type)
     rec.masked = any_true(rec.sensitive)
     if rec.masked:
         rec.sensitive = share_sensitivity(rec.sensitive, _aliases(rec.type))
@@ -66,13 +66,15 @@ def _resource(rec: Record, origin: str, source: Source) -> Resource:
                 rec.values[name] = MASK
         attributes, unknown = project(spec.attrs, rec.values, TERRAFORM, rec.unknown,
                                       rec.masked)
+        if alias is not None:
+            _alias_defaults(spec.attrs, alias.defaults, rec.values, attributes, unknown)
         ident = lookup(rec.values, rec.unknown, spec.tf_id)
     else:
         attributes, unknown = {}, []
         ident = lookup(rec.values, rec.unknown, "id")
     account, region = _arn_parts(rec.values.get("arn"))
     return Resource.model_construct(  # inputs built here: skip validation
-        type=rec.type,
+        type=spec.tf_type if spec is not None else rec.type,
         id=ident if isinstance(ident, str) and ident != MASK else None,
         address=rec.address,
         source=source,
@@ -87,11 +89,23 @@ def _resource(rec: Record, origin: str, source: Source) -> Resource:
     )
 
 
+def _alias_defaults(attrs: tuple[Attr, ...], defaults: tuple[tuple[str, Any], ...],
+                    values: dict[str, Any], attributes: dict[str, Any], unknown: list[str]
+                    ) -> None:
+    """An aliased type's defaults (TfAlias: what AWS's default resource has), for the
+    attributes whose Terraform paths the code leaves all unset (and not unknown)."""
+    by_name = {a.name: a for a in attrs}
+    for name, value in defaults:
+        if name not in unknown and all(lookup(values, None, path) is None
+                                       for path in by_name[name].tf):
+            attributes[name] = value
+
+
 def _aliases(tf_type: str) -> list[tuple[str, ...]]:
     """The type's alias paths: those of an attribute that reads the first one set
     (`tags_all`, `tags`), its own or, for a folded type, its fold's. Paths that a converter
     combines are not aliases: a masked one makes the attribute unknown (project)."""
-    spec = spec_for(tf_type)
+    spec, _ = terraform_spec(tf_type)
     attrs = spec.attrs if spec else (folds()[tf_type][1].attrs if tf_type in folds() else ())
     return [a.tf for a in attrs if a.convert is None and len(a.tf) > 1]
 
@@ -137,7 +151,7 @@ class _Joiner:
                 fold_into(parent, values, unknown, fold.extend)
         # Links read the targets' final attributes, so they run after every fold.
         for rec, res in self.pairs:
-            spec = spec_for(rec.type)
+            spec = spec_for(res.type)
             for link, via in links(spec, TERRAFORM) if spec else ():
                 link_into(res, link, via, self.link_targets(rec, res, link.target_type, via))
 
@@ -182,7 +196,7 @@ class _Joiner:
         out: list[Resource] = []
         for text in (t for path in paths for t in rec.refs.get(path, ())):
             ref = addresses.reference(text)
-            if ref is None or ref[0] != target_type:
+            if ref is None or canonical_type(ref[0]) != target_type:
                 continue
             candidates = self.by_address.get((here.module, ref[0], ref[1]), [])
             if many and not ref[2]:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from driftguard.catalog import spec_for
+from driftguard.catalog import terraform_spec
 from driftguard.catalog.values import kind_of
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
@@ -82,7 +82,7 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
             values = planned[address].values if address in planned else {}
         set_by_code, refs = configured.get(parsed.config_key, (None, {}))
         rtype = rc.get("type") or parsed.type
-        spec = spec_for(rtype)
+        spec, _ = terraform_spec(rtype)
         if set_by_code is not None and spec is not None:
             set_by_code = {**set_by_code, **dict.fromkeys(spec.tf_computed, True)}
         records[address] = Record(
