@@ -184,3 +184,105 @@ def test_a_subnet_outside_the_input_is_a_warning_not_a_pass(tmp_path: Path) -> N
     assert "its subnet subnet-0abc is not in the input" in net["aws_instance.literal"].message
     assert "its subnet is not in the input" in net["aws_instance.from_data"].message
     assert not any(f.rule_id == "DG-NET-001" for f in result.failing())
+
+
+# --- a KMS key declared in the same input is customer-managed ------------------------------
+
+UNKNOWN_KEY = "kms_key_id is unknown until apply"
+
+
+def key_verdicts(findings: list[Finding]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for f in findings:
+        if f.rule_id.startswith("DG-ENC"):
+            out.setdefault(f.resource_address, []).append(f.message)
+    return out
+
+
+def test_a_key_or_alias_declared_in_the_plan_is_customer_managed(tmp_path: Path) -> None:
+    doc = plan(
+        change("aws_kms_key.logs", {"description": "logs", "enable_key_rotation": True},
+               unknown={"arn": True, "key_id": True, "id": True}),
+        change("aws_kms_alias.logs", {"name": "alias/logs"},
+               unknown={"target_key_id": True, "arn": True},
+               refs={"target_key_id": ["aws_kms_key.logs.key_id", "aws_kms_key.logs"]}),
+        change("aws_s3_bucket.logs", {"bucket": "logs"}, unknown={"id": True}),
+        # The bucket's key, folded from its encryption configuration.
+        change("aws_s3_bucket_server_side_encryption_configuration.logs", {"rule": [{
+            "apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]},
+            unknown={"bucket": True, "rule": [{"apply_server_side_encryption_by_default": [
+                {"kms_master_key_id": True}]}]},
+            refs={"bucket": ["aws_s3_bucket.logs.id", "aws_s3_bucket.logs"],
+                  "rule.0.apply_server_side_encryption_by_default.0.kms_master_key_id": [
+                      "aws_kms_key.logs.arn", "aws_kms_key.logs"]},
+            blocks=("rule",)),
+        change("aws_cloudtrail.main", {"name": "main", "s3_bucket_name": "logs",
+                                       "enable_log_file_validation": True,
+                                       "is_multi_region_trail": True},
+               unknown={"kms_key_id": True},
+               refs={"kms_key_id": ["aws_kms_alias.logs.arn", "aws_kms_alias.logs"]}),
+        # A key that only a data source names: unknown until apply, still.
+        change("aws_cloudtrail.other", {"name": "other", "s3_bucket_name": "logs",
+                                        "enable_log_file_validation": True,
+                                        "is_multi_region_trail": True},
+               unknown={"kms_key_id": True},
+               refs={"kms_key_id": ["data.aws_kms_key.shared.arn", "data.aws_kms_key.shared"]}),
+    )
+    verdicts = key_verdicts(check([write(tmp_path, doc)]))
+    assert UNKNOWN_KEY not in verdicts.get("aws_s3_bucket.logs", [])
+    assert UNKNOWN_KEY not in verdicts.get("aws_cloudtrail.main", [])
+    assert UNKNOWN_KEY in verdicts["aws_cloudtrail.other"]
+
+
+def test_a_key_or_alias_declared_in_the_template_is_customer_managed(tmp_path: Path) -> None:
+    key = {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True}}
+    template = {"Resources": {
+        "Key": key,
+        "Alias": {"Type": "AWS::KMS::Alias", "Properties": {
+            "AliasName": "alias/logs", "TargetKeyId": {"Ref": "Key"}}},
+        "Logs": {"Type": "AWS::S3::Bucket", "Properties": {"BucketEncryption": {
+            "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
+                "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["Key", "Arn"]}}}]}}},
+        "Trail": {"Type": "AWS::CloudTrail::Trail", "Properties": {
+            "S3BucketName": {"Ref": "Logs"}, "IsLogging": True, "IsMultiRegionTrail": True,
+            "EnableLogFileValidation": True, "KMSKeyId": {"Ref": "Alias"}}},
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {
+            "KmsMasterKeyId": {"Fn::ImportValue": "shared-key"}}},
+    }}
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template))
+    verdicts = key_verdicts(check([path]))
+    assert UNKNOWN_KEY not in verdicts.get("Logs", [])
+    assert UNKNOWN_KEY not in verdicts.get("Trail", [])
+
+
+def test_a_state_names_its_own_key_by_arn(tmp_path: Path) -> None:
+    from driftguard.declared.terraform import load
+
+    arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    state = {"version": 4, "terraform_version": "1.9.0", "serial": 1, "lineage": "l",
+             "outputs": {}, "resources": [
+                 {"mode": "managed", "type": "aws_kms_key", "name": "k",
+                  "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                  "instances": [{"schema_version": 0, "attributes": {
+                      "id": arn.rsplit("/", 1)[1], "key_id": arn.rsplit("/", 1)[1],
+                      "arn": arn, "enable_key_rotation": True}}]},
+                 {"mode": "managed", "type": "aws_sqs_queue", "name": "q",
+                  "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                  "instances": [{"schema_version": 0, "attributes": {
+                      "id": "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
+                      "name": "q", "kms_master_key_id": arn}}]}]}
+    path = tmp_path / "terraform.tfstate"
+    path.write_text(json.dumps(state))
+    _, resources = load(path)
+    [queue] = [r for r in resources if r.type == "aws_sqs_queue"]
+    assert queue.attributes["kms_key_manager"] == "CUSTOMER"
+
+
+@pytest.mark.parametrize("name", [
+    "plan/bridgecrewio__checkov__tests__terraform__runner__resources__plan__tfplan.json",
+    "cfn/bridgecrewio__checkov__tests__cloudformation__parser__success.json",
+])
+def test_corpus_keys_declared_alongside_are_not_unknown(corpus_dir: Path, name: str) -> None:
+    findings = check([corpus_dir / name])
+    assert [f.resource_address for f in findings if f.message == UNKNOWN_KEY] == []

@@ -42,6 +42,7 @@ SPEC = ResourceSpec(
              cfn=("IsLogging",)),
         c.tags(live="list_tags.ResourceTagList.0.TagsList"),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="cloudtrail", operation="describe_trails", items="trailList",
         id_field="Name", arn_field="TrailARN",

@@ -22,6 +22,7 @@ SPEC = ResourceSpec(
         c.tags(live="Tags"),
     ),
     cfn_physical_id=("VolumeId",),
+    links=(c.KMS_KEY,),
     collect=Collect(service="ec2", operation="describe_volumes", items="Volumes",
                     id_field="VolumeId"),
     # Root volumes come with their instance: Terraform declares them inside aws_instance.

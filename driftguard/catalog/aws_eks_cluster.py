@@ -55,6 +55,7 @@ SPEC = ResourceSpec(
              cfn=("ResourcesVpcConfig.SubnetIds",), show=True),
         c.tags(live=f"{CLUSTER}.tags"),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="eks", operation="list_clusters", items="clusters[].{name: @}",
         id_field="name", arn_field=f"{CLUSTER}.arn",

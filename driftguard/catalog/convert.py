@@ -10,7 +10,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from driftguard.catalog.spec import Attr
+from driftguard.catalog.spec import Attr, Link
 
 _PROTOCOLS = {"-1": "-1", "all": "-1", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
@@ -228,6 +228,18 @@ def created_with_instance(attachments: Any) -> bool:
     volume on a root device name is taken as the instance's own."""
     return any(a.get("DeleteOnTermination", a.get("Device") in ROOT_DEVICES)
                for a in attachments or [])
+
+
+# Every type with a kms_key_id has this link (a lint test says so): a key or alias that the
+# input declares is the customer's by definition (AWS makes its own keys, and lets no alias
+# name them); one that a live scan read says which it is.
+KMS_KEY = Link(
+    "kms_key_manager",
+    "who manages the KMS key kms_key_id names: CUSTOMER for a key or alias in the same "
+    "input (declared, or read live), AWS for an AWS-managed one read live; null when the key "
+    "is not in the input (the name then says what it can: alias/aws/... is AWS's)",
+    via="kms_key_id", target_type="aws_kms_key", target_attr="key_manager",
+    also=("aws_kms_alias",))
 
 
 def tags(live: str, cfn: str = "Tags") -> Attr:

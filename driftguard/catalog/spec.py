@@ -140,6 +140,10 @@ class Link:
     A link may share its name with an attribute that no source reading `via` reads: it
     then completes that attribute there (an instance's root_volume_encrypted, from its
     Terraform root_block_device, and live from its root volume), drift included.
+
+    Targets are found by id, by ARN (state and live documents name KMS keys by ARN), or
+    by reference. `also` names other types that stand for a target and have its
+    `target_attr` too (a KMS alias names its key: kms_key_id may name either).
     """
 
     name: str
@@ -147,6 +151,11 @@ class Link:
     via: str
     target_type: str
     target_attr: str
+    also: tuple[str, ...] = ()
+
+    @property
+    def target_types(self) -> tuple[str, ...]:
+        return (self.target_type, *self.also)
 
 
 @dataclass(frozen=True)

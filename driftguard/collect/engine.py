@@ -246,8 +246,8 @@ def _link(inventory: Inventory) -> None:
     for res in inventory.resources:
         spec = spec_for(res.type)
         for link, _ in links(spec, LIVE) if spec else ():
-            if any(g.covers_where(link.target_type, res.account, res.region)
-                   for g in inventory.not_checked):
+            if any(g.covers_where(rtype, res.account, res.region)
+                   for g in inventory.not_checked for rtype in link.target_types):
                 res.attributes.pop(link.name, None)
                 if link.name not in res.unknown:
                     res.unknown.append(link.name)

@@ -185,6 +185,14 @@ customer_managed_key(key) if {
 	not key in aws_managed_keys
 }
 
+# True when kms_key_id is unknown until apply and names no KMS key or alias that the same
+# input declares (the kms_key_manager link, CUSTOMER for one: a key or alias that the code
+# creates is customer-managed by definition). Then, and only then, the key is unknown.
+key_unknown(r) if {
+	"kms_key_id" in r.unknown
+	object.get(r.attributes, "kms_key_manager", null) != "CUSTOMER"
+}
+
 # The ids and ARNs of the AWS-managed KMS keys in the input (a live scan reads them).
 aws_managed_keys contains key if {
 	some k in resources.aws_kms_key

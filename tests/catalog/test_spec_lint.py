@@ -476,6 +476,16 @@ def test_links_point_at_canonical_attrs(spec: ResourceSpec) -> None:
             f"link {link.name}: {link.target_type} has no attribute {link.target_attr!r}")
 
 
+def test_every_kms_key_id_links_its_key(spec: ResourceSpec) -> None:
+    """Rules read kms_key_manager to tell a key the input declares (customer-managed by
+    definition) from one unknown until apply: every type with a kms_key_id has the link."""
+    from driftguard.catalog.convert import KMS_KEY
+
+    has_key = any(a.name == "kms_key_id" for a in spec.attrs)
+    assert (KMS_KEY in spec.links) == has_key, (
+        f"{spec.tf_type}: kms_key_id and the link catalog.convert.KMS_KEY go together")
+
+
 def test_needs_are_the_types_links_read_live(spec: ResourceSpec) -> None:
     linked = {link.target_type for link in spec.links}
     stray = [t for t in spec.collect.needs if t not in linked]

@@ -16,6 +16,7 @@ from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_spec_for
 from driftguard.catalog.project import (
     CLOUDFORMATION,
     DEPLOYED_STACK,
+    find,
     fold_into,
     ids_of,
     link_into,
@@ -155,13 +156,13 @@ def _all_referenced(entry: _Mapped, via: Attr, mapped: dict[str, _Mapped]) -> bo
 def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
     for entry in mapped.values():
         for link, via in links(entry.spec, CLOUDFORMATION) if entry.spec else ():
-            targets = _link_targets(entry, via, link.target_type, mapped, by_id)
+            targets = _link_targets(entry, via, link.target_types, mapped, by_id)
             link_into(entry.resource, link, via, targets)
 
 
-def _link_targets(entry: _Mapped, via: Attr, tf_type: str, mapped: dict[str, _Mapped],
-                  by_id: _ById) -> Sequence[Resource | None] | None:
-    """The resources of `tf_type` that `via`'s properties name: by a reference to their
+def _link_targets(entry: _Mapped, via: Attr, types: tuple[str, ...],
+                  mapped: dict[str, _Mapped], by_id: _ById) -> Sequence[Resource | None] | None:
+    """The resources of `types` that `via`'s properties name: by a reference to their
     logical ids (in a list, each item's), else by their physical ids; null if not here.
     None (unknown) for a list known only at deploy whose items are not all references to
     resources here (Fn::ImportValue, a parameter without a value)."""
@@ -174,12 +175,12 @@ def _link_targets(entry: _Mapped, via: Attr, tf_type: str, mapped: dict[str, _Ma
             if where != path and not (many and where.startswith(f"{path}.")):
                 continue
             for target in (mapped.get(logical) for logical in logicals):
-                if target is not None and target.resource.type == tf_type and not any(
+                if target is not None and target.resource.type in types and not any(
                         target.resource is seen for seen in referenced):
                     referenced.append(target.resource)
         if referenced and not many:
             return referenced[:1]
     if referenced:
         return referenced
-    found = [by_id.get((tf_type, i)) for i in ids_of(entry.resource, via) or []]
+    found = [find(by_id, types, i) for i in ids_of(entry.resource, via) or []]
     return [f.resource if f else None for f in found] if found or many else [None]
