@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--parameters-file", action="append", type=Path, default=[],
                        metavar="FILE", help="CloudFormation parameters, as `aws cloudformation "
                                             "deploy --parameter-overrides` takes them")
+    check.add_argument("--namespace", action="append", default=[], metavar="NAME",
+                       help="package of conftest-style --policy rules to run on each file's "
+                            "document (repeatable; default main)")
+    check.add_argument("--all-namespaces", action="store_true",
+                       help="run the conftest-style rules of every package outside "
+                            "driftguard's own")
     _report_options(check)
     check.set_defaults(run=_run_check)
 
@@ -193,8 +199,11 @@ def _run_check(args: argparse.Namespace) -> int:
     from driftguard import pipeline
 
     config = _load_config(args)
+    from driftguard.policy.conftest import DEFAULT_NAMESPACE, Namespaces
+
+    namespaces = Namespaces(tuple(args.namespace) or (DEFAULT_NAMESPACE,), args.all_namespaces)
     result = pipeline.check(args.files, config, args.policy,
-                            cfn_parameters=_cfn_parameters(args))
+                            cfn_parameters=_cfn_parameters(args), namespaces=namespaces)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)

@@ -121,8 +121,12 @@ class Finding(BaseModel):
 
     @property
     def fingerprint(self) -> str:
-        text = "\x1f".join(("violation", self.rule_id, self.origin, self.resource_address))
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        """Its identity across scans: rule, file and resource, and for a finding that
+        names no resource (a conftest-style policy's message on a file), its message."""
+        parts = ["violation", self.rule_id, self.origin, self.resource_address]
+        if not self.resource_address:
+            parts.append(self.message)
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def finding_order(finding: Finding) -> tuple[int, str, str, str]:

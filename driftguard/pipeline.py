@@ -27,6 +27,7 @@ from driftguard.config import Config, ScanSettings
 from driftguard.declared import sources as declared_sources
 from driftguard.declared.sources import Declared, SourceContext
 from driftguard.documents import check_strings
+from driftguard.errors import PolicyError
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB
 from driftguard.model import (
     CheckResult,
@@ -39,7 +40,9 @@ from driftguard.model import (
     SourceSummary,
     finding_order,
 )
+from driftguard.policy import conftest
 from driftguard.policy import evaluate as policy
+from driftguard.policy.conftest import Namespaces
 from driftguard.policy.engines import make_engine
 from driftguard.waivers import apply_waivers, load_waivers
 
@@ -87,13 +90,23 @@ def check(
     extra_policy_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
     cfn_parameters: dict[str, str] | None = None,
+    namespaces: Namespaces | None = None,
 ) -> CheckResult:
-    """Policies over what the code declares (plans, state, CloudFormation templates)."""
+    """Policies over what the code declares (plans, state, CloudFormation templates); the
+    conftest-style policies (`namespaces`) over each file's parsed document."""
     timer = _Timer()
     with _no_gc():
         with timer("load"):
             declared = declare_files(paths, cfn_parameters, config.max_input_bytes)
-        policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
+
+        def documents() -> list[tuple[str, Any]]:
+            from driftguard.declared.sources.file import read_document
+
+            return [(s.path, read_document(Path(s.path), config.max_input_bytes))
+                    for s in declared.summaries]
+
+        policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer,
+                                      namespaces, documents)
     return assemble(config, declared.summaries, len(declared.resources),
                     list(policies.rules.values()), findings, today, timer.timings,
                     unread_types=unread(policies, declared.resources))
@@ -264,15 +277,26 @@ def diff(settings: ScanSettings, declared: Declared, live: Live, ignore: Ignore,
 
 
 def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[Resource],
-             timer: _Timer) -> tuple[policy.Policies, list[Finding]]:
-    """Every rule over every resource, in one evaluation."""
+             timer: _Timer, namespaces: Namespaces | None = None,
+             documents: Callable[[], list[tuple[str, Any]]] | None = None,
+             ) -> tuple[policy.Policies, list[Finding]]:
+    """Every rule over every resource, in one evaluation; and the conftest-style rules
+    over each of the `documents` (check's files). Without documents (a scan reads
+    AWS), a conftest rule would never run: an error."""
     with timer("policy_load"):
-        policies = policy.load(policy_dirs(config, extra_policy_dirs))
+        policies = policy.load(policy_dirs(config, extra_policy_dirs), namespaces)
+        if policies.conftest.rules and documents is None:
+            rule = next(iter(policies.conftest.rules.values()))
+            raise PolicyError(f"{rule.file}: conftest-style policies (package "
+                              f"{rule.package}) run on the files `driftguard check` reads, "
+                              "not on a scan")
         engine = make_engine(config.engine, policies.files,
                              policy.policy_data(config.policy.model_dump()), opa=config.opa,
                              timeout=config.policy_timeout, builtin=policy.builtin_dir())
     with timer("evaluate"), closing(engine):
         findings = policy.evaluate(engine, policies, resources)
+        if policies.conftest.rules and documents is not None:
+            findings += conftest.evaluate(engine, policies.conftest, documents())
     return policies, findings
 
 

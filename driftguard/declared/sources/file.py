@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from driftguard.declared import cloudformation, terraform
 from driftguard.declared.files import detect, parse_json, read_bytes
@@ -44,3 +45,15 @@ def load_file(path: Path, cfn_parameters: dict[str, str] | None = None,
         return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters,
                                                            yaml_text=False)
     return terraform.load_document(origin, doc)
+
+
+def read_document(path: Path, max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB) -> Any:
+    """The file's parsed document, as conftest gives it to its policies: a plan's or a
+    state's JSON as it is, a template's JSON or YAML (intrinsic tags as their long
+    form, `!Ref X` as {"Ref": "X"})."""
+    from driftguard.declared.cloudformation import template
+
+    data, origin = read_bytes(path, max_input_bytes), str(path)
+    if cloudformation.is_yaml_file(path, data):
+        return template.parse_yaml(origin, data)
+    return parse_json(origin, data)
