@@ -239,6 +239,11 @@ def _run_scan(args: argparse.Namespace) -> int:
 
 def _scan_config(args: argparse.Namespace, config: Config) -> Config:
     """The config with scan's options: sources and types added, switches turned on."""
+    from driftguard.catalog import unknown_type
+
+    problem = unknown_type(args.type)
+    if problem:
+        raise DriftguardError(f"--type: {problem}")
     scan, aws = config.scan, config.aws
     return config.with_overrides(
         scan={"states": [*scan.states, *args.state], "plans": [*scan.plans, *args.plan],

@@ -167,6 +167,17 @@ class ScanSettings(BaseModel):
     def compares_nothing(self) -> bool:
         return not (self.states or self.plans or self.types or self.stacks)
 
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        """A type the catalog does not know would be collected by nothing: a silent PASS."""
+        from driftguard.catalog import unknown_type
+
+        problem = unknown_type(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("drift_severity", mode="before")
     @classmethod
     def _severities(cls, value: Any) -> Any:

@@ -68,6 +68,14 @@ def spec_for(tf_type: str) -> ResourceSpec | None:
     return specs().get(tf_type)
 
 
+def unknown_type(types: list[str]) -> str | None:
+    """Why a list of types to collect cannot be used: the first the catalog does not
+    know (nothing would collect it: a silent PASS), or None."""
+    bad = next((t for t in types if t not in specs()), None)
+    return None if bad is None else (f"unknown resource type {bad!r} (`driftguard catalog` "
+                                     "lists the types)")
+
+
 @cache
 def tf_aliases() -> dict[str, tuple[ResourceSpec, TfAlias]]:
     """Aliased Terraform type (aws_default_subnet) -> (its spec, the alias)."""

@@ -70,9 +70,9 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         if parsed is None or not isinstance(address, str):
             raise InputError(path, f"resource_changes has an entry without a valid address: "
                                    f"{str(address)[:80]}")
-        if rc.get("mode", "data" if parsed.is_data else "managed") != "managed":
-            continue
         where = f"resource_changes[{n}] ({address}): "
+        if not _managed(path, rc, where, "data" if parsed.is_data else "managed"):
+            continue
         change = _field(path, rc, "change", dict, where, {})
         actions = tuple(_field(path, change, "actions", list, f"{where}change.", []))
         if actions in _GONE:
@@ -81,7 +81,7 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         if not isinstance(values, dict):
             values = planned[address].values if address in planned else {}
         set_by_code, refs = configured.get(parsed.config_key, (None, {}))
-        rtype = rc.get("type") or parsed.type
+        rtype = _type(path, rc, where, parsed.type) or parsed.type
         spec, _ = terraform_spec(rtype)
         if set_by_code is not None and spec is not None:
             set_by_code = {**set_by_code, **dict.fromkeys(spec.tf_computed, True)}
@@ -159,8 +159,9 @@ def _configuration_index(origin: str, config: dict[str, Any]) -> dict[
     def walk(module: dict[str, Any], path: tuple[str, ...], where: str) -> None:
         for n, res in enumerate(_field(origin, module, "resources", list, where, [])):
             res = _object(origin, res, f"{where}resources[{n}]")
-            if res.get("mode", "managed") != "managed":
+            if not _managed(origin, res, f"{where}resources[{n}]: ", "managed"):
                 continue
+            _type(origin, res, f"{where}resources[{n}]: ", "")
             expressions = _field(origin, res, "expressions", dict, f"{where}resources[{n}].",
                                  {})
             refs: dict[str, list[str]] = {}
@@ -212,17 +213,38 @@ def module_records(path: str, module: dict[str, Any]) -> list[Record]:
         mod = _object(path, stack.pop(), "a module")
         for res in mod.get("resources") or []:
             res = _object(path, res, "a resource in a module")
-            if res.get("mode", "managed") != "managed" or not res.get("address"):
+            where = f"resource {str(res.get('address'))[:80]}: "
+            if not _managed(path, res, where, "managed") or not res.get("address"):
                 continue
             values = res["values"] if isinstance(res.get("values"), dict) else {}
             records.append(Record(
                 address=res["address"],
-                type=res.get("type", ""),
+                type=_type(path, res, where, ""),
                 values=values,
                 sensitive=res.get("sensitive_values"),
             ))
         stack.extend(reversed(mod.get("child_modules") or []))
     return records
+
+
+def _managed(path: str, res: dict[str, Any], where: str, default: str | None) -> bool:
+    """Whether a resource is managed (not a data source); a mode Terraform does not
+    write is an error, never a resource silently left out."""
+    mode = res.get("mode", default)
+    if mode is None:
+        raise InputError(path, f"{where}no mode (managed or data)")
+    if mode not in ("managed", "data"):
+        raise InputError(path, f"{where}mode is {kind_of(mode)} {str(mode)[:40]!r}, "
+                               "neither managed nor data")
+    return bool(mode == "managed")
+
+
+def _type(path: str, res: dict[str, Any], where: str, default: str) -> str:
+    """A resource's type: a string (an integer would be counted and never checked)."""
+    rtype = res.get("type", default)
+    if not isinstance(rtype, str):
+        raise InputError(path, f"{where}type is {kind_of(rtype)}, not a string")
+    return rtype
 
 
 def _object(path: str, value: Any, what: str) -> dict[str, Any]:
@@ -267,8 +289,10 @@ def state_records(path: str, doc: dict[str, Any]) -> list[Record]:
         raise InputError(path, "state has no resources list")
     records: list[Record] = []
     for res in resources:
-        if _object(path, res, "a state resource").get("mode") != "managed":
+        _object(path, res, "a state resource")
+        if not _managed(path, res, f"resource {res.get('type')}.{res.get('name')}: ", None):
             continue
+        _type(path, res, f"resource {res.get('type')}.{res.get('name')}: ", "")
         for inst in res.get("instances") or []:
             if _object(path, inst, "a resource instance").get("deposed"):
                 continue  # a replaced object awaiting destroy
