@@ -121,9 +121,13 @@ class Finding(BaseModel):
 
     @property
     def fingerprint(self) -> str:
-        """Its identity across scans: rule, file and resource, and for a finding that
-        names no resource (a conftest-style policy's message on a file), its message."""
+        """Its identity across scans: rule, file and resource, where the resource is
+        (account and region: live addresses such as an account setting's region repeat
+        from account to account), and for a finding that names no resource (a
+        conftest-style policy's message on a file), its message."""
         parts = ["violation", self.rule_id, self.origin, self.resource_address]
+        if self.account or self.region:
+            parts += [self.account or "", self.region or ""]
         if not self.resource_address:
             parts.append(self.message)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]

@@ -175,6 +175,6 @@ def _finding(doc: dict[str, Any]) -> Finding:
     )
     stored = _get(doc, "fingerprint", str)
     if finding.fingerprint != stored:
-        raise _Bad(f"fingerprint {stored} does not match the finding's rule, origin and "
-                   "address: the report was edited or is corrupt")
+        raise _Bad(f"fingerprint {stored} does not match the finding's rule, origin, "
+                   "address and place: the report was edited or is corrupt")
     return finding
