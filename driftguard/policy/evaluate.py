@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,9 +73,22 @@ def load(dirs: list[Path], namespaces: Namespaces | None = None) -> Policies:
                               f"warn rule in package {name}")
     for rule in conftest.rules.values():  # the rules of one METADATA block: one rule
         rules.setdefault(f"{rule.package}:{rule.id}", rule)
+    _unique_ids(rules.values())
     from driftguard.policy.reads import check_selectors  # reads imports this module
 
     return Policies(files, rules, check_selectors(files), conftest)
+
+
+def _unique_ids(rules: Iterable[Rule]) -> None:
+    """A rule id names one rule: a second rule with a built-in's id would take over its
+    findings' metadata in every report (and mix two rules under one SARIF rule)."""
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        other = seen.setdefault(rule.id, rule)
+        if other is not rule:  # named: the one loaded later (users' after built-ins)
+            raise PolicyError(f"{rule.file}: rule id {rule.id} (package {rule.package}) is "
+                              f"already the id of package {other.package} in {other.file}: "
+                              "give each rule its own custom.id")
 
 
 def _check_users_file(path: Path, text: str, namespaces: Namespaces,

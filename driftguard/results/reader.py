@@ -27,7 +27,7 @@ from driftguard.model import (
     SourceSummary,
     WaiverRef,
 )
-from driftguard.report.json_report import SCHEMAS
+from driftguard.report.json_report import SCHEMAS, digest
 
 KINDS = {schema: kind for kind, schema in SCHEMAS.items()}
 T = TypeVar("T")
@@ -48,6 +48,12 @@ def read_report(name: str, text: str | bytes) -> CheckResult:
     if schema not in KINDS:
         raise InputError(name, f"unsupported schema {schema!r} (this driftguard reads "
                                f"{', '.join(SCHEMAS.values())})")
+    stored = doc.get("digest")
+    if not isinstance(stored, str):
+        raise InputError(name, "no digest: not a report that this driftguard wrote, or edited")
+    if digest(doc) != stored:
+        raise InputError(name, "the digest does not match the content: the report was edited "
+                               "or is corrupt")
     try:
         return _result(KINDS[schema], doc)
     except _Bad as exc:
