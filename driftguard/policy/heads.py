@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import regorus
-
 from driftguard.errors import PolicyError
 
 # conftest's rule names: deny, violation, warn, and any of them with a _suffix.
@@ -36,6 +34,8 @@ class Head:
 
 def heads(path: Path, text: str) -> list[Head]:
     """Every rule head of the file (functions excluded), in order."""
+    import regorus  # only to read users' files: the opa engine's runs need no more
+
     from driftguard.policy.embedded import engine_error
 
     engine = regorus.Engine()
