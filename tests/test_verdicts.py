@@ -286,3 +286,30 @@ def test_a_state_names_its_own_key_by_arn(tmp_path: Path) -> None:
 def test_corpus_keys_declared_alongside_are_not_unknown(corpus_dir: Path, name: str) -> None:
     findings = check([corpus_dir / name])
     assert [f.resource_address for f in findings if f.message == UNKNOWN_KEY] == []
+
+
+# --- an RDS read replica is judged by its source (on main since rules15: verified) --------
+
+@pytest.mark.parametrize("source_encrypted", [True, False])
+def test_a_template_replica_is_judged_by_its_source(tmp_path: Path,
+                                                    source_encrypted: bool) -> None:
+    template = {"Resources": {
+        "Registry": {"Type": "AWS::RDS::DBInstance", "Properties": {
+            "DBInstanceClass": "db.t4g.large", "Engine": "postgres", "AllocatedStorage": "50",
+            "StorageEncrypted": source_encrypted}},
+        "Replica": {"Type": "AWS::RDS::DBInstance", "Properties": {
+            "DBInstanceClass": "db.t4g.large",
+            "SourceDBInstanceIdentifier": {"Ref": "Registry"}}},
+        "Orphan": {"Type": "AWS::RDS::DBInstance", "Properties": {
+            "DBInstanceClass": "db.t4g.large",
+            "SourceDBInstanceIdentifier": "arn:aws:rds:eu-west-1:123456789012:db:elsewhere"}},
+    }}
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template))
+    enc = {f.resource_address: f for f in check([path]) if f.rule_id == "DG-ENC-003"}
+    if source_encrypted:
+        assert "Replica" not in enc
+    else:
+        assert enc["Replica"].message.endswith("it is a read replica of Registry, which is "
+                                               "not encrypted")
+    assert enc["Orphan"].unknown  # its source is not in the input: unknown, not "unencrypted"
