@@ -342,9 +342,21 @@ def _write_reports(args: argparse.Namespace, result: CheckResult) -> None:
     if sum(1 for _, output in reports if output is None) > 1:
         raise DriftguardError("only one report can go to stdout: give the others --output FILE")
     for fmt, output in reports:
+        if fmt == "driftignore" and output is not None and output.is_file():
+            _emit(_baseline_into(output, result), output)  # its own rules stay
+            continue
         _emit(RENDERERS[fmt](result), output)
     if args.timings:
         print(" ".join(f"{k}={v:.3f}s" for k, v in result.timings.items()), file=sys.stderr)
+
+
+def _baseline_into(path: Path, result: CheckResult) -> str:
+    """An existing ignore file with this scan's baseline rules that it lacks appended."""
+    from driftguard.documents import decode
+    from driftguard.locations import read_file
+    from driftguard.report.driftignore import merge_into
+
+    return merge_into(decode(path, read_file(path, "cannot read ignore file")), result)
 
 
 def _post_to_slack(args: argparse.Namespace, config: Config, result: CheckResult) -> None:

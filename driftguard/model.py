@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import IntEnum
 from typing import Any, Literal
 
@@ -97,6 +97,28 @@ class WaiverRef(BaseModel):
     expired: bool
 
 
+class Declaration(BaseModel):
+    """Where the code declares a resource: a plan, a state, a template or a deployed stack
+    (docs/json-report.md `why.declared_by`)."""
+
+    source: Source
+    origin: str = Field(description="the file, s3:// URL or cloudformation://region/stack")
+    address: str = Field(description="the Terraform address, or the stack/logical id")
+    module: str | None = Field(default=None, description="Terraform: the module path of "
+                               "the address (`module.net`); None in the root module")
+    stack: str | None = Field(default=None, description="a deployed stack's name")
+    logical_id: str | None = Field(default=None, description="CloudFormation: the logical id")
+
+
+class Why(BaseModel):
+    """Why a finding is there, beyond its rule: the code that declares its resource, and
+    since when it is open. The waiver that covers it is the finding's own `waiver`."""
+
+    declared_by: list[Declaration] = Field(default_factory=list)
+    first_seen: datetime | None = Field(default=None, description="when the finding history "
+                                        "first saw it open (the daemon's, or scan --history)")
+
+
 class Finding(BaseModel):
     """A policy violation on one resource."""
 
@@ -114,6 +136,7 @@ class Finding(BaseModel):
     waiver: WaiverRef | None = None
     account: str | None = Field(default=None, description="live findings: where it is")
     region: str | None = None
+    why: Why = Field(default_factory=Why)
 
     @property
     def waived(self) -> bool:
@@ -134,6 +157,9 @@ def finding_order(finding: Finding) -> tuple[int, str, str, str]:
 DriftKind = Literal["unmanaged", "missing", "changed"]
 ResultKind = Literal["check", "scan"]
 KIND_ORDER: dict[str, int] = {"missing": 0, "changed": 1, "unmanaged": 2}
+# The rule each drift class is reported under (drift/findings.py has their metadata).
+DRIFT_RULE_IDS: dict[DriftKind, str] = {"missing": "DG-DRIFT-001", "changed": "DG-DRIFT-002",
+                                        "unmanaged": "DG-DRIFT-003"}
 
 
 class AttributeChange(BaseModel):
@@ -251,6 +277,8 @@ class CheckResult(BaseModel):
     read_nothing: bool = Field(default=False, description="scan: nothing at all could be read "
                                "from AWS (the account, and every type in every region): a "
                                "failed scan")
+    scanned_at: datetime | None = Field(default=None, description="when the run read its "
+                                        "inputs (UTC); merged: the latest")
 
     @property
     def incomplete(self) -> bool:

@@ -87,8 +87,10 @@ def check(
     extra_policy_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
     cfn_parameters: dict[str, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> CheckResult:
     """Policies over what the code declares (plans, state, CloudFormation templates)."""
+    now = now or dt.datetime.now(dt.UTC)
     timer = _Timer()
     with _no_gc():
         with timer("load"):
@@ -96,7 +98,7 @@ def check(
         policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
     return assemble(config, declared.summaries, len(declared.resources),
                     list(policies.rules.values()), findings, today, timer.timings,
-                    unread_types=unread(policies, declared.resources))
+                    unread_types=unread(policies, declared.resources), scanned_at=now)
 
 
 def scan(
@@ -106,6 +108,7 @@ def scan(
     progress: Progress | None = None,
     today: dt.date | None = None,
     with_global: bool = True,
+    now: dt.datetime | None = None,
 ) -> CheckResult:
     """Declared sources against the live account: drift, and policies on live resources.
 
@@ -114,6 +117,7 @@ def scan(
     """
     from driftguard.collect.clients import AccountClients
 
+    now = now or dt.datetime.now(dt.UTC)
     clients = clients or AccountClients(config.aws).configured()
     regions = config.aws.regions or [clients.default_region]
     timer = _Timer()
@@ -136,7 +140,7 @@ def scan(
         api_calls=live.api_calls, api_throttles=live.api_throttles, account=live.account,
         regions=live.regions,
         units=[f"{live.account or 'unknown'}/{region}" for region in live.regions],
-        read_nothing=live.read_nothing,
+        read_nothing=live.read_nothing, scanned_at=now,
     )
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from driftguard.model import HIDDEN, Drift, DriftKind, Finding, Rule, Severity
+from driftguard.model import DRIFT_RULE_IDS, HIDDEN, Drift, DriftKind, Finding, Rule, Severity
 
 RULES: dict[DriftKind, tuple[str, str, str]] = {
-    "missing": ("DG-DRIFT-001", "Declared resource does not exist in the account",
+    "missing": (DRIFT_RULE_IDS["missing"], "Declared resource does not exist in the account",
                 "Re-apply the code (terraform apply) or remove the resource from it."),
-    "changed": ("DG-DRIFT-002", "Live resource differs from its code",
+    "changed": (DRIFT_RULE_IDS["changed"], "Live resource differs from its code",
                 "Re-apply the code to restore the declared values, or change the code to "
                 "adopt the live ones."),
-    "unmanaged": ("DG-DRIFT-003", "Live resource is not declared in any code",
+    "unmanaged": (DRIFT_RULE_IDS["unmanaged"], "Live resource is not declared in any code",
                   "Import it into the code (terraform import), delete it, or ignore it in "
                   "the ignore file if it is managed elsewhere."),
 }

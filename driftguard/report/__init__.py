@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from driftguard.model import CheckResult
-from driftguard.report import github, json_report, junit, markdown, sarif, text
+from driftguard.report import (
+    driftignore,
+    github,
+    json_report,
+    junit,
+    markdown,
+    sarif,
+    terraform_import,
+    text,
+)
 
 Renderer = Callable[[CheckResult], str]
 
@@ -16,6 +25,9 @@ FORMATS: dict[str, Renderer] = {
     "junit": junit.render,
     "github": github.render,
     "markdown": markdown.render,
+    # Codify a scan's unmanaged resources: Terraform import blocks, an ignore baseline.
+    "terraform-import": terraform_import.render,
+    "driftignore": driftignore.render,
 }
 
 # The usual file name ending of each format, for reports written to files.
@@ -26,4 +38,6 @@ EXTENSIONS: dict[str, str] = {
     "junit": "xml",
     "github": "txt",
     "markdown": "md",
+    "terraform-import": "tf",
+    "driftignore": "driftignore",
 }

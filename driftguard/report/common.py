@@ -6,11 +6,12 @@ and GitHub annotations (`error`, `warning`, `notice`) share, so the two never di
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Literal
 from urllib.parse import quote
 
-from driftguard.model import CheckResult, Finding, Rule, Severity
+from driftguard.model import CheckResult, Drift, Finding, Rule, Severity
 
 Level = Literal["error", "warning", "note"]
 
@@ -73,6 +74,26 @@ def waiver_note(f: Finding) -> str:
     if f.waiver:
         return f" [waiver expired {f.waiver.expires} ({f.waiver.owner})]"
     return ""
+
+
+def timestamp(moment: datetime) -> str:
+    """`2026-12-01T09:30:00Z`: a moment in UTC, to the second (naive ones are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def comment_lines(text: str, width: int = 88) -> list[str]:
+    """`text` as `# ` comment lines of at most `width` characters (long words stay whole)."""
+    import textwrap
+
+    return [f"# {line}" for line in textwrap.wrap(text, width - 2, break_long_words=False,
+                                                   break_on_hyphens=False)]
+
+
+def unmanaged_order(d: Drift) -> tuple[str, str, str, str]:
+    """How the codify formats list unmanaged resources: by type, account, region, id."""
+    return d.type, d.account or "", d.region or "", d.id or ""
 
 
 def rule_heading(rule_id: str, title: str) -> str:

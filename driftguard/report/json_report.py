@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from driftguard import __version__
-from driftguard.model import CheckResult, Finding, ResultKind
+from driftguard.model import CheckResult, Finding, ResultKind, Why
+from driftguard.report.common import timestamp
 from driftguard.report.summary import summarize
 
 SCHEMAS: dict[ResultKind, str] = {"check": "driftguard.check/v1", "scan": "driftguard.scan/v1"}
@@ -27,6 +28,7 @@ def render(result: CheckResult) -> str:
         "findings": [finding_doc(f, where=result.kind == "scan") for f in result.findings],
         "stale_waivers": [w.model_dump(mode="json") for w in result.stale_waivers],
         "unread_types": dict(sorted(result.unread_types.items())),
+        "scanned_at": timestamp(result.scanned_at) if result.scanned_at else None,
     }
     if result.kind == "scan":
         doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]
@@ -61,7 +63,16 @@ def finding_doc(f: Finding, where: bool = False) -> dict[str, Any]:
         "remediation": f.remediation,
         "waived": f.waived,
         "waiver": f.waiver.model_dump(mode="json") if f.waiver else None,
+        "why": why_doc(f.why),
     }
     if where:
         doc["resource"].update(account=f.account, region=f.region)
     return doc
+
+
+def why_doc(why: Why) -> dict[str, Any]:
+    """A finding's `why`: the code declaring its resource, and since when it is open."""
+    return {
+        "declared_by": [d.model_dump() for d in why.declared_by],
+        "first_seen": timestamp(why.first_seen) if why.first_seen else None,
+    }

@@ -26,6 +26,7 @@ from driftguard.model import (
     Severity,
     SourceSummary,
     WaiverRef,
+    Why,
 )
 from driftguard.report.json_report import SCHEMAS
 
@@ -97,6 +98,7 @@ def _build(kind: ResultKind, scan: bool, doc: dict[str, Any], summary: dict[str,
         regions=doc.get("regions") or [],
         units=doc.get("units") or [],
         timings=doc.get("timings") or {},
+        scanned_at=doc.get("scanned_at"),
     )
 
 
@@ -172,6 +174,7 @@ def _finding(doc: dict[str, Any]) -> Finding:
         waiver=WaiverRef.model_validate(waiver) if waiver is not None else None,
         account=resource.get("account"),
         region=resource.get("region"),
+        why=Why.model_validate(doc.get("why") or {}),  # added within v1
     )
     stored = _get(doc, "fingerprint", str)
     if finding.fingerprint != stored:

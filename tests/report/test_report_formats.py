@@ -112,6 +112,49 @@ def make_result() -> CheckResult:
     )
 
 
+ARN = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/audit"
+SCANNED = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+
+
+def make_scan_result() -> CheckResult:
+    """A scan whose drift the codify formats (terraform-import, driftignore) write."""
+    from driftguard.model import Drift, Why
+
+    def unmanaged(rtype: str, ident: str, address: str | None = None,
+                  region: str = "eu-west-1") -> Drift:
+        return Drift(kind="unmanaged", type=rtype, id=ident, address=address or ident,
+                     account="123456789012", region=region)
+
+    drifts = [
+        Drift(kind="missing", type="aws_ebs_volume", id="vol-0c1", address="aws_ebs_volume.a",
+              origin="prod.tfstate", account="123456789012", region="eu-west-1"),
+        unmanaged("aws_cloudtrail", "audit", ARN),
+        unmanaged("aws_ebs_encryption_by_default", "eu-west-1"),
+        unmanaged("aws_ebs_encryption_by_default", "us-east-1", region="us-east-1"),
+        unmanaged("aws_instance", "i-0b2"),
+        unmanaged("aws_instance", "i-0a1"),
+        unmanaged("aws_kms_key", "1234abcd-12ab-34cd-56ef-1234567890ab",
+                  "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+        unmanaged("aws_s3_bucket", "logs.example.com"),
+        unmanaged("aws_s3_bucket", "logs-example-com"),  # the same name once made
+        unmanaged("aws_sqs_queue", "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs"),
+        unmanaged("aws_iam_policy", "arn:aws:iam::123456789012:policy/team/Deploy"),
+    ]
+    findings = [Finding(
+        rule_id="DG-DRIFT-003", title="Live resource is not declared in any code",
+        severity=Severity.medium, level="deny", resource_address="i-0a1",
+        message="aws_instance i-0a1 exists in 123456789012/eu-west-1 but no code declares it",
+        resource_type="aws_instance", origin="live", source="live", account="123456789012",
+        region="eu-west-1", why=Why(first_seen=dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)))]
+    return CheckResult(kind="scan", sources=[], resources=12, rules=RULES, findings=findings,
+                       fail_on=Severity.low, drifts=drifts, account="123456789012",
+                       regions=["eu-west-1", "us-east-1"], scanned_at=SCANNED)
+
+
+# The formats that write a scan's unmanaged resources: their golden files are of a scan.
+CODIFY = {"terraform-import", "driftignore"}
+
+
 @pytest.fixture
 def result() -> CheckResult:
     return make_result()
@@ -126,13 +169,14 @@ def fixed_uri(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- golden files ----------------------------------------------------------------------
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github", "markdown"}
+    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github", "markdown",
+                            "terraform-import", "driftignore"}
     assert set(EXTENSIONS) == set(FORMATS)
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_golden(fmt: str, result: CheckResult, fixed_uri: None) -> None:
-    out = FORMATS[fmt](result).replace(f'"{__version__}"', '"VERSION"')
+    out = FORMATS[fmt](make_scan_result() if fmt in CODIFY else result).replace(f'"{__version__}"', '"VERSION"')
     path = GOLDEN / f"{fmt}.{EXTENSIONS[fmt]}"
     if UPDATE:
         path.parent.mkdir(exist_ok=True)
