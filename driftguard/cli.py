@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--parameters-file", action="append", type=Path, default=[],
                        metavar="FILE", help="CloudFormation parameters, as `aws cloudformation "
                                             "deploy --parameter-overrides` takes them")
+    check.add_argument("--show-values", action="store_true",
+                       help="show every value in the drift that plans report, not only those "
+                            "the catalog marks safe to show")
     _report_options(check)
     check.set_defaults(run=_run_check)
 
@@ -193,6 +196,8 @@ def _run_check(args: argparse.Namespace) -> int:
     from driftguard import pipeline
 
     config = _load_config(args)
+    if args.show_values:
+        config = config.with_overrides(scan={"show_values": True})
     result = pipeline.check(args.files, config, args.policy,
                             cfn_parameters=_cfn_parameters(args))
     _write_reports(args, result)

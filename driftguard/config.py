@@ -170,8 +170,9 @@ class ScanSettings(BaseModel):
     @field_validator("drift_severity", mode="before")
     @classmethod
     def _severities(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
+        if isinstance(value, dict):  # the kinds not given keep their default
+            return {**DEFAULT_DRIFT_SEVERITY, **{
+                k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}}
         return value
 
 

@@ -247,6 +247,21 @@ class Stack:
     logical_types: dict[str, str] = field(default_factory=dict)  # logical id -> CFN type
 
 
+@dataclass
+class TerraformDrift:
+    """What a plan's `resource_drift` says changed outside Terraform since the last apply
+    (declared/terraform.py), as drift/plan.py compares it: the plan's resources as the last
+    apply left them (`before`), and as Terraform's refresh read them (`after`; a resource
+    deleted outside Terraform is not there)."""
+
+    origin: str
+    before: list[Resource]
+    after: list[Resource]
+    # Address -> Terraform attributes (top-level names) whose sensitive values changed:
+    # masked, both sides read the same, so the comparison cannot see it.
+    sensitive_changes: dict[str, set[str]] = field(default_factory=dict)
+
+
 class CheckResult(BaseModel):
     """The outcome of `driftguard check` (policies on declared resources) or of
     `driftguard scan` (drift between declared and live, and policies on live resources;

@@ -89,16 +89,20 @@ def check(
     cfn_parameters: dict[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> CheckResult:
-    """Policies over what the code declares (plans, state, CloudFormation templates)."""
+    """Policies over what the code declares (plans, state, CloudFormation templates), and
+    the drift that plans say Terraform's refresh found (their `resource_drift`)."""
     now = now or dt.datetime.now(dt.UTC)
     timer = _Timer()
     with _no_gc():
         with timer("load"):
             declared = declare_files(paths, cfn_parameters, config.max_input_bytes)
+        with timer("drift"):
+            drifted = terraform_drift(config.scan, declared)
         policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
     return assemble(config, declared.summaries, len(declared.resources),
-                    list(policies.rules.values()), findings, today, timer.timings,
-                    unread_types=unread(policies, declared.resources), scanned_at=now)
+                    [*drifted.rules, *policies.rules.values()], [*drifted.findings, *findings],
+                    today, timer.timings, unread_types=unread(policies, declared.resources),
+                    drifts=drifted.drifts, scanned_at=now)
 
 
 def scan(
@@ -261,6 +265,22 @@ def diff(settings: ScanSettings, declared: Declared, live: Live, ignore: Ignore,
                                        _is_aws_default, settings.strict, declared.owns_unread)
     drifts = hide_values(native.merge(drifts, live.verdicts), settings.show_values)
     return Drifted(drifts, coverage, drift_findings(drifts, settings.drift_severity),
+                   drift_rules(settings.drift_severity))
+
+
+def terraform_drift(settings: ScanSettings, declared: Declared) -> Drifted:
+    """What the plans' own refresh found changed or deleted outside Terraform, as drift
+    findings (the DG-DRIFT rules take part only when a plan reports drift): scoped, shown
+    and ignored as a scan's drift is."""
+    from driftguard.drift.findings import drift_findings, drift_rules
+    from driftguard.drift.plan import plan_drift
+    from driftguard.drift.values import hide_values
+
+    if not declared.terraform_drift:
+        return Drifted([], [], [], [])
+    drifts = hide_values(plan_drift(declared.terraform_drift, load_ignore(settings)),
+                         settings.show_values)
+    return Drifted(drifts, [], drift_findings(drifts, settings.drift_severity, "plan"),
                    drift_rules(settings.drift_severity))
 
 

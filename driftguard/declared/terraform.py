@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from driftguard.catalog import spec_for
-from driftguard.catalog.values import kind_of
+from driftguard.catalog import folds, spec_for
+from driftguard.catalog.values import any_true, kind_of, sensitivity_union
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
 from driftguard.declared.files import detect, parse_json, read_bytes
 from driftguard.errors import InputError
-from driftguard.model import Resource
+from driftguard.model import Resource, TerraformDrift
 
 _ACTIONS = {
     ("create",): "create",
@@ -99,6 +101,114 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         if address not in changed:
             records[address] = rec
     return list(records.values())
+
+
+def plan_drift(path: str, doc: dict[str, Any]) -> TerraformDrift | None:
+    """What the plan's `resource_drift` says changed outside Terraform since the last
+    apply, or None when it says nothing (no entries: no drift, or `-refresh=false`).
+
+    Each entry is a managed resource's `before` (the state the last apply left) and
+    `after` (what Terraform's refresh read), or a delete (gone since). The resources on
+    each side are the plan's `prior_state` (the refreshed state) with the entries' own
+    values in place, built as a plan's are (split S3 settings fold into their bucket),
+    and cut to what the code sets (the configuration's expressions, ids kept): a provider
+    default or a computed attribute that drifted is not the code's business, as in the
+    scan. Sensitive values are masked on both sides where either side marks them."""
+    entries = _field(path, doc, "resource_drift", list, "", [])
+    drifted: dict[str, dict[str, Any]] = {}
+    for n, entry in enumerate(entries):
+        entry = _object(path, entry, f"resource_drift[{n}]")
+        address = entry.get("address")
+        parsed = addresses.parse(address) if isinstance(address, str) else None
+        if parsed is None or not isinstance(address, str):
+            raise InputError(path, f"resource_drift has an entry without a valid address: "
+                                   f"{str(address)[:80]}")
+        if entry.get("mode", "data" if parsed.is_data else "managed") == "managed":
+            drifted[address] = _field(path, entry, "change", dict,
+                                      f"resource_drift[{n}] ({address}): ", {})
+    if not drifted:
+        return None
+    prior = _field(path, _field(path, doc, "prior_state", dict, "", {}), "values", dict,
+                   "prior_state.", {})
+    refreshed = {r.address: r for r in module_records(
+        path, _field(path, prior, "root_module", dict, "prior_state.values.", {}))}
+    configured = _configuration_index(path, _field(path, doc, "configuration", dict, "", {}))
+    before = dict(refreshed)
+    after = {a: replace(r, values=copy.deepcopy(r.values)) for a, r in refreshed.items()}
+    hidden_changes: dict[str, set[str]] = {}
+    for address, change in drifted.items():
+        rtype = addresses.parse(address).type  # type: ignore[union-attr]
+        sensitive = sensitivity_union(change.get("before_sensitive"),
+                                      change.get("after_sensitive"))
+        was, now = change.get("before"), change.get("after")
+        actions = tuple(change.get("actions") or ())
+        if isinstance(was, dict) and isinstance(now, dict) and sensitive:
+            hidden_changes[address] = _sensitive_changes(was, now, sensitive)
+        if isinstance(was, dict):
+            before[address] = Record(address=address, type=rtype, values=was,
+                                     sensitive=sensitive)
+        if actions in _GONE or not isinstance(now, dict):
+            after.pop(address, None)
+        else:
+            after[address] = Record(address=address, type=rtype, values=now,
+                                    sensitive=sensitive)
+    for side in (before, after):
+        for address in _leaving(doc):  # the plan deletes it: its drift does not matter
+            side.pop(address, None)
+        for rec in side.values():
+            rec.values = _set_by_code(rec, configured)
+    return TerraformDrift(origin=path, before=build(list(before.values()), path, "plan"),
+                          after=build(list(after.values()), path, "plan"),
+                          sensitive_changes={a: keys & set(before[a].values)
+                                             for a, keys in hidden_changes.items()
+                                             if a in before and keys & set(before[a].values)})
+
+
+def _sensitive_changes(was: dict[str, Any], now: dict[str, Any], sensitive: Any) -> set[str]:
+    """The attributes (top-level names) with a sensitive part whose value changed: masked,
+    both sides read the same, yet Terraform saw them differ."""
+    return {key for key in {*was, *now}
+            if (sensitive is True or any_true(_child_tree(sensitive, key)))
+            and was.get(key) != now.get(key)}
+
+
+def _child_tree(tree: Any, key: str) -> Any:
+    return tree.get(key) if isinstance(tree, dict) else None
+
+
+def _leaving(doc: dict[str, Any]) -> set[str]:
+    """Addresses the plan deletes (or forgets) and does not create again."""
+    return {rc["address"] for rc in doc.get("resource_changes") or []
+            if isinstance(rc, dict) and isinstance(rc.get("change"), dict)
+            and tuple(rc["change"].get("actions") or ()) in _GONE
+            and isinstance(rc.get("address"), str)}
+
+
+def _set_by_code(rec: Record, configured: dict[
+        tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]]) -> dict[str, Any]:
+    """The record's values that its configuration sets, with what identifies it (and, for
+    a folded type, names its parent); all of them where the plan has no configuration."""
+    parsed = addresses.parse(rec.address)
+    found = configured.get(parsed.config_key) if parsed else None
+    if not found:
+        return rec.values
+    spec = spec_for(rec.type)
+    keep = {"id", "arn", "region", *([spec.tf_id] if spec else []),
+            *([folds()[rec.type][1].parent_ref] if rec.type in folds() else [])}
+    tree = {**found[0], **dict.fromkeys(keep, True)}
+    kept: dict[str, Any] = _keep(rec.values, tree)
+    return kept
+
+
+def _keep(values: Any, tree: Any) -> Any:
+    """`values` cut to the paths of a set-by-code tree (blocks: what any of them sets)."""
+    if tree is True:
+        return values
+    if isinstance(values, list):
+        return [_keep(v, tree) for v in values]
+    if isinstance(values, dict) and isinstance(tree, dict):
+        return {k: _keep(v, tree[k]) for k, v in values.items() if k in tree}
+    return values
 
 
 # Attributes the code sets: True for an attribute (its whole value), a tree of the same

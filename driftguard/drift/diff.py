@@ -65,7 +65,7 @@ def diff(
         managed[res.type] += 1
         for twin in twins:
             matched.add(id(twin))
-            changes = _changes(twin, res, ignore)
+            changes = attribute_changes(twin, res, ignore)
             if changes:
                 drifts.append(_drift("changed", twin, live=res, changes=changes))
     for res in declared:
@@ -88,7 +88,9 @@ def _drift(kind: DriftKind, res: Resource, *, live: Resource | None = None,
                  account=where.account, region=where.region, changes=changes or [])
 
 
-def _changes(declared: Resource, live: Resource, ignore: Ignore) -> list[AttributeChange]:
+def attribute_changes(declared: Resource, live: Resource, ignore: Ignore
+                      ) -> list[AttributeChange]:
+    """The spec's drift attributes that the code set and whose live value differs."""
     spec = spec_for(declared.type)
     assert spec is not None
     changes = []

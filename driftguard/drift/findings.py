@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from driftguard.model import DRIFT_RULE_IDS, HIDDEN, Drift, DriftKind, Finding, Rule, Severity
+from driftguard.model import (
+    DRIFT_RULE_IDS,
+    HIDDEN,
+    Drift,
+    DriftKind,
+    Finding,
+    Rule,
+    Severity,
+    Source,
+)
 
 RULES: dict[DriftKind, tuple[str, str, str]] = {
     "missing": (DRIFT_RULE_IDS["missing"], "Declared resource does not exist in the account",
@@ -23,14 +32,16 @@ def drift_rules(severities: dict[DriftKind, Severity]) -> list[Rule]:
             for kind, (rule_id, title, remediation) in RULES.items()]
 
 
-def drift_findings(drifts: list[Drift], severities: dict[DriftKind, Severity]) -> list[Finding]:
+def drift_findings(drifts: list[Drift], severities: dict[DriftKind, Severity],
+                   declared_in: Source = "state") -> list[Finding]:
+    """`declared_in`: the source of the declared side (a scan's state; a plan's refresh)."""
     out = []
     for d in drifts:
         rule_id, title, remediation = RULES[d.kind]
         out.append(Finding(
             rule_id=rule_id, title=title, severity=severities[d.kind], level="deny",
             message=_message(d), resource_address=d.address, resource_type=d.type,
-            origin=d.origin or "live", source="live" if d.kind == "unmanaged" else "state",
+            origin=d.origin or "live", source="live" if d.kind == "unmanaged" else declared_in,
             remediation=remediation, account=d.account, region=d.region))
     return out
 

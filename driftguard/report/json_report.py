@@ -30,8 +30,8 @@ def render(result: CheckResult) -> str:
         "unread_types": dict(sorted(result.unread_types.items())),
         "scanned_at": timestamp(result.scanned_at) if result.scanned_at else None,
     }
+    doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]  # check: the plans'
     if result.kind == "scan":
-        doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]
         doc["coverage"] = [{**c.model_dump(), "ratio": c.ratio} for c in result.coverage]
         doc["not_collectable"] = dict(sorted(result.not_collectable.items()))
         doc["not_checked"] = [g.model_dump() for g in result.not_checked]

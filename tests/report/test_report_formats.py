@@ -176,7 +176,8 @@ def test_every_format_is_registered() -> None:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_golden(fmt: str, result: CheckResult, fixed_uri: None) -> None:
-    out = FORMATS[fmt](make_scan_result() if fmt in CODIFY else result).replace(f'"{__version__}"', '"VERSION"')
+    rendered = FORMATS[fmt](make_scan_result() if fmt in CODIFY else result)
+    out = rendered.replace(f'"{__version__}"', '"VERSION"')
     path = GOLDEN / f"{fmt}.{EXTENSIONS[fmt]}"
     if UPDATE:
         path.parent.mkdir(exist_ok=True)
