@@ -59,6 +59,9 @@ def _report_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--waivers", type=Path, metavar="FILE",
                      help="reviewed exceptions (YAML): rule, resource, reason, owner, expires")
     cmd.add_argument("--timings", action="store_true", help="print stage timings to stderr")
+    cmd.add_argument("--history", type=Path, metavar="FILE",
+                     help="finding history (SQLite, created if absent): each finding says "
+                          "since when it is open, as the daemon's do")
     cmd.add_argument("--slack", action="store_true",
                      help="also post a summary to Slack (the slack settings; docs/slack.md)")
 
@@ -200,6 +203,7 @@ def _run_check(args: argparse.Namespace) -> int:
         config = config.with_overrides(scan={"show_values": True})
     result = pipeline.check(args.files, config, args.policy,
                             cfn_parameters=_cfn_parameters(args))
+    _remember(args, result)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
@@ -228,6 +232,7 @@ def _run_scan(args: argparse.Namespace) -> int:
     else:
         show = not args.no_progress and sys.stderr.isatty()
         result = pipeline.scan(config, args.policy, progress=_progress if show else None)
+    _remember(args, result)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
@@ -273,6 +278,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
     config = _load_config(args)
     result = demo.run(config, args.workdir, say)
+    _remember(args, result)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
@@ -334,6 +340,25 @@ def _run_report(args: argparse.Namespace) -> int:
     result = merge(read_reports(args.sources, s3_client, limit), _fail_on(args), warn)
     _write_reports(args, result)
     return _exit_code(result)
+
+
+def _remember(args: argparse.Namespace, result: CheckResult) -> None:
+    """`--history FILE`: record the run's findings there (as the daemon records a job's,
+    under the command's name), which sets when each was first seen open."""
+    if not args.history:
+        return
+    import datetime as dt
+
+    from driftguard.history import HistoryStore
+
+    store = HistoryStore(args.history)
+    try:
+        store.record(result.kind, result.findings,
+                     (result.scanned_at or dt.datetime.now(dt.UTC)).timestamp(),
+                     not_checked=result.not_checked,
+                     status="incomplete" if result.incomplete else "ok")
+    finally:
+        store.close()
 
 
 def _progress(resource_type: str, region: str | None, found: int) -> None:

@@ -5,7 +5,8 @@
     diff      drift between the two (drift/)
     evaluate  the policies, over declared (check) or live (scan) resources (policy/), and
               what they do not read
-    assemble  the result: drift as findings, waivers applied, rules, gaps, costs
+    assemble  the result: drift as findings, why each is there (why.py), waivers applied,
+              rules, gaps, costs
 
 `check` is declare, evaluate, assemble; `scan` is all five. Each stage is timed under its
 key in the result's timings: load, collect, drift, policy_load and evaluate.
@@ -42,6 +43,7 @@ from driftguard.model import (
 from driftguard.policy import evaluate as policy
 from driftguard.policy.engines import make_engine
 from driftguard.waivers import apply_waivers, load_waivers
+from driftguard.why import explain
 
 if TYPE_CHECKING:
     from driftguard.drift.ignore import Ignore
@@ -99,8 +101,10 @@ def check(
         with timer("drift"):
             drifted = terraform_drift(config.scan, declared)
         policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
+        findings = [*drifted.findings, *findings]
+        explain(findings, declared.resources)
     return assemble(config, declared.summaries, len(declared.resources),
-                    [*drifted.rules, *policies.rules.values()], [*drifted.findings, *findings],
+                    [*drifted.rules, *policies.rules.values()], findings,
                     today, timer.timings, unread_types=unread(policies, declared.resources),
                     drifts=drifted.drifts, scanned_at=now)
 
@@ -133,9 +137,11 @@ def scan(
     with timer("drift"):
         drifted = diff(config.scan, declared, live, ignore, with_global)
     policies, findings = evaluate(config, extra_policy_dirs, live.resources, timer)
+    findings = [*drifted.findings, *findings]
+    explain(findings, declared.resources, live.resources)
     return assemble(
         config, declared.summaries, len(live.resources),
-        [*drifted.rules, *policies.rules.values()], [*drifted.findings, *findings],
+        [*drifted.rules, *policies.rules.values()], findings,
         today, timer.timings, unread_types=unread(policies, live.resources),
         kind="scan", drifts=drifted.drifts, coverage=drifted.coverage,
         not_collectable=not_collectable(declared.resources, live.account, live.regions,

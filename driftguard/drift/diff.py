@@ -24,7 +24,7 @@ from driftguard.model import (
 )
 
 
-def _same_place(a: Resource, b: Resource) -> bool:
+def same_place(a: Resource, b: Resource) -> bool:
     return (a.account is None or b.account is None or a.account == b.account) and (
         a.region is None or b.region is None or a.region == b.region)
 
@@ -54,7 +54,7 @@ def diff(
     for res in live:
         if ignore.resource(res.type, res.id or ""):
             continue
-        twins = [d for d in index.get((res.type, res.id), []) if _same_place(d, res)]
+        twins = [d for d in index.get((res.type, res.id), []) if same_place(d, res)]
         if not twins:
             if unjudged(res):
                 continue

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
-from driftguard.model import CheckResult, Drift, Finding, Rule, Severity
+from driftguard.model import (
+    DRIFT_RULE_IDS,
+    CheckResult,
+    Declaration,
+    Drift,
+    Finding,
+    Rule,
+    Severity,
+    Why,
+)
 
 Level = Literal["error", "warning", "note"]
 
@@ -74,6 +83,47 @@ def waiver_note(f: Finding) -> str:
     if f.waiver:
         return f" [waiver expired {f.waiver.expires} ({f.waiver.owner})]"
     return ""
+
+
+def why_doc(why: Why) -> dict[str, Any]:
+    """A finding's `why` as JSON and SARIF give it: the code declaring its resource, and
+    since when it is open."""
+    return {
+        "declared_by": [d.model_dump() for d in why.declared_by],
+        "first_seen": timestamp(why.first_seen) if why.first_seen else None,
+    }
+
+
+def why_text(f: Finding, waiver: bool = True) -> str:
+    """`declared by state envs/prod.tfstate module.net.aws_vpc.main; first seen
+    2026-11-02T08:00:00Z; waived by ml-platform until 2026-12-31`, or `` when there is
+    nothing to say beyond the finding's own row: a policy finding on a declared resource
+    is declared by itself. `waiver=False` leaves the waiver to the caller."""
+    parts = []
+    declared = [d for d in f.why.declared_by if not _itself(f, d)]
+    if declared:
+        parts.append("declared by " + ", ".join(declaration_text(d) for d in declared))
+    if f.why.first_seen:
+        parts.append(f"first seen {timestamp(f.why.first_seen)}")
+    if waiver and f.waiver:
+        state = "waived" if f.waived else "waiver expired"
+        parts.append(f"{state} by {f.waiver.owner} until {f.waiver.expires}")
+    return "; ".join(parts)
+
+
+def declaration_text(d: Declaration) -> str:
+    """`state envs/prod.tfstate module.net.aws_vpc.main`, `stack ml-prod (Bucket)`,
+    `cloudformation template.yaml (Bucket)`."""
+    if d.stack:
+        return f"stack {d.stack} ({d.logical_id})"
+    if d.source == "cloudformation":
+        return f"cloudformation {d.origin} ({d.logical_id or d.address})"
+    return f"{d.source} {d.origin} {d.address}"
+
+
+def _itself(f: Finding, d: Declaration) -> bool:
+    return (d.origin, d.address) == (f.origin, f.resource_address) and (
+        f.rule_id not in DRIFT_RULE_IDS.values())
 
 
 def timestamp(moment: datetime) -> str:

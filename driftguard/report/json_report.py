@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from driftguard import __version__
-from driftguard.model import CheckResult, Finding, ResultKind, Why
-from driftguard.report.common import timestamp
+from driftguard.model import CheckResult, Finding, ResultKind
+from driftguard.report.common import timestamp, why_doc
 from driftguard.report.summary import summarize
 
 SCHEMAS: dict[ResultKind, str] = {"check": "driftguard.check/v1", "scan": "driftguard.scan/v1"}
@@ -68,11 +68,3 @@ def finding_doc(f: Finding, where: bool = False) -> dict[str, Any]:
     if where:
         doc["resource"].update(account=f.account, region=f.region)
     return doc
-
-
-def why_doc(why: Why) -> dict[str, Any]:
-    """A finding's `why`: the code declaring its resource, and since when it is open."""
-    return {
-        "declared_by": [d.model_dump() for d in why.declared_by],
-        "first_seen": timestamp(why.first_seen) if why.first_seen else None,
-    }

@@ -23,6 +23,7 @@ from driftguard.report.common import (
     origin_uri,
     rules_with_findings,
     severity_level,
+    why_doc,
 )
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -105,6 +106,8 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         properties["resourceType"] = f.resource_type
     if f.waiver:
         properties["waiver"] = f.waiver.model_dump(mode="json")
+    if f.why.declared_by or f.why.first_seen:
+        properties["why"] = why_doc(f.why)
     item["properties"] = properties
     return item
 
