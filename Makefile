@@ -14,7 +14,8 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # A simulated ML account (local moto server) that drifted from its Terraform state: the
-# scan prints the drift and the violations (exit 1 means "found some", as intended here).
+# scan prints the drift and the violations (exit 1 means "found some", as intended here),
+# then writes the import blocks of its unmanaged instance and says where.
 demo: $(BIN)/.installed
 	$(BIN)/driftguard demo || [ $$? -eq 1 ]
 

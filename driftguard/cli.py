@@ -277,10 +277,16 @@ def _run_demo(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
 
     config = _load_config(args)
-    result = demo.run(config, args.workdir, say)
+    result, workdir = demo.run(config, args.workdir, say)
     _remember(args, result)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
+    imports = demo.codify(result, workdir)
+    unmanaged = sum(1 for d in result.drifts if d.kind == "unmanaged")
+    say(f"\nwrote the import blocks of its {unmanaged} unmanaged resource"
+        f"{'' if unmanaged == 1 else 's'}: {imports}")
+    say("  beside the Terraform code, `terraform plan -generate-config-out=generated.tf` "
+        "writes their code")
     return _exit_code(result)
 
 
