@@ -110,13 +110,42 @@ class Declaration(BaseModel):
     logical_id: str | None = Field(default=None, description="CloudFormation: the logical id")
 
 
+EventSource = Literal["console", "cli", "sdk", "service", "unknown"]
+
+
+class Attribution(BaseModel):
+    """Who most likely made a drift: the CloudTrail event that created, changed or deleted
+    the resource (attribution.py reads it; docs/json-report.md `why.changed_by`)."""
+
+    principal: str = Field(description="who, in words: `role Admin (session alice)`")
+    principal_type: str = Field(description="CloudTrail's userIdentity.type: AssumedRole, "
+                                "IAMUser, Root, AWSService, ...")
+    arn: str | None = Field(default=None, description="the user's or the role's ARN")
+    role: str | None = None
+    session: str | None = Field(default=None, description="an assumed role's session name "
+                                "(an SSO user's name)")
+    sso: bool = Field(default=False, description="a role of IAM Identity Center (SSO)")
+    api_call: str = Field(description="`ec2:ModifyInstanceAttribute`")
+    time: datetime
+    source: EventSource = Field(description="where the call came from")
+    via: str | None = Field(default=None, description="the tool or service: aws-cli, Boto3, "
+                            "Terraform, autoscaling.amazonaws.com")
+    event_id: str | None = None
+    evidence: Literal["lookup_events", "trail_logs"]
+
+
 class Why(BaseModel):
-    """Why a finding is there, beyond its rule: the code that declares its resource, and
-    since when it is open. The waiver that covers it is the finding's own `waiver`."""
+    """Why a finding is there, beyond its rule: the code that declares its resource, since
+    when it is open, and who made its drift. The waiver that covers it is the finding's own
+    `waiver`."""
 
     declared_by: list[Declaration] = Field(default_factory=list)
     first_seen: datetime | None = Field(default=None, description="when the finding history "
                                         "first saw it open (the daemon's, or scan --history)")
+    changed_by: Attribution | None = Field(default=None, description="drift: the most likely "
+                                           "CloudTrail event (scan.attribution)")
+    unattributed: str | None = Field(default=None, description="drift: why attribution found "
+                                     "no event (none names the resource, or it failed)")
 
 
 class Finding(BaseModel):

@@ -139,6 +139,9 @@ def scan(
     policies, findings = evaluate(config, extra_policy_dirs, live.resources, timer)
     findings = [*drifted.findings, *findings]
     explain(findings, declared.resources, live.resources)
+    if config.scan.attribution is not None:
+        with timer("attribution"):
+            attribute(config.scan, drifted.drifts, findings, clients, live, now)
     return assemble(
         config, declared.summaries, len(live.resources),
         [*drifted.rules, *policies.rules.values()], findings,
@@ -288,6 +291,18 @@ def terraform_drift(settings: ScanSettings, declared: Declared) -> Drifted:
                          settings.show_values)
     return Drifted(drifts, [], drift_findings(drifts, settings.drift_severity, "plan"),
                    drift_rules(settings.drift_severity))
+
+
+def attribute(settings: ScanSettings, drifts: list[Drift], findings: list[Finding],
+              clients: Any, live: Live, now: dt.datetime) -> None:
+    """Who made each changed, missing and unmanaged resource's drift (scan.attribution):
+    the most likely CloudTrail event, into the drift findings' why."""
+    from driftguard.collect.cloudtrail import attribute as from_cloudtrail
+    from driftguard.why import changed_by
+
+    assert settings.attribution is not None
+    changed_by(findings, drifts, from_cloudtrail(settings.attribution, drifts, clients,
+                                                 live.account, live.regions, now))
 
 
 # --- evaluate --------------------------------------------------------------------------

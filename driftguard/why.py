@@ -1,5 +1,6 @@
 """Why a finding is there, beyond its rule: the code that declares its resource
-(`Why.declared_by`). Since when it is open (`Why.first_seen`) comes from the finding
+(`Why.declared_by`), and who made its drift (`Why.changed_by`, from CloudTrail:
+collect/cloudtrail.py). Since when it is open (`Why.first_seen`) comes from the finding
 history (history.py); who waived it, from the waivers (waivers.py).
 
 A finding on a declared resource (a plan's, a state's, a template's, or a changed or
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from driftguard.declared import addresses
 from driftguard.drift.diff import same_place
-from driftguard.model import Declaration, Finding, Resource
+from driftguard.model import DRIFT_RULE_IDS, Attribution, Declaration, Drift, Finding, Resource
 
 
 def declaration(res: Resource) -> Declaration:
@@ -48,3 +49,17 @@ def explain(findings: Iterable[Finding], declared: Sequence[Resource],
             own = by_key.get((f.origin, f.resource_address))
             twins = [own] if own is not None else []
         f.why.declared_by = [declaration(d) for d in twins]
+
+
+def changed_by(findings: Iterable[Finding], drifts: Iterable[Drift],
+               outcomes: dict[str, Attribution | str]) -> None:
+    """Set each drift finding's `why.changed_by` (the event) or `why.unattributed` (why
+    there is none) from the outcomes by drift fingerprint (in place)."""
+    by_finding = {(DRIFT_RULE_IDS[d.kind], d.address, d.origin or "live"): outcomes[d.fingerprint]
+                  for d in drifts if d.fingerprint in outcomes}
+    for f in findings:
+        outcome = by_finding.get((f.rule_id, f.resource_address, f.origin))
+        if isinstance(outcome, Attribution):
+            f.why.changed_by = outcome
+        elif outcome is not None:
+            f.why.unattributed = outcome

@@ -95,7 +95,7 @@ def test_check_findings_say_where_and_since_when(tmp_path: Path,
     assert subnet["why"] == {"declared_by": [
         {"source": "plan", "origin": str(PLAN), "address": "module.net.aws_subnet.a",
          "module": "module.net", "stack": None, "logical_id": None}],
-        "first_seen": report["scanned_at"]}
+        "first_seen": report["scanned_at"], "changed_by": None, "unattributed": None}
     policy = [f for f in report["findings"] if not f["rule_id"].startswith("DG-DRIFT")]
     assert policy and all(len(f["why"]["declared_by"]) == 1 for f in policy)
     main(["check", str(PLAN), "--history", str(history)])

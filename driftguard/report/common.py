@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from driftguard.model import (
     DRIFT_RULE_IDS,
+    Attribution,
     CheckResult,
     Declaration,
     Drift,
@@ -88,10 +89,29 @@ def waiver_note(f: Finding) -> str:
 def why_doc(why: Why) -> dict[str, Any]:
     """A finding's `why` as JSON and SARIF give it: the code declaring its resource, and
     since when it is open."""
+    by = why.changed_by
     return {
         "declared_by": [d.model_dump() for d in why.declared_by],
         "first_seen": timestamp(why.first_seen) if why.first_seen else None,
+        "changed_by": {**by.model_dump(mode="json"), "time": timestamp(by.time)} if by else None,
+        "unattributed": why.unattributed,
     }
+
+
+def says_why(why: Why) -> bool:
+    """Whether a finding's why holds anything."""
+    return bool(why.declared_by or why.first_seen or why.changed_by or why.unattributed)
+
+
+def attribution_text(a: Attribution) -> str:
+    """`role Admin (session alice) in the console: ec2:ModifyInstanceAttribute at
+    2026-12-01T09:30:00Z`."""
+    where = {"console": "in the console", "cli": "with the CLI", "service": "through",
+             "sdk": "with", "unknown": ""}[a.source]
+    tool = f" {a.via}" if a.via and a.source in ("sdk", "service") else (
+        " an SDK" if a.source == "sdk" else "")
+    how = f" {where}{tool}" if where else ""
+    return f"{a.principal}{how}: {a.api_call} at {timestamp(a.time)}"
 
 
 def why_text(f: Finding, waiver: bool = True) -> str:
@@ -105,6 +125,10 @@ def why_text(f: Finding, waiver: bool = True) -> str:
         parts.append("declared by " + ", ".join(declaration_text(d) for d in declared))
     if f.why.first_seen:
         parts.append(f"first seen {timestamp(f.why.first_seen)}")
+    if f.why.changed_by:
+        parts.append(f"changed by {attribution_text(f.why.changed_by)}")
+    elif f.why.unattributed:
+        parts.append(f"not attributed: {f.why.unattributed}")
     if waiver and f.waiver:
         state = "waived" if f.waived else "waiver expired"
         parts.append(f"{state} by {f.waiver.owner} until {f.waiver.expires}")

@@ -22,6 +22,7 @@ from driftguard.report.common import (
     message,
     origin_uri,
     rules_with_findings,
+    says_why,
     severity_level,
     why_doc,
 )
@@ -106,7 +107,7 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         properties["resourceType"] = f.resource_type
     if f.waiver:
         properties["waiver"] = f.waiver.model_dump(mode="json")
-    if f.why.declared_by or f.why.first_seen:
+    if says_why(f.why):
         properties["why"] = why_doc(f.why)
     item["properties"] = properties
     return item
