@@ -83,3 +83,29 @@ def test_history_says_since_when_each_finding_is_open(
             r["properties"]["why"] for r in sarif["runs"][0]["results"]}
     assert whys["aws_ebs_volume.cache"]["first_seen"] == first["scanned_at"]
     assert whys["aws_ebs_volume.cache"]["declared_by"][0]["address"] == "aws_ebs_volume.cache"
+
+
+def test_a_stacks_resources_are_declared_by_stack_and_logical_id(
+        aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    template = Path(__file__).resolve().parents[1] / "cfn" / "ml-stack.yaml"
+    cfn = boto3.client("cloudformation")
+    cfn.create_stack(StackName="ml-dev", TemplateBody=template.read_text(),
+                     Parameters=[{"ParameterKey": "AmiId", "ParameterValue": "ami-03cf127a"}])
+    ids = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+           for r in cfn.list_stack_resources(StackName="ml-dev")["StackResourceSummaries"]}
+    boto3.client("s3").delete_bucket_encryption(Bucket=ids["Data"])
+    _, report = scan_json(capsys, "--stack", "ml-*")
+    stack = {"source": "cloudformation", "origin": "cloudformation://eu-west-1/ml-dev",
+             "address": "ml-dev/Data", "module": None, "stack": "ml-dev", "logical_id": "Data"}
+    drift = next(f for f in report["findings"] if f["rule_id"] == "DG-DRIFT-002"
+                 and f["resource"]["address"] == "ml-dev/Data")
+    assert drift["why"]["declared_by"] == [stack]
+    on_live = [f for f in report["findings"] if f["resource"]["source"] == "live"
+               and f["resource"]["address"].endswith(ids["Data"])
+               and not f["rule_id"].startswith("DG-DRIFT")]
+    assert on_live and all(f["why"]["declared_by"] == [stack] for f in on_live)
+    capsys.readouterr()
+    main(["scan", "--stack", "ml-*", "--region", "eu-west-1", "--no-progress"])
+    assert "why: declared by stack ml-dev (Data)" in capsys.readouterr().out
