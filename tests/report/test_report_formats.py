@@ -24,7 +24,17 @@ import jsonschema
 import pytest
 
 from driftguard import __version__
-from driftguard.model import CheckResult, Finding, Rule, Severity, SourceSummary, WaiverRef
+from driftguard.model import (
+    Attribution,
+    CheckResult,
+    Declaration,
+    Finding,
+    Rule,
+    Severity,
+    SourceSummary,
+    WaiverRef,
+    Why,
+)
 from driftguard.report import EXTENSIONS, FORMATS, github, markdown, sarif
 from driftguard.report.common import finding_level, origin_uri
 from driftguard.report.summary import summarize
@@ -85,10 +95,25 @@ def waiver(rule_id: str, resource: str, expires: dt.date, expired: bool) -> Waiv
                      owner="ml-platform", expires=expires, expired=expired)
 
 
+# Why the first finding is there: the state declares it too, a history saw it first a
+# month ago, and CloudTrail says who opened the port.
+WHY = Why(
+    declared_by=[Declaration(source="state", origin="envs/prod/terraform.tfstate",
+                             address="module.network.aws_security_group.bastion",
+                             module="module.network")],
+    first_seen=dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC),
+    changed_by=Attribution(
+        principal="SSO permission set AdminAccess (session alice@example.com)",
+        principal_type="AssumedRole", role="AWSReservedSSO_AdminAccess_0123456789abcdef",
+        session="alice@example.com", sso=True, api_call="ec2:AuthorizeSecurityGroupIngress",
+        time=dt.datetime(2026, 11, 2, 7, 55, tzinfo=dt.UTC), source="console",
+        event_id="ev-1", evidence="trail_logs"))
+
+
 def make_result() -> CheckResult:
     findings = [
         finding("DG-NET-003", "deny", "module.network.aws_security_group.bastion",
-                "admin port 22 is open to 0.0.0.0/0 (ingress tcp 22)"),
+                "admin port 22 is open to 0.0.0.0/0 (ingress tcp 22)", why=WHY),
         finding("DG-ENC-001", "deny", "aws_s3_bucket.logs", "S3 bucket is not encrypted at rest",
                 origin="envs/prod/terraform.tfstate",
                 waiver=waiver("DG-ENC-001", "aws_s3_bucket.logs", dt.date(2026, 9, 30), False)),
