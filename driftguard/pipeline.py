@@ -231,10 +231,15 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
         from driftguard.collect.stack_drift import native_drift
 
         live.verdicts, live.verdict_gaps = native_drift(clients, declared.stacks)
+    count_calls(live, clients)
+    return live
+
+
+def count_calls(live: Live, clients: Any) -> None:
+    """The AWS API requests made so far (and the throttled ones), by service:Operation."""
     live.api_calls = {f"{svc}:{op}": n for (svc, op), n in sorted(clients.stats.calls.items())}
     live.api_throttles = {f"{svc}:{op}": n
                           for (svc, op), n in sorted(clients.stats.throttles.items())}
-    return live
 
 
 def not_collectable(declared: list[Resource], account: str | None, regions: list[str],
@@ -303,6 +308,7 @@ def attribute(settings: ScanSettings, drifts: list[Drift], findings: list[Findin
     assert settings.attribution is not None
     changed_by(findings, drifts, from_cloudtrail(settings.attribution, drifts, clients,
                                                  live.account, live.regions, now))
+    count_calls(live, clients)  # CloudTrail's and S3's calls count too
 
 
 # --- evaluate --------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def _trail_records(s3: Any, settings: AttributionSettings, account: str, regions
                             for key in keys(record):
                                 index[key].append(record)
     except (ClientError, BotoCoreError) as exc:
-        return f"trail logs s3://{bucket}: {reason(exc)}"
+        return f"trail logs s3://{bucket}: {_one_line(reason(exc))}"
     return index
 
 
@@ -196,9 +196,15 @@ class _Lookups:
                 StartTime=self.now - dt.timedelta(days=LOOKUP_DAYS), EndTime=self.now,
                 MaxResults=50)
         except (ClientError, BotoCoreError) as exc:
-            self.failed = f"LookupEvents: {reason(exc)}"
+            self.failed = f"LookupEvents: {_one_line(reason(exc))}"
             return self.failed
         return [_record(e) for e in answer.get("Events") or []]
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """An error as a finding's reason: one line, bounded (a proxy's HTML page is not)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _record(event: dict[str, Any]) -> dict[str, Any]:

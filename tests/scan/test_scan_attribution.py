@@ -134,3 +134,19 @@ def test_a_trail_bucket_that_cannot_be_read_leaves_drift_unattributed(
     assert volume["why"]["changed_by"] is None
     assert volume["why"]["unattributed"].startswith("trail logs s3://no-such-bucket: AWS error: "
                                                     "NoSuchBucket")
+
+
+def test_lookup_events_failing_leaves_drift_unattributed_in_one_line(
+        estate: Estate, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """moto's server answers LookupEvents with an HTML error page: the scan goes on, its
+    drift reported as ever, each finding saying in one line why it has no event."""
+    state = estate.state.write(tmp_path / "terraform.tfstate")
+    boto3.client("ec2").delete_volume(VolumeId=estate.ids["volume"])
+    config = tmp_path / "driftguard.yaml"
+    config.write_text("scan:\n  attribution: {}\n")  # LookupEvents only, the defaults
+    code, report = scan_json(capsys, "--state", str(state), "-c", str(config))
+    assert code == 1 and report["not_checked"] == []
+    volume = next(f for f in report["findings"] if f["rule_id"] == "DG-DRIFT-001")
+    reason = volume["why"]["unattributed"]
+    assert reason.startswith("LookupEvents: ") and "\n" not in reason and len(reason) < 220, reason
+    assert report["api_calls"].get("cloudtrail:LookupEvents", 0) >= 1
