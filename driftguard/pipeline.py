@@ -8,8 +8,10 @@
     assemble  the result: drift as findings, why each is there (why.py), waivers applied,
               rules, gaps, costs
 
-`check` is declare, evaluate, assemble; `scan` is all five. Each stage is timed under its
-key in the result's timings: load, collect, drift, policy_load and evaluate.
+`check` is declare, diff (the drift a plan's own refresh found), evaluate, assemble;
+`scan` is all five, and with scan.attribution asks CloudTrail who made its drift. Each
+stage is timed under its key in the result's timings: load, collect, drift, policy_load,
+evaluate and attribution.
 """
 
 from __future__ import annotations
