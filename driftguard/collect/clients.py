@@ -149,20 +149,25 @@ class ClientFactory:
         )
         self.budget = budget or RateBudget()
         self._session = checked(session or boto3.Session())
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[str, str, int | None], Any] = {}
         self._lock = threading.Lock()
 
-    def client(self, service: str, region: str | None = None) -> Any:
+    def client(self, service: str, region: str | None = None,
+               max_attempts: int | None = None) -> Any:
+        """`max_attempts`: fewer requests per call than the configured ones, for a call that
+        must not hold the scan up (attribution's LookupEvents)."""
         region = region or self.default_region
-        key = (service, region)
+        key = (service, region, max_attempts)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self._new_client(service, region)
+                self._clients[key] = self._new_client(service, region, max_attempts)
             return self._clients[key]
 
-    def _new_client(self, service: str, region: str) -> Any:
+    def _new_client(self, service: str, region: str, max_attempts: int | None = None) -> Any:
+        config = self._config if max_attempts is None else self._config.merge(BotoConfig(
+            retries={"mode": self._config.retries["mode"], "total_max_attempts": max_attempts}))
         client = self._session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                config=self._config)
+                                      config=config)
         client.meta.events.register("before-send", functools.partial(
             self.stats.on_send, client.meta.service_model.service_name))
         client.meta.events.register("needs-retry", self.stats.on_attempt)

@@ -190,7 +190,7 @@ class _Lookups:
         self.bucket.acquire()
         self.calls += 1
         try:
-            answer = self.clients.client("cloudtrail", region).lookup_events(
+            answer = self.clients.client("cloudtrail", region, max_attempts=2).lookup_events(
                 LookupAttributes=[{"AttributeKey": "ResourceName",
                                    "AttributeValue": resource_id}],
                 StartTime=self.now - dt.timedelta(days=LOOKUP_DAYS), EndTime=self.now,

@@ -39,8 +39,9 @@ class StubbedClients:
             self.stubs[region].activate()
         return self.stubs[region]
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        assert service == "cloudtrail"
+    def client(self, service: str, region: str | None = None,
+               max_attempts: int | None = None) -> Any:
+        assert service == "cloudtrail" and max_attempts == 2  # one retry: never a long wait
         self.stub(region or "eu-west-1")
         return self.clients[region or "eu-west-1"]
 
