@@ -63,7 +63,8 @@ def _moto_call(endpoint: str, path: str, body: bytes = b"") -> bytes:
     request = urllib.request.Request(f"{endpoint}{path}", data=body or None,
                                      headers={"Content-Type": "text/plain"},
                                      method="POST" if body else "GET")
-    with urllib.request.urlopen(request, timeout=10) as response:
+    # A reset after a big estate takes seconds on a loaded 2-core machine: wait long.
+    with urllib.request.urlopen(request, timeout=120) as response:
         return bytes(response.read())
 
 
