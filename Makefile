@@ -6,11 +6,17 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint clean
 
-$(BIN)/.installed: pyproject.toml
+# The tests also run the Rego on OPA's own Go engine: opa-golib-python-bindings (a C shared
+# library and ctypes) declares Python >= 3.14 yet runs on 3.11, so it is installed with
+# --ignore-requires-python, which pyproject's test extra cannot express.
+OPA_BINDINGS := opa-golib-python-bindings==0.4.4
+
+$(BIN)/.installed: pyproject.toml Makefile
 	sh .ci/system-packages
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,demo]'
+	$(BIN)/pip install --quiet --ignore-requires-python $(OPA_BINDINGS)
 	touch $@
 
 # A simulated ML account (local moto server) that drifted from its Terraform state: the
