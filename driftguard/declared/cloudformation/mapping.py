@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_spec_for
+from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_spec_for, zone_region
 from driftguard.catalog.project import (
     CLOUDFORMATION,
     DEPLOYED_STACK,
@@ -84,6 +84,7 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
             entry.resource.type = spec.tf_type
             entry.resource.attributes = attributes
             entry.resource.unknown = unknown_names
+            entry.resource.region = entry.resource.region or zone_region(spec, attributes)
         elif fold is not None:
             folded.append((fold[0], fold[1], entry))
         mapped[logical] = entry
