@@ -123,3 +123,16 @@ def test_a_templates_volume_lives_in_its_zones_region() -> None:
     }}
     resources = cloudformation.load_document("t.yaml", doc, {})
     assert _regions(resources) == {"Cache": "eu-west-2", "Anywhere": None}
+
+
+def test_a_template_given_its_region_and_account_declares_them() -> None:
+    """`--cfn-parameter AWS::Region=... AWS::AccountId=...`: where the template deploys."""
+    doc = {"Resources": {"Data": {"Type": "AWS::S3::Bucket",
+                                  "Properties": {"BucketName": "acme-data"}},
+                         "Cache": {"Type": "AWS::EC2::Volume",
+                                   "Properties": {"AvailabilityZone": "eu-west-1a",
+                                                  "Size": 10}}}}
+    resources = cloudformation.load_document(
+        "t.yaml", doc, {"AWS::Region": "eu-west-1", "AWS::AccountId": "123456789012"})
+    assert [(r.address, r.account, r.region) for r in resources] == [
+        ("Data", "123456789012", "eu-west-1"), ("Cache", "123456789012", "eu-west-1")]
