@@ -247,6 +247,10 @@ class ResourceSpec:
     # written (intrinsics unresolved) equals the value, or with SET is there at all.
     # None: every resource of the CloudFormation type that no other spec claims.
     cfn_when: tuple[str, Any] | None = None
+    # The canonical attribute naming the availability zone the resource is in: where its
+    # declaration says no region (no ARN, no region attribute, no provider region), the
+    # zone's region is its region (catalog.zone_region).
+    zone: str | None = None
 
     def claims(self, properties: dict[str, Any]) -> bool:
         """Whether a CloudFormation resource with these properties is of this type."""

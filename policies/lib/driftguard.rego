@@ -133,6 +133,9 @@ is_unknown(r, name) if name in r.unknown
 # The known value of a canonical attribute: null when not set or absent, and *undefined*
 # when unknown, so that an unknown value never reads as null, false or true.
 # (A plain `r.attributes.x == false` is also safe: an unknown attribute is absent.)
+# Negate a call whole, `not is_unset(r, "x")`, never `not attr(r, "x") == null`: with the
+# call undefined that is true in regorus but undefined in OPA (it evaluates the call
+# outside the negation), and rules rely only on what both engines share.
 attr(r, name) := object.get(object.get(r, "attributes", {}), name, null) if {
 	not is_unknown(r, name)
 }
