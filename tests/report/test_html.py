@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 from test_report_formats import make_result
 
@@ -43,8 +45,10 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
-        if tag in ("style", "script"):
+        if tag == "style" or tag == "script" and "type" not in dict(attrs):
             self._in = tag
+        elif tag == "script":
+            self._in = "data"
 
     def handle_endtag(self, tag: str) -> None:
         self._in = None
@@ -57,6 +61,35 @@ class Page(HTMLParser):
 
     def all(self, tag: str) -> list[dict[str, str | None]]:
         return [attrs for name, attrs in self.tags if name == tag]
+
+    def rows(self) -> list[dict[str, str | None]]:
+        return [a for a in self.all("details") if "f" in (a.get("class") or "").split()]
+
+    def whys(self) -> list[Any]:
+        """Each row's why, from the page's data block."""
+        return list(json.loads(self.inline["data"]))
+
+
+def flat(segments: list[Any]) -> str:
+    """The text of a why's segments."""
+    out = []
+    for seg in segments:
+        if isinstance(seg, str):
+            out.append(seg)
+        elif seg[0] == "t":
+            out.append(" ".join(seg[1]))
+            out.extend(flat(cell) for row in seg[2] for cell in row)
+        elif seg[0] == "l":
+            out.extend(flat(item) for item in seg[1])
+        elif seg[0] == "d":
+            out.extend(f"{k} {flat(v)}" for k, v in seg[1])
+        else:
+            out.append(seg[1])
+    return " ".join(out)
+
+
+def why_of(page: Page, index: int) -> dict[str, str]:
+    return {label: flat(segments) for label, segments in page.whys()[index]}
 
 
 def scan_result() -> CheckResult:
@@ -103,18 +136,27 @@ def test_a_hostile_resource_name_stays_text() -> None:
     out = render(scan_result())
     page = Page(out)
     assert "<script>alert" not in out and "<img src=x" not in out
-    assert len(page.all("script")) == 1  # the report's own, nothing else
+    # The report's script and its data block (JSON, which no `<` can end), nothing else.
+    assert [a.get("type") for a in page.all("script")] == ["application/json", None]
+    assert "<" not in page.inline["data"] and ">" not in page.inline["data"]
     assert page.all("img") == []
     assert not any(k.startswith("on") for _, attrs in page.tags for k in attrs)
     text = "".join(page.text)
-    assert text.count(HOSTILE) >= 4  # the rows, the why, the not-checked reason: as text
+    assert text.count(HOSTILE) >= 4  # the rows, the not-checked reason: as text
+
+    result = scan_result()
+    result.findings[2].message = f"first line\n{HOSTILE}</script><!--"
+    page = Page(render(result))
+    assert why_of(page, 2)["message"] == f"first line\n{HOSTILE}</script><!--"  # data, intact
 
 
 def test_sensitive_and_hidden_values_are_the_result_s_sentinels() -> None:
-    out = render(scan_result())
-    assert MASK in out and HIDDEN in out
-    assert '<code>&quot;db.t3.micro&quot;</code>' in out
-    assert '<code>&quot;db.r5.large&quot;</code>' in out
+    page = Page(render(scan_result()))
+    changes = next(segs for label, segs in page.whys()[0] if label == "changes")
+    assert changes == [["t", ["attribute", "declared", "live"], [
+        [[["c", "password"]], [["m", MASK]], [["m", MASK]]],
+        [[["c", "instance_class"]], [["c", '"db.t3.micro"']], [["c", '"db.r5.large"']]],
+        [[["c", "engine_version"]], [["m", HIDDEN]], [["m", HIDDEN]]]]]]
 
 
 def test_the_content_policy_allows_only_the_page_s_own_style_and_script() -> None:
@@ -128,7 +170,7 @@ def test_the_content_policy_allows_only_the_page_s_own_style_and_script() -> Non
         return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
     assert f"style-src '{sha(page.inline['style'])}'" in csp
-    assert f"script-src '{sha(page.inline['script'])}'" in csp
+    assert f"script-src '{sha(page.inline['script'])}'" in csp  # not the data block's
     assert "unsafe" not in csp
     assert not any("style" in attrs for _, attrs in page.tags)  # no style="": the hash rules
     # Nothing to fetch: no URL but the SVG namespace.
@@ -137,7 +179,8 @@ def test_the_content_policy_allows_only_the_page_s_own_style_and_script() -> Non
 
 def test_every_finding_is_a_row_in_its_class_with_its_filters() -> None:
     page = Page(render(scan_result()))
-    rows = [a for a in page.all("details") if a.get("class") == "f"]
+    rows = page.rows()
+    assert len(page.whys()) == len(rows)
     assert [(r["data-c"], r["data-s"], r["data-t"], r["data-w"]) for r in rows] == [
         ("changed", "medium", "aws_db_instance", "123456789012/eu-west-1"),
         ("unmanaged", "medium", "aws_s3_bucket", "123456789012/eu-west-1"),
@@ -151,13 +194,16 @@ def test_every_finding_is_a_row_in_its_class_with_its_filters() -> None:
 
 def test_a_check_has_no_drift_part_and_no_where_filter() -> None:
     result = make_result()
-    out = render(result)
-    page = Page(out)
-    rows = [a for a in page.all("details") if a.get("class") == "f"]
-    assert len(rows) == len(result.findings)
+    page = Page(render(result))
+    rows = page.rows()
+    assert len(rows) == len(page.whys()) == len(result.findings)
     assert {r["data-c"] for r in rows} == {"policy"}
     assert {a["name"] for a in page.all("select")} == {"t"}
-    assert "reviewed in SEC-42" in out and "it waives no more" in out  # waivers, in the why
+    whys = [why_of(page, i) for i in range(len(rows))]
+    assert any("reviewed in SEC-42" in w.get("waiver", "") for w in whys)
+    assert any("it waives no more" in w.get("waiver", "") for w in whys)
+    failing = {id(f) for f in result.failing()}
+    assert sum(1 for r in rows if "g" in (r["class"] or "").split()) == len(failing)
 
 
 def test_fields_the_model_adds_later_show_in_the_why() -> None:
@@ -168,8 +214,10 @@ def test_fields_the_model_adds_later_show_in_the_why() -> None:
 
     f = result.findings[0]
     result.findings[0] = Later(**f.model_dump(), first_seen="2026-11-30T10:00:00Z")
-    out = render(result)
-    assert "<dt>first seen</dt><dd>2026-11-30T10:00:00Z</dd>" in out
+    page = Page(render(result))
+    whys = [why_of(page, i) for i in range(len(page.rows()))]
+    assert {"first seen": "2026-11-30T10:00:00Z"}.items() <= next(
+        w for w in whys if "first seen" in w).items()
 
 
 def test_an_empty_result_renders() -> None:
