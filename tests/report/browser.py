@@ -63,6 +63,32 @@ def open_times(driver: Any, path: Path) -> dict[str, float]:
     return dict(driver.execute_script(OPEN_TIMES))
 
 
+def cpu_seconds(driver: Any) -> float:
+    """CPU time (user + system) used so far by the browser's processes (chromedriver's
+    descendants), from /proc: what a page costs, whatever else the machine is doing."""
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    todo, total = [int(driver.service.process.pid)], 0.0
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        if pid in stats:
+            total += (int(stats[pid][11]) + int(stats[pid][12])) / ticks
+    return total
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     """(width, height) of a PNG, from its header."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", "not a PNG"
