@@ -356,7 +356,7 @@ def _figure(title: str, svg: str, wide: bool = False) -> str:
             f"</figcaption>{svg}</figure>")
 
 
-WIDTH, WIDE, LABEL_ROW, BAR = 400, 600, 16, 12  # SVG units: CSS pixels until it shrinks
+WIDTH, LABEL_ROW, BAR = 400, 16, 12  # SVG units: CSS pixels, until a phone shrinks them
 
 
 def _bars(items: list[tuple[str, int, str]]) -> str:
@@ -383,7 +383,7 @@ def _coverage(result: CheckResult) -> str:
     for i, c in enumerate(rows):
         y = i * step
         total = c.managed + c.unmanaged
-        span = WIDE - 50
+        span = WIDTH - 50
         managed = round(span * c.managed / total, 1) if total else 0
         unmanaged = round(span * c.unmanaged / total, 1) if total else 0
         ratio = f"{c.ratio:.0%}" if c.ratio is not None else "n/a"
@@ -392,11 +392,11 @@ def _coverage(result: CheckResult) -> str:
                    f'height="{BAR}"></rect><rect class="unmanaged" x="{managed}" '
                    f'y="{y + LABEL_ROW}" width="{unmanaged}" height="{BAR}"></rect>')
     label = "; ".join(f"{c.type}: {c.managed} managed, {c.unmanaged} unmanaged" for c in rows)
-    return _svg(step * len(rows), "".join(out), label, WIDE)
+    return _svg(step * len(rows), "".join(out), label)
 
 
-def _svg(height: int, body: str, label: str, width: int = WIDTH) -> str:
-    height = max(height, 1)
+def _svg(height: int, body: str, label: str) -> str:
+    height, width = max(height, 1), WIDTH
     return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
             f'role="img" aria-label="{_e(label)}" xmlns="http://www.w3.org/2000/svg">'
             f"{body}</svg>")
