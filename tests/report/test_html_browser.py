@@ -164,7 +164,7 @@ def test_filters_search_and_details_on_a_real_scan(chrome: Any, scan_report: Pat
     wait_rows(chrome, total)
 
     search = chrome.find_element("id", "q")
-    search.send_keys("instance_type")  # in the changed row's why only, not in its line
+    search.send_keys("TFSTATE")  # the declaring file: in the changed row's why only
     chrome.execute_script("document.getElementById('q').dispatchEvent(new Event('change', "
                           "{bubbles: true}))")
     assert shown_rows(chrome) == 1
@@ -247,7 +247,7 @@ def test_ten_thousand_findings_open_in_under_two_seconds(chrome: Any, tmp_path: 
     path.write_text(render(big_scan(10_000)), encoding="utf-8")
     browser.open_times(chrome, path)  # warm-up: the browser's own start, caches
     times = []
-    for _ in range(3):
+    for _ in range(5):  # the median of five: a busy machine's worst moments do not count
         t = browser.open_times(chrome, path)
         assert t["resources"] == 0
         times.append(max(t["load"], t["ready"]))
