@@ -6,12 +6,14 @@ hashes of that stylesheet and script lets the page load nothing, from anywhere, 
 
 Rows are rendered here, server-side: the page's script only toggles `hidden` on them
 (filters by drift class, severity, type and account/region, and a search box), in one pass
-over the rows, so 10,000 findings open in well under 2 s (bench/bench_html.py).
+over the rows. What a finding expands to (`<details>`: its why) is JSON in a data block,
+built with text nodes when it is first opened, so that 10,000 findings open in well under
+2 s (bench/bench_html.py): the rule, the declaring file, the live id, the drift's attribute
+differences, the waiver, and whatever else the result model carries for the finding.
 
-Every value from the result is HTML-escaped. Sensitive values were masked when their
-source was read; the page shows the result's values exactly as the JSON report does.
-Each finding expands (`<details>`) to its why: the rule, the declaring file, the drift's
-attribute differences, the waiver, and whatever else the result model carries for it.
+Every value from the result is HTML-escaped (in the data block: `<`, `>` and `&` as JSON
+escapes). Sensitive values were masked when their source was read; the page shows the
+result's values exactly as the JSON report does.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ DRIFT_CLASSES = {
 }
 POLICY = "policy"
 SEVERITIES = [s.name for s in reversed(Severity)]
-# Finding fields shown in their own place; any other field the model carries (now or
-# later) is shown under "more", when it has a value.
+# Finding fields shown in their own place (the row, the group, the why); any other field
+# the model carries, now or later, is shown in the why under its own name when it has a
+# value.
 SHOWN_FIELDS = {"rule_id", "title", "severity", "level", "message", "resource_address",
                 "resource_type", "origin", "source", "unknown", "remediation", "waiver",
                 "account", "region"}
@@ -57,7 +60,7 @@ def render(result: CheckResult) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        f"style-src '{_sha256(css)}'; script-src '{_sha256(js)}'; img-src data:; "
+        f"style-src '{_sha256(css)}'; script-src '{_sha256(js)}'; "
         "base-uri 'none'; form-action 'none'\">",
         '<meta name="referrer" content="no-referrer">',
         '<meta name="generator" content="driftguard">',
