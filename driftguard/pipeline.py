@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,9 +44,9 @@ from driftguard.policy.engines import make_engine
 from driftguard.waivers import apply_waivers, load_waivers
 
 if TYPE_CHECKING:
+    from driftguard.collect.progress import Progress
     from driftguard.drift.ignore import Ignore
 
-Progress = Callable[[str, str | None, int], None]  # (type, region, resources found)
 
 
 def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from driftguard.model import CheckResult
-from driftguard.report import github, json_report, junit, markdown, sarif, text
+from driftguard.report import github, html_report, json_report, junit, markdown, sarif, text
 
 Renderer = Callable[[CheckResult], str]
 
@@ -16,6 +16,7 @@ FORMATS: dict[str, Renderer] = {
     "junit": junit.render,
     "github": github.render,
     "markdown": markdown.render,
+    "html": html_report.render,
 }
 
 # The usual file name ending of each format, for reports written to files.
@@ -26,4 +27,5 @@ EXTENSIONS: dict[str, str] = {
     "junit": "xml",
     "github": "txt",
     "markdown": "md",
+    "html": "html",
 }

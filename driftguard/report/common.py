@@ -75,6 +75,18 @@ def waiver_note(f: Finding) -> str:
     return ""
 
 
+DRIFT_PACKAGE = "driftguard.drift."  # the drift rules' package: driftguard.drift.<kind>
+
+
+def drift_kinds(result: CheckResult) -> dict[str, str]:
+    """Rule id -> drift class (missing, changed, unmanaged), from the rules' packages: the
+    same in a scan's result and in one read back from a JSON report."""
+    kinds = {r.id: r.package.removeprefix(DRIFT_PACKAGE) for r in result.rules
+             if r.package.startswith(DRIFT_PACKAGE)}
+    return {rule: kind for rule, kind in kinds.items() if kind in ("missing", "changed",
+                                                                   "unmanaged")}
+
+
 def rule_heading(rule_id: str, title: str) -> str:
     """`DG-NET-003 Security groups ...`; only the id when the rule has no title of its own."""
     return rule_id if title in ("", rule_id) else f"{rule_id} {title}"

@@ -126,7 +126,7 @@ def fixed_uri(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- golden files ----------------------------------------------------------------------
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github", "markdown"}
+    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github", "markdown", "html"}
     assert set(EXTENSIONS) == set(FORMATS)
 
 
