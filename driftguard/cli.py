@@ -106,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--show-values", action="store_true",
                       help="show every declared and live value in drift, not only those the "
                            "catalog marks safe to show (tags, descriptions, ...)")
-    scan.add_argument("--no-progress", action="store_true", help="no progress on stderr")
+    scan.add_argument("--no-progress", action="store_true",
+                      help="no progress lines on stderr (shown only on a terminal, and never "
+                           "with a JSON report)")
     scan.add_argument("--shard", metavar="I/N", help="with accounts: scan only shard I of N "
                       "(default: $DRIFTGUARD_SHARD)")
     _report_options(scan)
@@ -229,9 +231,13 @@ def _run_scan(args: argparse.Namespace) -> int:
     elif config.scan.compares_nothing():
         raise DriftguardError("nothing to compare: give --state, --plan, --stack or --type "
                               "(or scan.states in the config)")
+    elif _shows_progress(args):
+        from driftguard.progress import TerminalProgress
+
+        with TerminalProgress(sys.stderr) as progress:
+            result = pipeline.scan(config, args.policy, progress=progress)
     else:
-        show = not args.no_progress and sys.stderr.isatty()
-        result = pipeline.scan(config, args.policy, progress=_progress if show else None)
+        result = pipeline.scan(config, args.policy)
     _remember(args, result)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
@@ -367,8 +373,12 @@ def _remember(args: argparse.Namespace, result: CheckResult) -> None:
         store.close()
 
 
-def _progress(resource_type: str, region: str | None, found: int) -> None:
-    print(f"  {resource_type:<32} {region or 'global':<14} {found:>6} found", file=sys.stderr)
+def _shows_progress(args: argparse.Namespace) -> bool:
+    """Progress lines on stderr: only on a terminal that can redraw lines, and never
+    beside a JSON report (whoever reads JSON reads it with a program)."""
+    return (not args.no_progress and sys.stderr.isatty()
+            and os.environ.get("TERM") != "dumb"
+            and not any(fmt == "json" for fmt, _ in args.reports or []))
 
 
 def _write_reports(args: argparse.Namespace, result: CheckResult) -> None:

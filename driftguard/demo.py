@@ -204,6 +204,18 @@ def _tf_rule(protocol: str, from_port: int, to_port: int, cidrs: list[str]) -> d
             "security_groups": [], "self": False, "description": ""}
 
 
+def write_html(result: CheckResult, path: Path, say: Any) -> None:
+    """The scan's HTML report beside the state, and where it is."""
+    from driftguard.report.html_report import render
+
+    try:
+        path.write_text(render(result), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot write the HTML report: {exc.strerror or exc}"
+                         ) from None
+    say(f"wrote the HTML report: {path} (open it in a browser)\n")
+
+
 def run(config: Config, workdir: Path | None = None, say: Any = print
         ) -> tuple[CheckResult, Path]:
     """Build, drift, scan; returns the scan's result (the caller renders it) and the
@@ -251,7 +263,9 @@ def run(config: Config, workdir: Path | None = None, say: Any = print
                                        aws={"regions": [spec["region"]]})
         clients = ClientFactory(session=session, endpoint_url=endpoint,
                                 default_region=spec["region"])
-        return pipeline.scan(config, clients=clients), workdir
+        result = pipeline.scan(config, clients=clients)
+        write_html(result, workdir / "report.html", say)
+        return result, workdir
     finally:
         server.stop()
 

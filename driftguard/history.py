@@ -66,10 +66,13 @@ class OpenFinding:
 
 @dataclass(frozen=True)
 class Changes:
-    """What one scan changed: findings not open before, and open ones now gone."""
+    """What one scan changed: findings not open before, and open ones now gone. The first
+    scan a job ever records is its baseline: everything it finds is new to the history,
+    but none of it appeared since a previous scan."""
 
     new: list[Finding]
     resolved: list[Finding]
+    baseline: bool = False
 
 
 class HistoryStore:
@@ -116,6 +119,8 @@ class HistoryStore:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
+                baseline = db.execute("SELECT 1 FROM scans WHERE scan_job = ? LIMIT 1",
+                                      (scan_job,)).fetchone() is None
                 rows = db.execute(
                     "SELECT fingerprint, finding, first_seen FROM findings "
                     "WHERE scan_job = ? AND resolved_at IS NULL", (scan_job,)).fetchall()
@@ -153,7 +158,7 @@ class HistoryStore:
                 db.execute("DELETE FROM scans WHERE scan_job = ? AND id NOT IN (SELECT id FROM "
                            "scans WHERE scan_job = ? ORDER BY id DESC LIMIT 1000)",
                            (scan_job, scan_job))
-                changes = Changes(new=new, resolved=resolved)
+                changes = Changes(new=new, resolved=resolved, baseline=baseline)
                 if also is not None:
                     also(db, changes)
                 db.execute("COMMIT")

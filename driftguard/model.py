@@ -189,6 +189,7 @@ KIND_ORDER: dict[str, int] = {"missing": 0, "changed": 1, "unmanaged": 2}
 # The rule each drift class is reported under (drift/findings.py has their metadata).
 DRIFT_RULE_IDS: dict[DriftKind, str] = {"missing": "DG-DRIFT-001", "changed": "DG-DRIFT-002",
                                         "unmanaged": "DG-DRIFT-003"}
+KIND_OF_RULE: dict[str, DriftKind] = {rule_id: kind for kind, rule_id in DRIFT_RULE_IDS.items()}
 
 
 class AttributeChange(BaseModel):

@@ -20,7 +20,7 @@ import datetime as dt
 import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,9 +48,9 @@ from driftguard.waivers import apply_waivers, load_waivers
 from driftguard.why import explain
 
 if TYPE_CHECKING:
+    from driftguard.collect.progress import Progress
     from driftguard.drift.ignore import Ignore
 
-Progress = Callable[[str, str | None, int], None]  # (type, region, resources found)
 
 
 def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:
@@ -279,6 +279,10 @@ def diff(settings: ScanSettings, declared: Declared, live: Live, ignore: Ignore,
                 if _in_scope(r, live.account, live.regions, with_global)]
     drifts, coverage = drift_diff.diff(in_scope, live.resources, live.not_checked, ignore,
                                        _is_aws_default, settings.strict, declared.owns_unread)
+    # A declaration that names no account was looked for in this scan's (_in_scope): it is
+    # missing there. (Its region, where the declaration says one, is the declaration's.)
+    drifts = [d.model_copy(update={"account": live.account})
+              if d.kind == "missing" and d.account is None else d for d in drifts]
     drifts = hide_values(native.merge(drifts, live.verdicts), settings.show_values)
     return Drifted(drifts, coverage, drift_findings(drifts, settings.drift_severity),
                    drift_rules(settings.drift_severity))

@@ -38,6 +38,11 @@ def test_demo_reports_exactly_the_drift_it_made(tmp_path: Path) -> None:
     state = (tmp_path / "terraform.tfstate").read_text()
     assert "demo-password-never-shown" in state  # the state holds it, as Terraform's does
     assert "demo-password-never-shown" not in proc.stdout + proc.stderr
+    html = tmp_path / "report.html"  # the demo ends with its HTML report, and says where
+    assert f"wrote the HTML report: {html}" in proc.stderr
+    page = html.read_text()
+    assert "demo-password-never-shown" not in page
+    assert page.count('<details class="f') == len(report["findings"])
 
 
 def test_demo_ends_with_the_import_blocks_of_its_unmanaged_instance(tmp_path: Path) -> None:

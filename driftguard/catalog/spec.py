@@ -252,6 +252,10 @@ class ResourceSpec:
     # written (intrinsics unresolved) equals the value, or with SET is there at all.
     # None: every resource of the CloudFormation type that no other spec claims.
     cfn_when: tuple[str, Any] | None = None
+    # The canonical attribute naming the availability zone the resource is in: where its
+    # declaration says no region (no ARN, no region attribute, no provider region), the
+    # zone's region is its region (catalog.zone_region).
+    zone: str | None = None
     # The id `terraform import` and an `import {}` block take, where the provider's import
     # id is not the live id: a template over the live resource's `{id}`, `{arn}` (its live
     # address where that is an ARN, else the id), `{region}` and `{account}`, or a literal

@@ -8,6 +8,7 @@ import functools
 import os
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -83,12 +84,19 @@ def assumed_role_session(base: boto3.Session, role_arn: str, external_id: str | 
     return checked(boto3.Session(botocore_session=core))
 
 
+# Told of each retry and each throttle as it happens: (event, service, region, operation),
+# event "retry" or "throttle"; operation as the API names it (DescribeInstances).
+ApiWatcher = Callable[[str, str, str, str], None]
+
+
 @dataclass
 class ApiStats:
-    """AWS API calls (HTTP attempts, retries included) and throttles, per service/operation."""
+    """AWS API calls (HTTP attempts, retries included) and throttles, per service/operation;
+    and the watchers told of retries and throttles as they happen (a scan's progress)."""
 
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
     throttles: Counter[tuple[str, str]] = field(default_factory=Counter)
+    watchers: list[ApiWatcher] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def reset(self) -> None:
@@ -104,7 +112,8 @@ class ApiStats:
         with self._lock:
             self.calls[key] += 1
 
-    def on_attempt(self, response: Any = None, operation: Any = None, **_: Any) -> None:
+    def on_attempt(self, region: str = "", response: Any = None, operation: Any = None,
+                   **_: Any) -> None:
         """botocore's needs-retry fires after every answered attempt; must return None."""
         if operation is None:
             return
@@ -114,6 +123,19 @@ class ApiStats:
         if code in THROTTLING_CODES:
             with self._lock:
                 self.throttles[key] += 1
+            self._tell("throttle", key[0], region, key[1])
+
+    def on_request(self, service: str, region: str, request: Any = None,
+                   operation_name: str = "", **_: Any) -> None:
+        """botocore's request-created fires before every attempt; its context counts them
+        (attempt 2 and later are retries). Must return None."""
+        context = getattr(request, "context", None) or {}
+        if (context.get("retries") or {}).get("attempt", 1) > 1:
+            self._tell("retry", service, region, operation_name)
+
+    def _tell(self, event: str, service: str, region: str, operation: str) -> None:
+        for watcher in list(self.watchers):
+            watcher(event, service, region, operation)
 
 
 class ClientFactory:
@@ -170,7 +192,10 @@ class ClientFactory:
                                       config=config)
         client.meta.events.register("before-send", functools.partial(
             self.stats.on_send, client.meta.service_model.service_name))
-        client.meta.events.register("needs-retry", self.stats.on_attempt)
+        client.meta.events.register("needs-retry", functools.partial(
+            self.stats.on_attempt, region))
+        client.meta.events.register("request-created", functools.partial(
+            self.stats.on_request, client.meta.service_model.service_name, region))
         return client
 
 

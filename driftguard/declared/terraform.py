@@ -61,7 +61,9 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
     planned_values = _field(path, doc, "planned_values", dict, "", {})
     planned = {r.address: r for r in module_records(
         path, _field(path, planned_values, "root_module", dict, "planned_values.", {}))}
-    configured = _configuration_index(path, _field(path, doc, "configuration", dict, "", {}))
+    configuration = _field(path, doc, "configuration", dict, "", {})
+    configured = _configuration_index(path, configuration)
+    regions = _provider_regions(path, configuration)
     records: dict[str, Record] = {}
     changes = doc.get("resource_changes") or []
     if not isinstance(changes, list):
@@ -82,7 +84,7 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         values = change.get("after")
         if not isinstance(values, dict):
             values = planned[address].values if address in planned else {}
-        set_by_code, refs = configured.get(parsed.config_key, (None, {}))
+        set_by_code, refs, provider = configured.get(parsed.config_key, (None, {}, None))
         rtype = rc.get("type") or parsed.type
         spec = spec_for(rtype)
         if set_by_code is not None and spec is not None:
@@ -95,10 +97,14 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
             unknown=_unknown_set_by_code(change.get("after_unknown"), set_by_code),
             refs=refs,
             action=_ACTIONS.get(actions, "-".join(actions) or None),
+            region=regions.get(provider) if provider else None,
         )
     changed = {rc.get("address") for rc in changes}
     for address, rec in planned.items():
         if address not in changed:
+            parsed = addresses.parse(address)
+            provider = configured.get(parsed.config_key, (None, {}, None))[2] if parsed else None
+            rec.region = regions.get(provider) if provider else None
             records[address] = rec
     return list(records.values())
 
@@ -184,8 +190,8 @@ def _leaving(doc: dict[str, Any]) -> set[str]:
             and isinstance(rc.get("address"), str)}
 
 
-def _set_by_code(rec: Record, configured: dict[
-        tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]]) -> dict[str, Any]:
+def _set_by_code(rec: Record, configured: dict[tuple[tuple[str, ...], str], _Configured]
+                 ) -> dict[str, Any]:
     """The record's values that its configuration sets, with what identifies it (and, for
     a folded type, names its parent); all of them where the plan has no configuration."""
     parsed = addresses.parse(rec.address)
@@ -260,11 +266,15 @@ def _merge(a: Any, b: Any) -> Any:
             for k in {*a, *b}}
 
 
+_Configured = tuple[SetByCode, dict[str, list[str]], str | None]
+
+
 def _configuration_index(origin: str, config: dict[str, Any]) -> dict[
-    tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]
+    tuple[tuple[str, ...], str], _Configured
 ]:
-    """(module path, type.name) -> (attributes the code sets, their references)."""
-    index: dict[tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]] = {}
+    """(module path, type.name) -> (attributes the code sets, their references, the key of
+    its provider configuration)."""
+    index: dict[tuple[tuple[str, ...], str], _Configured] = {}
 
     def walk(module: dict[str, Any], path: tuple[str, ...], where: str) -> None:
         for n, res in enumerate(_field(origin, module, "resources", list, where, [])):
@@ -275,8 +285,9 @@ def _configuration_index(origin: str, config: dict[str, Any]) -> dict[
                                  {})
             refs: dict[str, list[str]] = {}
             _references(origin, expressions, "", refs)
-            index[(path, f"{res.get('type')}.{res.get('name')}")] = (_set_tree(expressions),
-                                                                   refs)
+            provider = res.get("provider_config_key")
+            index[(path, f"{res.get('type')}.{res.get('name')}")] = (
+                _set_tree(expressions), refs, provider if isinstance(provider, str) else None)
         calls = _field(origin, module, "module_calls", dict, where, {})
         for name, call in calls.items():
             call = _object(origin, call, f"{where}module_calls.{name}")
@@ -286,6 +297,22 @@ def _configuration_index(origin: str, config: dict[str, Any]) -> dict[
     walk(_field(origin, config, "root_module", dict, "configuration.", {}), (),
          "configuration.root_module.")
     return index
+
+
+def _provider_regions(origin: str, config: dict[str, Any]) -> dict[str, str]:
+    """Provider configuration key (`aws`, `aws.west`, `module.net:aws`) -> the region it
+    sets, where the code writes it as a constant (a variable's value is not in the plan's
+    configuration)."""
+    regions: dict[str, str] = {}
+    for key, provider in _field(origin, config, "provider_config", dict, "configuration.",
+                                {}).items():
+        provider = _object(origin, provider, f"configuration.provider_config.{key}")
+        expressions = provider.get("expressions")
+        region = expressions.get("region") if isinstance(expressions, dict) else None
+        value = region.get("constant_value") if isinstance(region, dict) else None
+        if isinstance(value, str) and value:
+            regions[key] = value
+    return regions
 
 
 def _references(origin: str, expressions: Any, prefix: str, out: dict[str, list[str]]

@@ -23,7 +23,6 @@ RULES: dict[DriftKind, tuple[str, str, str]] = {
                   "Import it into the code (terraform import), delete it, or ignore it in "
                   "the ignore file if it is managed elsewhere."),
 }
-KIND_OF_RULE: dict[str, DriftKind] = {rule_id: kind for kind, (rule_id, _, _) in RULES.items()}
 
 
 def drift_rules(severities: dict[DriftKind, Severity]) -> list[Rule]:

@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from driftguard.drift.findings import KIND_OF_RULE
-from driftguard.model import MASK, CheckResult, Drift, Finding, Severity
+from driftguard.model import KIND_OF_RULE, MASK, CheckResult, Drift, Finding, Severity
 from driftguard.report.common import message, rule_heading, why_text
 from driftguard.report.summary import coverage_text, gaps_text, headline, summarize
 

@@ -8,6 +8,7 @@ from driftguard.model import CheckResult
 from driftguard.report import (
     driftignore,
     github,
+    html_report,
     json_report,
     junit,
     markdown,
@@ -25,6 +26,7 @@ FORMATS: dict[str, Renderer] = {
     "junit": junit.render,
     "github": github.render,
     "markdown": markdown.render,
+    "html": html_report.render,
     # Codify a scan's unmanaged resources: Terraform import blocks, an ignore baseline.
     "terraform-import": terraform_import.render,
     "driftignore": driftignore.render,
@@ -38,6 +40,7 @@ EXTENSIONS: dict[str, str] = {
     "junit": "xml",
     "github": "txt",
     "markdown": "md",
+    "html": "html",
     "terraform-import": "tf",
     "driftignore": "driftignore",
 }

@@ -28,8 +28,10 @@ def test_new_resolved_and_reopened(tmp_path: Path) -> None:
 
     first = store.record("job", [a, b], now=100)
     assert {f.resource_address for f in first.new} == {"a", "b"} and first.resolved == []
+    assert first.baseline  # the job's first scan
 
     second = store.record("job", [b, c], now=200)
+    assert not second.baseline
     assert [f.resource_address for f in second.new] == ["c"]
     assert [f.resource_address for f in second.resolved] == ["a"]
     open_now = {o.finding.resource_address: o for o in store.open_findings("job")}

@@ -194,7 +194,7 @@ def fixed_uri(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- golden files ----------------------------------------------------------------------
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github", "markdown",
+    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github", "markdown", "html",
                             "terraform-import", "driftignore"}
     assert set(EXTENSIONS) == set(FORMATS)
 
