@@ -30,7 +30,7 @@ from typing import Any
 
 from driftguard import __version__
 from driftguard.model import HIDDEN, KIND_OF_RULE, MASK, CheckResult, Drift, Finding, Severity
-from driftguard.report.common import message, rule_heading, rules_with_findings
+from driftguard.report.common import message, rule_heading, rules_with_findings, why_text
 from driftguard.report.summary import coverage_text, headline, summarize, type_counts
 
 DRIFT_CLASSES = {
@@ -45,7 +45,7 @@ SEVERITIES = [s.name for s in reversed(Severity)]
 # value.
 SHOWN_FIELDS = {"rule_id", "title", "severity", "level", "message", "resource_address",
                 "resource_type", "origin", "source", "unknown", "remediation", "waiver",
-                "account", "region"}
+                "account", "region", "why"}
 
 
 def render(result: CheckResult) -> str:
@@ -294,6 +294,9 @@ class _Page:
                      else f"until {w.expires}")
             items.append(["waiver", [f"{state}, by {w.owner}: {w.reason} (", ["c", w.rule],
                                      " on ", ["c", w.resource], ")"]])
+        because = why_text(f, waiver=False)  # declared by, first seen, changed by
+        if because:
+            items.append(["why", [because]])
         if f.remediation and f.remediation != self.remedies.get(f.rule_id):
             items.append(["remediation", [["p", f.remediation]]])
         extra = f.model_dump(mode="json", exclude=SHOWN_FIELDS)
