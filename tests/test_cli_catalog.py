@@ -34,8 +34,10 @@ def test_json_lists_every_type_with_its_attributes_and_rules() -> None:
     assert list(types) == sorted(specs())
     bucket = types["aws_s3_bucket"]
     assert bucket["cloudformation_type"] == "AWS::S3::Bucket"
-    assert set(bucket) == {"type", "cloudformation_type", "doc", "attributes", "links",
-                           "terraform_aliases", "folds", "rules"}
+    assert set(bucket) == {"type", "cloudformation_type", "doc", "import_id", "attributes",
+                           "links", "terraform_aliases", "folds", "rules"}
+    assert bucket["import_id"] == "{id}"
+    assert types["aws_cloudtrail"]["import_id"] == "{arn}"
     assert bucket["terraform_aliases"] == []
     assert types["aws_subnet"]["terraform_aliases"][0]["type"] == "aws_default_subnet"
     encrypted = next(a for a in bucket["attributes"] if a["name"] == "encrypted")

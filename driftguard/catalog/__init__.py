@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import cache
 from typing import Any
 
@@ -113,3 +114,16 @@ def cfn_resource_id(cfn_type: str, physical: str | None,
     if physical is None or spec is None or spec.cfn_id is None:
         return physical
     return spec.cfn_id(physical)
+
+
+# A zone's name starts with its region's: us-east-1a, us-west-2-lax-1a (a Local Zone),
+# us-gov-west-1b, cn-north-1a. Zone ids (use1-az1) name no region.
+_ZONE_REGION = re.compile(r"([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)(?:[a-z]|-[a-z0-9-]+)\Z")
+
+
+def zone_region(spec: ResourceSpec | None, attributes: dict[str, Any]) -> str | None:
+    """The region of the availability zone a resource's attributes name (its spec's
+    `zone`), or None."""
+    zone = attributes.get(spec.zone) if spec is not None and spec.zone else None
+    match = _ZONE_REGION.match(zone) if isinstance(zone, str) else None
+    return match[1] if match else None

@@ -8,6 +8,8 @@ SPEC = ResourceSpec(
          "copies in the other regions, and an organization trail's in member accounts "
          "(shadow trails), are the same trail, not others."),
     tf_id="name",
+    # The provider's docs import a trail by its ARN (`id` is the ARN since provider v5).
+    import_id="{arn}",
     attrs=(
         Attr("name", "str", "trail name", tf=("name",), live=("Name",), cfn=("TrailName",)),
         Attr("s3_bucket_name", "str", "bucket the log files go to", tf=("s3_bucket_name",),

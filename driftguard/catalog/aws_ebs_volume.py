@@ -27,4 +27,5 @@ SPEC = ResourceSpec(
                     id_field="VolumeId"),
     # Root volumes come with their instance: Terraform declares them inside aws_instance.
     aws_default=lambda a: bool(a.get("created_with_instance")),
+    zone="availability_zone",
 )

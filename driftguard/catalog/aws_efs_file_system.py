@@ -33,4 +33,5 @@ SPEC = ResourceSpec(
     collect=Collect(service="efs", operation="describe_file_systems", items="FileSystems",
                     id_field="FileSystemId", arn_field="FileSystemArn",
                     skip=("LifeCycleState", ("deleting", "deleted"))),
+    zone="availability_zone_name",
 )

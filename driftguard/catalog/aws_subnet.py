@@ -28,4 +28,5 @@ SPEC = ResourceSpec(
     collect=Collect(service="ec2", operation="describe_subnets", items="Subnets",
                     id_field="SubnetId", arn_field="SubnetArn"),
     aws_default=lambda a: bool(a.get("default_for_az")),
+    zone="availability_zone",
 )

@@ -75,6 +75,8 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
         "type": spec.tf_type,
         "cloudformation_type": spec.cfn_type,
         "doc": spec.doc,
+        # What `terraform import` takes: a template over the live resource's fields.
+        "import_id": spec.import_id or "{id}",
         "attributes": [
             {"name": a.name, "kind": a.kind, "doc": a.doc,
              "sources": [s for s in SOURCES if s in {*_sources(a, tf_folded, cfn_folded),
@@ -149,7 +151,8 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
     for t in types:
         cfn = (f"CloudFormation: `{t['cloudformation_type']}`." if t["cloudformation_type"]
                else "CloudFormation has no resource type for it.")
-        lines += [f"### `{t['type']}`", "", *_paragraph(f"{t['doc']} {cfn}"),
+        lines += [f"### `{t['type']}`", "", *_paragraph(f"{t['doc']} {cfn}"
+                                                          f"{_import_sentence(t)}"),
                   "| attribute | kind | meaning | from | drift |",
                   "| --- | --- | --- | --- | --- |"]
         for a in t["attributes"]:
@@ -174,6 +177,16 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
                       for f in t["folds"]]
             lines += _paragraph(f"Folded in from the resources that name it: {'; '.join(folded)}.")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _import_sentence(t: Mapping[str, Any]) -> str:
+    """Where Terraform's import id is not the live id (`-f terraform-import`)."""
+    template = t.get("import_id", "{id}")
+    if template == "{id}":
+        return ""
+    if template == "{arn}":
+        return " Terraform imports it by its ARN."
+    return f" Terraform imports it as `{template}`."
 
 
 def _drift_cell(attr: Mapping[str, Any]) -> str:

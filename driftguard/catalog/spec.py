@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+# The fields an import id template (ResourceSpec.import_id) may name.
+IMPORT_FIELDS = ("id", "arn", "region", "account")
+IMPORT_FIELD = re.compile(r"\{(" + "|".join(IMPORT_FIELDS) + r")\}")
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,24 @@ class ResourceSpec:
     # written (intrinsics unresolved) equals the value, or with SET is there at all.
     # None: every resource of the CloudFormation type that no other spec claims.
     cfn_when: tuple[str, Any] | None = None
+    # The canonical attribute naming the availability zone the resource is in: where its
+    # declaration says no region (no ARN, no region attribute, no provider region), the
+    # zone's region is its region (catalog.zone_region).
+    zone: str | None = None
+    # The id `terraform import` and an `import {}` block take, where the provider's import
+    # id is not the live id: a template over the live resource's `{id}`, `{arn}` (its live
+    # address where that is an ARN, else the id), `{region}` and `{account}`, or a literal
+    # ("default" for a per-region account setting). None: the live id.
+    import_id: str | None = None
+
+    def terraform_import_id(self, ident: str, arn: str | None = None,
+                            region: str | None = None, account: str | None = None) -> str:
+        """The Terraform import id of the live resource `ident` (see `import_id`)."""
+        if self.import_id is None:
+            return ident
+        values = {"id": ident, "arn": arn if arn and arn.startswith("arn:") else ident,
+                  "region": region or "", "account": account or ""}
+        return IMPORT_FIELD.sub(lambda m: values[m[1]], self.import_id)
 
     def claims(self, properties: dict[str, Any]) -> bool:
         """Whether a CloudFormation resource with these properties is of this type."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.catalog import canonical_type, folds, spec_for, terraform_spec
+from driftguard.catalog import canonical_type, folds, spec_for, terraform_spec, zone_region
 from driftguard.catalog.project import (
     TERRAFORM,
     find,
@@ -42,6 +42,7 @@ class Record:
     masked: bool = False  # some value was masked (set by build)
     refs: dict[str, list[str]] = field(default_factory=dict)  # attribute -> references
     action: str | None = None
+    region: str | None = None  # its provider configuration's region (plans)
 
 
 def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
@@ -74,6 +75,9 @@ def _resource(rec: Record, origin: str, source: Source) -> Resource:
         attributes, unknown = {}, []
         ident = lookup(rec.values, rec.unknown, "id")
     account, region = _arn_parts(rec.values.get("arn"))
+    own = rec.values.get("region")  # AWS provider v6: each resource names its region
+    region = (own if isinstance(own, str) and own else region
+              or zone_region(spec, attributes) or rec.region)
     return Resource.model_construct(  # inputs built here: skip validation
         type=spec.tf_type if spec is not None else rec.type,
         id=ident if isinstance(ident, str) and ident != MASK else None,
@@ -81,8 +85,7 @@ def _resource(rec: Record, origin: str, source: Source) -> Resource:
         source=source,
         origin=origin,
         account=account,
-        region=rec.values.get("region") if isinstance(rec.values.get("region"), str)
-        else region,
+        region=region,
         action=rec.action,
         attributes=attributes,
         raw=rec.values,

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from driftguard.model import CheckResult
-from driftguard.report import github, json_report, junit, markdown, sarif, text
+from driftguard.report import (
+    driftignore,
+    github,
+    html_report,
+    json_report,
+    junit,
+    markdown,
+    sarif,
+    terraform_import,
+    text,
+)
 
 Renderer = Callable[[CheckResult], str]
 
@@ -16,6 +26,10 @@ FORMATS: dict[str, Renderer] = {
     "junit": junit.render,
     "github": github.render,
     "markdown": markdown.render,
+    "html": html_report.render,
+    # Codify a scan's unmanaged resources: Terraform import blocks, an ignore baseline.
+    "terraform-import": terraform_import.render,
+    "driftignore": driftignore.render,
 }
 
 # The usual file name ending of each format, for reports written to files.
@@ -26,4 +40,7 @@ EXTENSIONS: dict[str, str] = {
     "junit": "xml",
     "github": "txt",
     "markdown": "md",
+    "html": "html",
+    "terraform-import": "tf",
+    "driftignore": "driftignore",
 }

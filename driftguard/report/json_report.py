@@ -9,6 +9,7 @@ from typing import Any
 
 from driftguard import __version__
 from driftguard.model import CheckResult, Finding, ResultKind
+from driftguard.report.common import timestamp, why_doc
 from driftguard.report.summary import summarize
 
 SCHEMAS: dict[ResultKind, str] = {"check": "driftguard.check/v1", "scan": "driftguard.scan/v1"}
@@ -28,9 +29,10 @@ def render(result: CheckResult) -> str:
         "findings": [finding_doc(f, where=result.kind == "scan") for f in result.findings],
         "stale_waivers": [w.model_dump(mode="json") for w in result.stale_waivers],
         "unread_types": dict(sorted(result.unread_types.items())),
+        "scanned_at": timestamp(result.scanned_at) if result.scanned_at else None,
     }
+    doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]  # check: the plans'
     if result.kind == "scan":
-        doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]
         doc["coverage"] = [{**c.model_dump(), "ratio": c.ratio} for c in result.coverage]
         doc["not_collectable"] = dict(sorted(result.not_collectable.items()))
         doc["not_checked"] = [g.model_dump() for g in result.not_checked]
@@ -75,6 +77,7 @@ def finding_doc(f: Finding, where: bool = False) -> dict[str, Any]:
         "remediation": f.remediation,
         "waived": f.waived,
         "waiver": f.waiver.model_dump(mode="json") if f.waiver else None,
+        "why": why_doc(f.why),
     }
     if where or f.account or f.region:
         doc["resource"].update(account=f.account, region=f.region)

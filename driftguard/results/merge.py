@@ -73,6 +73,7 @@ def merge(inputs: list[Named], fail_on: Severity | None = None,
         regions=list(dict.fromkeys(g for r in results for g in r.regions)),
         units=sorted({u for r in results for u in r.units}),
         timings=_sum(r.timings for r in results),
+        scanned_at=max((r.scanned_at for r in results if r.scanned_at), default=None),
     )
 
 

@@ -26,6 +26,7 @@ from driftguard.model import (
     Severity,
     SourceSummary,
     WaiverRef,
+    Why,
 )
 from driftguard.report.json_report import SCHEMAS, digest
 
@@ -91,7 +92,7 @@ def _build(kind: ResultKind, scan: bool, doc: dict[str, Any], summary: dict[str,
         findings=_items(doc, "findings", _finding),
         fail_on=_severity(_get(doc, "fail_on", str)),
         stale_waivers=_items(doc, "stale_waivers", WaiverRef.model_validate),
-        drifts=_items(doc, "drift", Drift.model_validate) if scan else [],
+        drifts=_items(doc, "drift", Drift.model_validate) if scan or "drift" in doc else [],
         coverage=_items(doc, "coverage", _coverage) if scan else [],
         not_checked=_items(doc, "not_checked", NotChecked.model_validate) if scan else [],
         api_calls=_get(doc, "api_calls", dict) if scan else {},
@@ -103,6 +104,7 @@ def _build(kind: ResultKind, scan: bool, doc: dict[str, Any], summary: dict[str,
         regions=doc.get("regions") or [],
         units=doc.get("units") or [],
         timings=doc.get("timings") or {},
+        scanned_at=doc.get("scanned_at"),
     )
 
 
@@ -178,6 +180,7 @@ def _finding(doc: dict[str, Any]) -> Finding:
         waiver=WaiverRef.model_validate(waiver) if waiver is not None else None,
         account=resource.get("account"),
         region=resource.get("region"),
+        why=Why.model_validate(doc.get("why") or {}),  # added within v1
     )
     stored = _get(doc, "fingerprint", str)
     if finding.fingerprint != stored:

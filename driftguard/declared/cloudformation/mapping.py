@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_spec_for
+from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_spec_for, zone_region
 from driftguard.catalog.project import (
     CLOUDFORMATION,
     DEPLOYED_STACK,
@@ -52,6 +52,7 @@ class _Mapped:
 def build(origin: str, doc: dict[str, Any], resolver: Resolver,
           stack: StackContext | None = None) -> list[Resource]:
     fold_types = cfn_folds()
+    place = _place(resolver)
     mapped: dict[str, _Mapped] = {}
     folded: list[tuple[ResourceSpec, CfnFold, _Mapped]] = []
     for logical, declared in doc["Resources"].items():
@@ -67,16 +68,16 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
         fold = fold_types.get(cfn_type)
         owner = spec or (fold[0] if fold else None)
         if owner is None:
-            mapped[logical] = _Mapped(_resource(logical, cfn_type, origin, stack, props), None,
-                                      props, None, {})
+            mapped[logical] = _Mapped(_resource(logical, cfn_type, origin, stack, props, place),
+                                      None, props, None, {})
             continue
         resolved, refs = resolver.properties(props)
         for name in owner.cfn_sensitive:
             if resolved.get(name) is not None:
                 resolved[name] = MASK
         values, unknown = split_unknown(resolved)
-        entry = _Mapped(_resource(logical, cfn_type, origin, stack, values), spec, values,
-                        unknown, refs)
+        entry = _Mapped(_resource(logical, cfn_type, origin, stack, values, place), spec,
+                        values, unknown, refs)
         if spec is not None:
             dialect = CLOUDFORMATION if stack is None else DEPLOYED_STACK
             with reading(origin, entry.resource.address):
@@ -85,6 +86,7 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
             entry.resource.type = spec.tf_type
             entry.resource.attributes = attributes
             entry.resource.unknown = unknown_names
+            entry.resource.region = entry.resource.region or zone_region(spec, attributes)
         elif fold is not None:
             folded.append((fold[0], fold[1], entry))
         mapped[logical] = entry
@@ -95,14 +97,22 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
     return [m.resource for m in mapped.values()]
 
 
+def _place(resolver: Resolver) -> tuple[str | None, str | None]:
+    """(account, region) where the template's resources live: its deployed stack's, or
+    the AWS::AccountId and AWS::Region it is given (--cfn-parameter), when known."""
+    account, region = (resolver.pseudo.get(name) for name in ("AWS::AccountId", "AWS::Region"))
+    return (account if isinstance(account, str) and account else None,
+            region if isinstance(region, str) and region else None)
+
+
 def _resource(logical: str, cfn_type: str, origin: str, stack: StackContext | None,
-              raw: dict[str, Any]) -> Resource:
+              raw: dict[str, Any], place: tuple[str | None, str | None]) -> Resource:
     return Resource.model_construct(
         type=cfn_type,
         id=cfn_resource_id(cfn_type, stack.physical.get(logical), raw) if stack else None,
         address=f"{stack.name}/{logical}" if stack else logical,
         source="cloudformation", origin=origin,
-        account=stack.account if stack else None, region=stack.region if stack else None,
+        account=place[0], region=place[1],
         action=None, attributes={}, raw=raw, unknown=[])
 
 
