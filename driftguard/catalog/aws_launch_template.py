@@ -108,6 +108,7 @@ SPEC = ResourceSpec(
              cfn=("TagSpecifications",), cfn_convert=_template_tags),
     ),
     cfn_physical_id=("LaunchTemplateId",),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="ec2", operation="describe_launch_templates", items="LaunchTemplates",
         id_field="LaunchTemplateId", gone=("InvalidLaunchTemplateId.NotFound",),

@@ -188,6 +188,11 @@ def _tree_child(tree: Any, step: str) -> Any:
     return _child(tree, step)
 
 
+def sensitivity_union(a: Any, b: Any) -> Any:
+    """What either sensitivity tree marks (a plan's before_sensitive and after_sensitive)."""
+    return _union(a, b)
+
+
 def _union(a: Any, b: Any) -> Any:
     if a is True or b is True:
         return True

@@ -24,6 +24,10 @@ _MODULES: dict[str, str] = {
     "junit": "junit",
     "github": "github",
     "markdown": "markdown",
+    "html": "html_report",
+    # Codify a scan's unmanaged resources: Terraform import blocks, an ignore baseline.
+    "terraform-import": "terraform_import",
+    "driftignore": "driftignore",
 }
 
 
@@ -49,4 +53,7 @@ EXTENSIONS: dict[str, str] = {
     "junit": "xml",
     "github": "txt",
     "markdown": "md",
+    "html": "html",
+    "terraform-import": "tf",
+    "driftignore": "driftignore",
 }

@@ -15,6 +15,7 @@ from driftguard.report.common import (
     several_origins,
     severity_label,
     waiver_note,
+    why_text,
 )
 from driftguard.report.summary import headline, type_counts
 
@@ -53,7 +54,8 @@ def _row(f: Finding, with_origin: bool) -> tuple[str, str, str, str]:
     def one_line(text: str) -> str:
         return _printable(text.replace("\n", " "))
 
-    text = message(f).replace("\r\n", "\n") + waiver_note(f)
+    why = why_text(f, waiver=False)
+    text = message(f).replace("\r\n", "\n") + waiver_note(f) + (f"\nwhy: {why}" if why else "")
     return (one_line(severity_label(f)), one_line(f.rule_id),
             one_line(resource_label(f, with_origin)), _printable(text))
 

@@ -32,8 +32,8 @@ class StubbedFactory(ClientFactory):
             aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION))
         self.stubs: dict[str, Stubber] = {}
 
-    def _new_client(self, service: str, region: str) -> Any:
-        client = super()._new_client(service, region)
+    def _new_client(self, service: str, region: str, max_attempts: int | None = None) -> Any:
+        client = super()._new_client(service, region, max_attempts)
         self.stubs[service] = Stubber(client)
         self.stubs[service].activate()
         return client
