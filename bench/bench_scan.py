@@ -14,6 +14,14 @@ client made without an endpoint, as c7n's are. Fake credentials only. Targets: d
 no slower than Custodian; API calls no more than the minimum for what driftguard reads;
 peak RSS under 500 MB.
 
+The S3 estate (`--estate s3`, issue 19's question), at scale 1: 400 buckets, a third
+encrypted, nothing declared. Three whole processes side by side: `driftguard scan --type
+aws_s3_bucket`; Custodian's s3-unencrypted policy alone; and the floor, a minimal boto3
+script (FLOOR_S3) that makes driftguard's calls (sts:GetCallerIdentity, ListBuckets, then
+each bucket's five configuration reads) with its concurrency (16 threads over one client
+with the same botocore config) and nothing else. Targets: driftguard at least 3x faster
+than Custodian and within 1.5x of the floor; its peak RSS no higher than Custodian's.
+
 The ML estate (`--estate ml`, issue 14's types and issue 15's data and identity types; no
 Custodian run), at scale 1 about 400 resources: launch templates, auto-scaling groups
 (60: more than DescribeAutoScalingGroups' default page of 50), instances with Elastic IPs,
@@ -169,6 +177,64 @@ def seed(url: str, scale: float) -> tuple[dict[str, list[dict]], dict[str, int]]
         "ebs-unencrypted": sum(not v["Encrypted"] for v in vols),
         "ec2-type-not-allowed": sum(i["instance_type"] in TYPES[6:] for i in live["aws_instance"]),
         "sg-admin-port-open": sum(g["ingress"][0]["from_port"] == 22 for g in groups)}
+
+
+def seed_s3(url: str, scale: float) -> tuple[dict, dict[str, int]]:
+    """400 buckets at scale 1, a third encrypted (moto encrypts new buckets as AWS does:
+    the others have theirs deleted): (no state, live counts and expected matches)."""
+    n = max(1, round(400 * scale))
+    cfg = Config(max_pool_connections=32, retries={"mode": "standard", "max_attempts": 5})
+    s3 = boto3.client("s3", endpoint_url=url, config=cfg)
+
+    def bucket(i: int) -> None:
+        name = f"driftguard-s3-{i:05d}"
+        s3.create_bucket(Bucket=name)
+        if i % 3 == 0:
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+        else:
+            s3.delete_bucket_encryption(Bucket=name)
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": TAG_LIST})
+
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(bucket, range(n)))
+    return {}, {"s3": len(s3.list_buckets()["Buckets"]),
+                "s3-unencrypted": sum(i % 3 != 0 for i in range(n))}
+
+
+# The floor of the S3 question: driftguard's calls with driftguard's concurrency and
+# client settings (collect/clients.py, collect/engine.py), and nothing else.
+FLOOR_S3 = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+config = Config(retries={"mode": "standard", "total_max_attempts": 5},
+                max_pool_connections=32, connect_timeout=300, read_timeout=300)
+session = boto3.Session()
+session.client("sts", endpoint_url=sys.argv[1], config=config).get_caller_identity()
+s3 = session.client("s3", endpoint_url=sys.argv[1], config=config)
+READS = (("get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError"),
+         ("get_bucket_versioning", None),
+         ("get_public_access_block", "NoSuchPublicAccessBlockConfiguration"),
+         ("get_bucket_tagging", "NoSuchTagSet"),
+         ("get_bucket_policy", "NoSuchBucketPolicy"))
+
+def read(name, call, missing):
+    try:
+        return getattr(s3, call)(Bucket=name)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != missing:
+            raise
+
+names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+with ThreadPoolExecutor(16) as pool:
+    found = list(pool.map(lambda job: read(*job), [(n, c, m) for n in names for c, m in READS]))
+unencrypted = sum(r is None for r in found[::len(READS)])
+print(len(names), "buckets,", unencrypted, "unencrypted")
+"""
 
 
 def in_child(function, *args):  # noqa: ANN001, ANN201 - any picklable call
@@ -490,9 +556,10 @@ def _seed_data(n: dict[str, int], declared) -> None:  # noqa: ANN001 - i -> stat
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--estate", choices=("storage", "ml"), default="storage",
-                    help="storage: S3 and EC2, side by side with Custodian (default); ml: the "
-                         "ML estate's types, driftguard alone")
+    ap.add_argument("--estate", choices=("storage", "s3", "ml"), default="storage",
+                    help="storage: S3 and EC2, side by side with Custodian (default); s3: "
+                         "400 buckets, driftguard scan --type aws_s3_bucket, Custodian and a "
+                         "boto3 floor; ml: the ML estate's types, driftguard alone")
     ap.add_argument("--runs", type=int, default=3, help="timed runs per tool (default 3)")
     ap.add_argument("--scale", type=float, default=1.0, help="fraction of the default estate")
     ap.add_argument("--no-custodian", action="store_true", help="time driftguard alone")
@@ -515,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
         moto, url = start_moto(work / "moto.log")
         try:
             start = time.perf_counter()
+            if args.estate == "s3":
+                return s3_question(url, work, args, start)
             if args.estate == "ml":
                 declared, counts = in_child(seed_ml, url, args.scale)
                 print(f"moto on {url}: seeded in {time.perf_counter() - start:.0f} s; "
@@ -551,6 +620,57 @@ def main(argv: list[str] | None = None) -> int:
             moto.wait()
     per_type = report_types(types, own, alone)
     return report(rows, calls, ccalls, minimum(own, types), args.check, per_type)
+
+
+def s3_question(url: str, work: Path, args: argparse.Namespace, start: float) -> int:
+    """driftguard, Custodian and the boto3 floor on the S3 estate: times and ratios."""
+    _, truth = in_child(seed_s3, url, args.scale)
+    print(f"moto on {url}: seeded in {time.perf_counter() - start:.0f} s; {truth['s3']} "
+          f"buckets, {truth['s3-unencrypted']} unencrypted", flush=True)
+    rows: dict[str, dict] = {}
+    rows["floor"] = timed([sys.executable, "-c", FLOOR_S3, url], os.environ, work, args.runs,
+                          (0,))
+    rows["driftguard"] = timed([sys.executable, "-m", "driftguard", "scan", "--type",
+                                "aws_s3_bucket", "--region", REGION, "--endpoint-url", url,
+                                "--no-progress", "--format", "json", "-o", "report.json"],
+                               os.environ, work, args.runs, (0, 1))
+    doc = json.loads((work / "report.json").read_text())
+    if doc["not_checked"]:
+        raise RunFailed(f"not checked: {doc['not_checked']}")
+    unencrypted = sum(f["rule_id"] == "DG-ENC-001" for f in doc["findings"])
+    print(f"driftguard: {doc['summary']['resources']} buckets, {unencrypted} DG-ENC-001 "
+          f"findings (expected {truth['s3-unencrypted']}); API calls {doc['api_calls']}")
+    if not args.no_custodian:
+        out = work / "c7n-out"
+        if not (VENV / "bin" / "custodian").exists():
+            subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+            subprocess.run([VENV / "bin" / "python", "-m", "pip", "install", "-q", "c7n"],
+                           check=True)
+        env = {**os.environ, "AWS_ENDPOINT_URL": url, "HOME": str(work)}
+        rows["custodian"] = timed([VENV / "bin" / "custodian", "run", "-s", out,
+                                   "--cache-period", "0", "--region", REGION, "-p",
+                                   "s3-unencrypted", POLICIES], env, work, args.runs, (0,),
+                                  lambda: shutil.rmtree(out, ignore_errors=True))
+        meta = json.loads((out / "s3-unencrypted" / "metadata.json").read_text())
+        got = len(json.loads((out / "s3-unencrypted" / "resources.json").read_text()))
+        print(f"custodian: {got} matched (expected {truth['s3-unencrypted']}); API calls "
+              f"{meta['api-stats']}")
+    print(f"\n{'tool':<11} {'median s':>8} {'min s':>6} {'max s':>6} {'peak MB':>7}")
+    for name, r in rows.items():
+        print(f"{name:<11} {r['median_s']:>8.2f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
+              f"{r['peak_mb']:>7.0f}")
+    dg = rows["driftguard"]
+    met = {"within 1.5x of the floor": dg["median_s"] <= 1.5 * rows["floor"]["median_s"]}
+    print(f"driftguard / floor: {dg['median_s'] / rows['floor']['median_s']:.2f}x")
+    if "custodian" in rows:
+        cc = rows["custodian"]
+        print(f"custodian / driftguard: {cc['median_s'] / dg['median_s']:.2f}x; peak RSS "
+              f"driftguard / custodian: {dg['peak_mb'] / cc['peak_mb']:.2f}")
+        met["3x faster than Custodian"] = cc["median_s"] >= 3 * dg["median_s"]
+        met["peak RSS <= Custodian's"] = dg["peak_mb"] <= cc["peak_mb"]
+    print("targets:", *(f"  {k:26} {'met' if ok else 'MISSED'}" for k, ok in met.items()),
+          sep="\n")
+    return 1 if args.check and not all(met.values()) else 0
 
 
 def report_types(types: list[str], own: dict, alone: dict) -> dict[str, dict[str, int]]:

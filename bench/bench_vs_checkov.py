@@ -479,7 +479,8 @@ def measure(args: argparse.Namespace, work: Path, rules: list[dict[str, Any]],
     for size in sizes:
         plan_path = work / f"plan-{size}.json"
         subprocess.run([sys.executable, str(HERE / "gen_plan.py"), "--resources", str(size),
-                        "--seed", str(args.seed), "--out", str(plan_path)], check=True,
+                        "--seed", str(args.seed), "--shape", "compact", "--out", str(plan_path)],
+                       check=True,
                        stdout=subprocess.DEVNULL)
         ck = [str(checkov), "-f", str(plan_path), "--framework", "terraform_plan",
               "-o", "json", "--quiet", "--compact", "--skip-download"]

@@ -6,9 +6,18 @@
 Mixed AWS types over nested modules, count and for_each instances, the split S3 resources
 of provider v4+ whose bucket is unknown until apply (joined only through configuration
 references), standalone security group rules, sensitive database passwords, a few
-resources being deleted and a few data sources (neither counted in N). By default 70% of
+resources being deleted and a few data sources (neither counted in N). By default half of
 the team stacks already exist: their changes are no-op with `before` and `prior_state`,
 as in the plans of a living estate. Stdlib only.
+
+Shapes (`--shape`):
+- provider (default): every resource carries the 40-60 attributes the AWS provider writes
+  (a fixed schema per type): identifiers, ARNs, DNS names, flags, counts, lists and nested
+  blocks, known once applied and unknown until apply where the provider computes them
+  (most others null or empty, as the provider leaves what is not set). About 85 MB for
+  15,000 resources, the weight of real `terraform show -json` output.
+- compact: the provider's extra attributes as nulls, 70% existing (the plans of the
+  earlier benchmarks, e.g. bench_vs_checkov.py: about 30 MB for 10,000 resources).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import zlib
 from typing import Any
 
 # What the provider computes for the blocks of an applied S3 bucket (blocks are lists of
@@ -79,10 +89,66 @@ PROVIDER_ATTRIBUTES = {
 }
 
 
+SHAPES = ("provider", "compact")
+_POOL = list(dict.fromkeys(n for t in sorted(PROVIDER_ATTRIBUTES)
+                           for n in PROVIDER_ATTRIBUTES[t].split()))
+# Provider attributes that the catalog reads: values of the shape the provider writes.
+_KNOWN_VALUES: dict[str, Any] = {
+    "acl": "private", "policy": "", "customer_master_key_spec": "SYMMETRIC_DEFAULT",
+    "rotation_period_in_days": 365, "timeouts": None, "region": "eu-west-1",
+    "security_groups": [], "vpc_security_group_ids": [], "user_data": None,
+    "password_data": "", "availability_zone": "eu-west-1a",
+}
+_COMPUTED = ("arn", "_arn", "_id", "_dns", "dns_name", "_endpoint", "endpoint", "address",
+             "_url", "status", "_domain_name", "owner_id", "key_id", "registry_id")
+_BOOLEAN = ("enable_", "is_", "disable_", "skip_", "force_", "apply_", "allow_", "auto_",
+            "get_", "map_", "assign_", "bypass_", "delete_", "copy_", "revoke_", "multi_",
+            "source_dest", "hibernation", "monitoring", "ipv6_native", "iam_database",
+            "performance_insights", "object_lock_enabled", "user_data_replace",
+            "final_snapshot", "deletion_protection")
+_NUMBER = ("_count", "_size", "_period", "_days", "_interval", "_number", "_length", "port",
+           "iops", "throughput", "_storage", "_index")
+_STRINGS = ("_ids", "_addresses", "_exports", "_ips", "_groups", "replicas", "_names")
+_BLOCKS = ("_options", "_specification", "_configuration", "_device", "_rule", "_block",
+           "grant", "logging", "website", "launch_template", "network_interface",
+           "master_user_secret", "listener_endpoint", "volume_tags")
+
+
+def provider_schema(rtype: str, code_set: int) -> list[str]:
+    """The attributes the provider writes for `rtype` beside the `code_set` ones the code
+    sets: its own names, then real names of other types, to a total fixed per type
+    between 40 and 55, or its own list where longer (every instance of a type has the
+    same schema)."""
+    own = PROVIDER_ATTRIBUTES.get(rtype, "").split()
+    size = 40 + zlib.crc32(rtype.encode()) % 16 - code_set
+    return (own + [n for n in _POOL if n not in own])[:max(size, len(own))]
+
+
+def provider_value(rtype: str, name: str, serial: int) -> Any:
+    """What the provider writes for an attribute the code does not set, once applied."""
+    if name in _KNOWN_VALUES:
+        return _KNOWN_VALUES[name]
+    short = rtype.removeprefix("aws_")
+    if name == "arn":
+        return f"arn:aws:{short.split('_')[0]}:eu-west-1:123456789012:{short}/{serial:06d}"
+    if name.endswith(_NUMBER):
+        return zlib.crc32(name.encode()) % 500
+    if name.startswith(_BOOLEAN) or name.endswith(("_enabled", "_check", "_protection")):
+        return zlib.crc32(name.encode()) % 3 == 0
+    if zlib.crc32(f"{rtype}.{name}".encode()) % 4 != 0:
+        return None  # not set: the provider writes null
+    if name.endswith(_STRINGS):
+        return [f"{name[:8]}-{serial:06d}-{k}" for k in range(2)]
+    if name.endswith(_BLOCKS):
+        return [{"enabled": False, "mode": "default", "id": f"{serial:06d}"}]
+    return f"{name.replace('_', '-')}-{serial:06d}"
+
+
 class Plan:
-    def __init__(self, rng: random.Random, budget: int) -> None:
+    def __init__(self, rng: random.Random, budget: int, shape: str = "provider") -> None:
         self.rng = rng
         self.budget = budget  # managed resources still to add (deletes and data excluded)
+        self.shape = shape
         self.existing = False  # the current team stack is already applied (no-op changes)
         self.prior: list[dict[str, Any]] = []  # prior_state resources of existing stacks
         self.changes: list[dict[str, Any]] = []
@@ -103,8 +169,21 @@ class Plan:
                                         else f"[{json.dumps(index)}]")
         head = "data." if mode == "data" else ""
         address = f"{prefix + '.' if prefix else ''}{head}{rtype}.{name}{idx}"
-        for attr in PROVIDER_ATTRIBUTES.get(rtype, "").split():
-            after.setdefault(attr, None)
+        code_set = dict(after)
+        unknown = dict(unknown or {})
+        if self.shape == "compact":
+            for attr in PROVIDER_ATTRIBUTES.get(rtype, "").split():
+                after.setdefault(attr, None)
+        elif mode == "managed":
+            applied = self.existing or actions != ("create",)
+            for attr in provider_schema(rtype, len(after)):
+                if attr in after or attr in unknown:
+                    continue
+                computed = attr == "arn" or attr.endswith(_COMPUTED)
+                if computed and not applied:
+                    after[attr], unknown[attr] = None, True
+                else:
+                    after[attr] = provider_value(rtype, attr, len(self.changes))
         if self.existing and actions == ("create",):
             # Applied before: every computed value is known, before == after, no-op.
             after = {**{k: APPLIED_BLOCKS.get(k, f"{rtype}-{len(self.changes)}-{k}")
@@ -135,7 +214,7 @@ class Plan:
                 values["index"] = index
             key = tuple(f"module.{m}{k}" for m, k in module)
             self.modules.setdefault(key, []).append(values)  # type: ignore[attr-defined]
-        self._configure([m for m, _ in module], rtype, name, mode, after, refs or {})
+        self._configure([m for m, _ in module], rtype, name, mode, code_set, refs or {})
 
     def _configure(self, module: list[str], rtype: str, name: str, mode: str,
                    after: dict[str, Any], refs: dict[str, list[str]]) -> None:
@@ -265,9 +344,10 @@ def _team(plan: Plan, module: list[tuple[str, str]], team: str) -> None:
                                                "repository_url": True})
 
 
-def generate(n: int, seed: int, existing: float) -> tuple[dict[str, Any], dict[str, int]]:
+def generate(n: int, seed: int, existing: float, shape: str = "provider"
+             ) -> tuple[dict[str, Any], dict[str, int]]:
     rng = random.Random(seed)
-    plan = Plan(rng, n)
+    plan = Plan(rng, n, shape)
     team = 0
     while plan.budget > 0:
         team += 1
@@ -294,11 +374,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--existing", type=float, default=0.7,
-                        help="share of team stacks already applied (no-op, with prior state)")
+    parser.add_argument("--shape", choices=SHAPES, default="provider",
+                        help="provider (default): the attributes the AWS provider writes; "
+                             "compact: the earlier benchmarks' plans")
+    parser.add_argument("--existing", type=float,
+                        help="share of team stacks already applied (no-op, with prior "
+                             "state); default 0.5 (provider) or 0.7 (compact)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    doc, counts = generate(args.resources, args.seed, args.existing)
+    existing = args.existing if args.existing is not None else (
+        0.5 if args.shape == "provider" else 0.7)
+    doc, counts = generate(args.resources, args.seed, existing, args.shape)
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(doc, fh)
     print(f"{args.out}: {counts['managed']} managed resources, {counts['deleted']} deleted, "

@@ -69,6 +69,9 @@ def _report_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--waivers", type=Path, metavar="FILE",
                      help="reviewed exceptions (YAML): rule, resource, reason, owner, expires")
     cmd.add_argument("--timings", action="store_true", help="print stage timings to stderr")
+    cmd.add_argument("--history", type=Path, metavar="FILE",
+                     help="finding history (SQLite, created if absent): each finding says "
+                          "since when it is open, as the daemon's do")
     cmd.add_argument("--slack", action="store_true",
                      help="also post a summary to Slack (the slack settings; docs/slack.md)")
 
@@ -90,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--parameters-file", action="append", type=Path, default=[],
                        metavar="FILE", help="CloudFormation parameters, as `aws cloudformation "
                                             "deploy --parameter-overrides` takes them")
+    check.add_argument("--namespace", action="append", default=[], metavar="NAME",
+                       help="package of conftest-style --policy rules to run on each file's "
+                            "document (repeatable; default main)")
+    check.add_argument("--all-namespaces", action="store_true",
+                       help="run the conftest-style rules of every package outside "
+                            "driftguard's own")
+    check.add_argument("--show-values", action="store_true",
+                       help="show every value in the drift that plans report, not only those "
+                            "the catalog marks safe to show")
     _report_options(check)
     check.set_defaults(run=_run_check)
 
@@ -112,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--show-values", action="store_true",
                       help="show every declared and live value in drift, not only those the "
                            "catalog marks safe to show (tags, descriptions, ...)")
-    scan.add_argument("--no-progress", action="store_true", help="no progress on stderr")
+    scan.add_argument("--no-progress", action="store_true",
+                      help="no progress lines on stderr (shown only on a terminal, and never "
+                           "with a JSON report)")
     scan.add_argument("--shard", metavar="I/N", help="with accounts: scan only shard I of N "
                       "(default: $DRIFTGUARD_SHARD)")
     _report_options(scan)
@@ -250,8 +264,14 @@ def _run_check(args: argparse.Namespace) -> int:
     from driftguard import pipeline
 
     config = _load_config(args)
+    if args.show_values:
+        config = config.with_overrides(scan={"show_values": True})
+    from driftguard.policy.conftest import DEFAULT_NAMESPACE, Namespaces
+
+    namespaces = Namespaces(tuple(args.namespace) or (DEFAULT_NAMESPACE,), args.all_namespaces)
     result = pipeline.check(args.files, config, args.policy,
-                            cfn_parameters=_cfn_parameters(args))
+                            cfn_parameters=_cfn_parameters(args), namespaces=namespaces)
+    _remember(args, result)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
@@ -277,9 +297,14 @@ def _run_scan(args: argparse.Namespace) -> int:
     elif config.scan.compares_nothing():
         raise DriftguardError("nothing to compare: give --state, --plan, --stack or --type "
                               "(or scan.states in the config)")
+    elif _shows_progress(args):
+        from driftguard.progress import TerminalProgress
+
+        with TerminalProgress(sys.stderr) as progress:
+            result = pipeline.scan(config, args.policy, progress=progress)
     else:
-        show = not args.no_progress and sys.stderr.isatty()
-        result = pipeline.scan(config, args.policy, progress=_progress if show else None)
+        result = pipeline.scan(config, args.policy)
+    _remember(args, result)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
@@ -287,6 +312,11 @@ def _run_scan(args: argparse.Namespace) -> int:
 
 def _scan_config(args: argparse.Namespace, config: Config) -> Config:
     """The config with scan's options: sources and types added, switches turned on."""
+    from driftguard.catalog import unknown_type
+
+    problem = unknown_type(args.type)
+    if problem:
+        raise DriftguardError(f"--type: {problem}")
     scan, aws = config.scan, config.aws
     return config.with_overrides(
         scan={"states": [*scan.states, *args.state], "plans": [*scan.plans, *args.plan],
@@ -324,9 +354,16 @@ def _run_demo(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
 
     config = _load_config(args)
-    result = demo.run(config, args.workdir, say)
+    result, workdir = demo.run(config, args.workdir, say)
+    _remember(args, result)
     _write_reports(args, result)
     _post_to_slack(args, config, result)
+    imports = demo.codify(result, workdir)
+    unmanaged = sum(1 for d in result.drifts if d.kind == "unmanaged")
+    say(f"\nwrote the import blocks of its {unmanaged} unmanaged resource"
+        f"{'' if unmanaged == 1 else 's'}: {imports}")
+    say("  beside the Terraform code, `terraform plan -generate-config-out=generated.tf` "
+        "writes their code")
     return _exit_code(result)
 
 
@@ -389,8 +426,31 @@ def _run_report(args: argparse.Namespace) -> int:
     return _exit_code(result)
 
 
-def _progress(resource_type: str, region: str | None, found: int) -> None:
-    print(f"  {resource_type:<32} {region or 'global':<14} {found:>6} found", file=sys.stderr)
+def _remember(args: argparse.Namespace, result: CheckResult) -> None:
+    """`--history FILE`: record the run's findings there (as the daemon records a job's,
+    under the command's name), which sets when each was first seen open."""
+    if not args.history:
+        return
+    import datetime as dt
+
+    from driftguard.history import HistoryStore
+
+    store = HistoryStore(args.history)
+    try:
+        store.record(result.kind, result.findings,
+                     (result.scanned_at or dt.datetime.now(dt.UTC)).timestamp(),
+                     not_checked=result.not_checked,
+                     status="incomplete" if result.incomplete else "ok")
+    finally:
+        store.close()
+
+
+def _shows_progress(args: argparse.Namespace) -> bool:
+    """Progress lines on stderr: only on a terminal that can redraw lines, and never
+    beside a JSON report (whoever reads JSON reads it with a program)."""
+    return (not args.no_progress and sys.stderr.isatty()
+            and os.environ.get("TERM") != "dumb"
+            and not any(fmt == "json" for fmt, _ in args.reports or []))
 
 
 def _write_reports(args: argparse.Namespace, result: CheckResult) -> None:
@@ -400,7 +460,9 @@ def _write_reports(args: argparse.Namespace, result: CheckResult) -> None:
     if sum(1 for _, output in reports if output is None) > 1:
         raise DriftguardError("only one report can go to stdout: give the others --output FILE")
     for fmt, output in reports:
-        if fmt == "text":
+        if fmt == "driftignore" and output is not None and output.is_file():
+            _emit(_baseline_into(output, result), output)  # its own rules stay
+        elif fmt == "text":
             from driftguard.report import text
 
             width, color = _terminal() if output is None else (None, False)
@@ -425,6 +487,15 @@ def _terminal() -> tuple[int | None, bool]:
         width = os.get_terminal_size(sys.stdout.fileno()).columns or None
     color = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     return width, color
+
+
+def _baseline_into(path: Path, result: CheckResult) -> str:
+    """An existing ignore file with this scan's baseline rules that it lacks appended."""
+    from driftguard.documents import decode
+    from driftguard.locations import read_file
+    from driftguard.report.driftignore import merge_into
+
+    return merge_into(decode(path, read_file(path, "cannot read ignore file")), result)
 
 
 def _post_to_slack(args: argparse.Namespace, config: Config, result: CheckResult) -> None:

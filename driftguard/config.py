@@ -145,6 +145,30 @@ class SlackSettings(BaseModel):
         return self
 
 
+class AttributionSettings(BaseModel):
+    """Who changed it (scan.attribution): the CloudTrail event behind each changed, missing
+    and unmanaged resource, from a trail's log files in S3 and from LookupEvents."""
+
+    model_config = _STRICT
+
+    trail_bucket: str | None = Field(default=None, description="the S3 bucket a trail "
+                                     "delivers its log files to (read first: no rate limit, "
+                                     "older than 90 days)")
+    trail_prefix: str = Field(default="", description="the trail's S3 key prefix")
+    days: int = Field(default=7, ge=1, le=3650, description="days of log files to read")
+    max_log_files: int = Field(default=2000, ge=1, le=1_000_000)
+    lookup_events: bool = Field(default=True, description="ask LookupEvents (the last 90 "
+                                "days) for what the log files do not name")
+    max_lookups: int = Field(default=20, ge=0, le=1000, description="LookupEvents calls "
+                             "per scan")
+    rate: float = Field(default=1.0, gt=0, le=2.0, description="LookupEvents calls per "
+                        "second (AWS allows 2 per account and region)")
+    max_seconds: float = Field(default=30.0, gt=0, le=MAX_SECONDS, description="time "
+                               "attribution may take per scan")
+    cache_seconds: float = Field(default=900.0, ge=0, le=86400.0, description="how long an "
+                                 "answer of LookupEvents is reused")
+
+
 class ScanSettings(BaseModel):
     """What `driftguard scan` compares."""
 
@@ -163,15 +187,29 @@ class ScanSettings(BaseModel):
         DEFAULT_DRIFT_SEVERITY))
     show_values: bool = Field(default=False, description="drift shows every declared and "
                               "live value, not only those the catalog marks safe to show")
+    attribution: AttributionSettings | None = Field(default=None, description="who changed "
+                                                    "it: CloudTrail (off when absent)")
 
     def compares_nothing(self) -> bool:
         return not (self.states or self.plans or self.types or self.stacks)
 
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        """A type the catalog does not know would be collected by nothing: a silent PASS."""
+        from driftguard.catalog import unknown_type
+
+        problem = unknown_type(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("drift_severity", mode="before")
     @classmethod
     def _severities(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
+        if isinstance(value, dict):  # the kinds not given keep their default
+            return {**DEFAULT_DRIFT_SEVERITY, **{
+                k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}}
         return value
 
 

@@ -205,8 +205,22 @@ def _tf_rule(protocol: str, from_port: int, to_port: int, cidrs: list[str]) -> d
             "security_groups": [], "self": False, "description": ""}
 
 
-def run(config: Config, workdir: Path | None = None, say: Any = print) -> CheckResult:
-    """Build, drift, scan; returns the scan's result (the caller renders it)."""
+def write_html(result: CheckResult, path: Path, say: Any) -> None:
+    """The scan's HTML report beside the state, and where it is."""
+    from driftguard.report.html_report import render
+
+    try:
+        path.write_text(render(result), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot write the HTML report: {exc.strerror or exc}"
+                         ) from None
+    say(f"wrote the HTML report: {path} (open it in a browser)\n")
+
+
+def run(config: Config, workdir: Path | None = None, say: Any = print
+        ) -> tuple[CheckResult, Path]:
+    """Build, drift, scan; returns the scan's result (the caller renders it) and the
+    working directory that holds the state (and, once `codify` ran, the import blocks)."""
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
@@ -251,6 +265,23 @@ def run(config: Config, workdir: Path | None = None, say: Any = print) -> CheckR
                                        aws={"regions": [spec["region"]]})
         clients = ClientFactory(session=session, endpoint_url=endpoint,
                                 default_region=spec["region"])
-        return pipeline.scan(config, clients=clients)
+        result = pipeline.scan(config, clients=clients)
+        write_html(result, workdir / "report.html", say)
+        return result, workdir
     finally:
         server.stop()
+
+
+def codify(result: CheckResult, workdir: Path) -> Path:
+    """The Terraform import blocks of the scan's unmanaged resources, written to
+    `workdir/imports.tf` (`terraform plan -generate-config-out=generated.tf` writes their
+    code from it); returns the path."""
+    from driftguard.report import terraform_import
+
+    path = workdir / "imports.tf"
+    try:
+        path.write_text(terraform_import.render(result), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot write the import blocks: {exc.strerror or exc}"
+                         ) from None
+    return path

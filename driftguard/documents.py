@@ -73,9 +73,26 @@ def _float(text: str) -> float:
     return value
 
 
-def loads_json(origin: object, data: bytes | str,
-               object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
-    """A JSON document (bytes: UTF-8 or with a BOM); `origin` names it in errors."""
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are unique: JSON lets the last of two win silently, and a
+    plan or report edited so would read otherwise than it says (D17)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+def loads_json(origin: object, data: bytes | str) -> Any:
+    """A JSON document (bytes: UTF-8 or with a BOM); `origin` names it in errors. Keys are
+    unique in every object."""
     if isinstance(data, bytes):
         encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
         text: bytes | str = data if encoding == "utf-8" else decode(origin, data)
@@ -85,12 +102,14 @@ def loads_json(origin: object, data: bytes | str,
         # bytes go to the parser as they are: it reads UTF-8 itself (orjson measured no
         # faster here, and bigger)
         doc = json.loads(text, parse_constant=_constant, parse_float=_float,
-                         object_pairs_hook=object_pairs_hook)
+                         object_pairs_hook=_unique_keys)
     except UnicodeDecodeError as exc:
         raise InputError(origin, f"not utf-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InputError(origin, f"not valid JSON: {exc.msg} at line {exc.lineno} "
                                  f"column {exc.colno}") from None
+    except _DuplicateKey as exc:
+        raise InputError(origin, f"not valid JSON: duplicate key {exc.args[0]!r}") from None
     except _BadNumber as exc:
         raise InputError(origin, f"not valid JSON: {exc}") from None
     except ValueError as exc:  # Python's own limit on integer digits

@@ -7,6 +7,7 @@ user_version; MIGRATIONS[i] takes the database from version i to i+1.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import threading
@@ -65,10 +66,13 @@ class OpenFinding:
 
 @dataclass(frozen=True)
 class Changes:
-    """What one scan changed: findings not open before, and open ones now gone."""
+    """What one scan changed: findings not open before, and open ones now gone. The first
+    scan a job ever records is its baseline: everything it finds is new to the history,
+    but none of it appeared since a previous scan."""
 
     new: list[Finding]
     resolved: list[Finding]
+    baseline: bool = False
 
 
 class HistoryStore:
@@ -101,21 +105,30 @@ class HistoryStore:
     def record(self, scan_job: str, findings: Iterable[Finding], now: float,
                not_checked: Sequence[NotChecked] = (), status: str = "ok",
                also: Callable[[sqlite3.Connection, Changes], None] | None = None) -> Changes:
-        """Record one scan's findings. Open findings the scan could not check (their type,
-        account or region not read) stay open: a collector failure is not a fix.
+        """Record one scan's findings, and set each one's `why.first_seen`: when it was
+        first seen open (now, for a new one). Open findings the scan could not check (their
+        type, account or region not read) stay open: a collector failure is not a fix.
 
         `also` writes what follows from the changes (the Slack outbox's messages about
         them) through the same connection, in the same transaction: the scan and its
         announcements are committed together or not at all, so a process that dies after
         the commit still announces the scan once it is back."""
+        findings = list(findings)
         current = {f.fingerprint: f for f in findings}
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                open_rows = dict(db.execute(
-                    "SELECT fingerprint, finding FROM findings "
-                    "WHERE scan_job = ? AND resolved_at IS NULL", (scan_job,)).fetchall())
+                baseline = db.execute("SELECT 1 FROM scans WHERE scan_job = ? LIMIT 1",
+                                      (scan_job,)).fetchone() is None
+                rows = db.execute(
+                    "SELECT fingerprint, finding, first_seen FROM findings "
+                    "WHERE scan_job = ? AND resolved_at IS NULL", (scan_job,)).fetchall()
+                open_rows = {fp: doc for fp, doc, _ in rows}
+                since = {fp: first for fp, _, first in rows}
+                for f in findings:  # the findings say since when they are open
+                    f.why.first_seen = dt.datetime.fromtimestamp(since.get(f.fingerprint, now),
+                                                                 dt.UTC)
                 new = [f for fp, f in current.items() if fp not in open_rows]
                 resolved = [
                     Finding.model_validate_json(doc) for fp, doc in open_rows.items()
@@ -145,7 +158,7 @@ class HistoryStore:
                 db.execute("DELETE FROM scans WHERE scan_job = ? AND id NOT IN (SELECT id FROM "
                            "scans WHERE scan_job = ? ORDER BY id DESC LIMIT 1000)",
                            (scan_job, scan_job))
-                changes = Changes(new=new, resolved=resolved)
+                changes = Changes(new=new, resolved=resolved, baseline=baseline)
                 if also is not None:
                     also(db, changes)
                 db.execute("COMMIT")

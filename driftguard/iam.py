@@ -1,8 +1,8 @@
 """The read-only IAM policy a scan needs (`driftguard iam-policy`), from the catalog.
 
 The catalog derives the permissions of each type from the calls its spec makes; a scan
-also asks STS who it is, reads Terraform state from S3, and reads CloudFormation stacks
-and their drift.
+also asks STS who it is, reads Terraform state from S3, reads CloudFormation stacks and
+their drift, and asks CloudTrail who changed what (scan.attribution).
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ CLOUDFORMATION_PERMISSIONS = (
     "cloudformation:DetectStackDrift", "cloudformation:DescribeStackDriftDetectionStatus",
     "cloudformation:DescribeStackResourceDrifts",
 )
+# Who changed it (scan.attribution): CloudTrail's LookupEvents; a trail's log files are
+# read with the S3 permissions below (give the trail's bucket as a --state-bucket too).
+ATTRIBUTION_PERMISSIONS = ("cloudtrail:LookupEvents",)
 # Terraform state in S3 (s3://bucket/key, s3://bucket/prefix/): scoped by --state-bucket.
 STATE_PERMISSIONS = ("s3:GetObject", "s3:ListBucket")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -36,7 +39,7 @@ def read_only_policy(state_buckets: Sequence[str] = ()) -> dict[str, Any]:
     from driftguard.catalog.permissions import permissions
 
     inventory = {p for spec in specs().values() for p in permissions(spec)}
-    inventory.update(SCAN_PERMISSIONS, CLOUDFORMATION_PERMISSIONS)
+    inventory.update(SCAN_PERMISSIONS, CLOUDFORMATION_PERMISSIONS, ATTRIBUTION_PERMISSIONS)
     bad = [b for b in state_buckets if not _BUCKET.match(b)]
     if bad:
         raise DriftguardError(f"--state-bucket: not an S3 bucket name: {bad[0]!r}")

@@ -1,5 +1,5 @@
-"""Where inputs are read from: a path, a glob of paths, or an S3 URL (`s3://bucket/key`, or
-a prefix ending in `/` for every object under it).
+"""Where inputs are read from: a path, a glob of paths, or an S3 URL (`s3://bucket/key`, a
+prefix ending in `/` for every object under it, or a glob of keys: `s3://b/ml/*.tfstate`).
 
 The one place that tells an S3 URL from a path and the one S3 reader: declared sources
 (Terraform state in S3) and `driftguard report` (shard reports in S3) both read through
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard.errors import InputError
+from driftguard.globs import PathGlob, is_magic
 
 S3Client = Callable[[], Any]  # returns a boto3 S3 client, made only when needed
 
@@ -37,7 +38,7 @@ def expand(spec: str) -> list[str]:
     """A path, a glob (`states/**/*.tfstate`) or an s3:// URL, as a list of locations."""
     if is_s3(spec):
         return [spec]
-    if any(ch in spec for ch in "*?["):
+    if is_magic(spec):
         matches = sorted(glob.glob(spec, recursive=True))
         if not matches:
             raise InputError(spec, "no file matches this pattern")
@@ -83,9 +84,9 @@ def read_file(path: str | Path, problem: str = "cannot read file",
 def read_s3(url: str, s3_client: S3Client, suffix: str, what: str,
             limit: int = DEFAULT_MAX_INPUT_MB * MB) -> list[tuple[str, bytes]]:
     """(`s3://bucket/key`, body) of one object, of every object under a prefix ending in
-    `/` whose key ends in `suffix`, or of every object a glob in the key matches
-    (`s3://tf-states/ml/*.tfstate`), in key order; `what` names the content in errors. An
-    object over `limit` bytes is an error, as a file is."""
+    `/` whose key ends in `suffix`, or of every object whose key a glob matches (as a local
+    glob matches files: globs.PathGlob), in key order; `what` names the content in errors.
+    An object over `limit` bytes is an error, as a file is."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     bucket, _, key = url.removeprefix("s3://").partition("/")
@@ -93,21 +94,17 @@ def read_s3(url: str, s3_client: S3Client, suffix: str, what: str,
         raise InputError(url, "expected s3://BUCKET/KEY or s3://BUCKET/PREFIX/")
     client = s3_client()
     try:
-        wildcard = any(ch in key for ch in "*?")
-        if key.endswith("/") or wildcard:
-            # A glob (`ml/*.tfstate`): the keys under its literal prefix that it matches,
-            # `*` crossing `/` as in waivers (globs.py); a prefix: those ending in suffix.
-            from driftguard.globs import Glob
-
-            prefix = key[:min(key.find(ch) for ch in "*?" if ch in key)] if wildcard else key
-            pattern = Glob(key) if wildcard else None
-            pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
-                                                                     Prefix=prefix)
-            keys = [o["Key"] for page in pages for o in page.get("Contents", [])
-                    if (pattern.matches(o["Key"]) if pattern else o["Key"].endswith(suffix))]
+        if is_magic(key):
+            # list from the longest prefix without a wildcard, match the rest
+            pattern = PathGlob(key)
+            keys = [k for k in _list(client, bucket, key[:_first_wildcard(key)])
+                    if not k.endswith("/") and pattern.matches(k)]  # not folder markers
             if not keys:
-                raise InputError(url, "no object matches this pattern" if wildcard
-                                 else f"no {suffix} object under this prefix")
+                raise InputError(url, "no object matches this pattern")
+        elif key.endswith("/"):
+            keys = [k for k in _list(client, bucket, key) if k.endswith(suffix)]
+            if not keys:
+                raise InputError(url, f"no {suffix} object under this prefix")
         else:
             keys = [key]
         return [(f"s3://{bucket}/{k}", _body(client, bucket, k, what, limit)) for k in keys]
@@ -117,6 +114,16 @@ def read_s3(url: str, s3_client: S3Client, suffix: str, what: str,
                               f"{error.get('Message', '')}".rstrip(": ")) from None
     except BotoCoreError as exc:
         raise InputError(url, f"cannot read {what}: {exc}") from None
+
+
+def _list(client: Any, bucket: str, prefix: str) -> list[str]:
+    """The keys under a prefix, in S3's order (UTF-8 binary order of the keys)."""
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [o["Key"] for page in pages for o in page.get("Contents", [])]
+
+
+def _first_wildcard(key: str) -> int:
+    return min(i for i in (key.find(ch) for ch in "*?[") if i >= 0)
 
 
 def _body(client: Any, bucket: str, key: str, what: str, limit: int) -> bytes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import IntEnum
 from typing import Any, Literal
 
@@ -97,6 +97,57 @@ class WaiverRef(BaseModel):
     expired: bool
 
 
+class Declaration(BaseModel):
+    """Where the code declares a resource: a plan, a state, a template or a deployed stack
+    (docs/json-report.md `why.declared_by`)."""
+
+    source: Source
+    origin: str = Field(description="the file, s3:// URL or cloudformation://region/stack")
+    address: str = Field(description="the Terraform address, or the stack/logical id")
+    module: str | None = Field(default=None, description="Terraform: the module path of "
+                               "the address (`module.net`); None in the root module")
+    stack: str | None = Field(default=None, description="a deployed stack's name")
+    logical_id: str | None = Field(default=None, description="CloudFormation: the logical id")
+
+
+EventSource = Literal["console", "cli", "sdk", "service", "unknown"]
+
+
+class Attribution(BaseModel):
+    """Who most likely made a drift: the CloudTrail event that created, changed or deleted
+    the resource (attribution.py reads it; docs/json-report.md `why.changed_by`)."""
+
+    principal: str = Field(description="who, in words: `role Admin (session alice)`")
+    principal_type: str = Field(description="CloudTrail's userIdentity.type: AssumedRole, "
+                                "IAMUser, Root, AWSService, ...")
+    arn: str | None = Field(default=None, description="the user's or the role's ARN")
+    role: str | None = None
+    session: str | None = Field(default=None, description="an assumed role's session name "
+                                "(an SSO user's name)")
+    sso: bool = Field(default=False, description="a role of IAM Identity Center (SSO)")
+    api_call: str = Field(description="`ec2:ModifyInstanceAttribute`")
+    time: datetime
+    source: EventSource = Field(description="where the call came from")
+    via: str | None = Field(default=None, description="the tool or service: aws-cli, Boto3, "
+                            "Terraform, autoscaling.amazonaws.com")
+    event_id: str | None = None
+    evidence: Literal["lookup_events", "trail_logs"]
+
+
+class Why(BaseModel):
+    """Why a finding is there, beyond its rule: the code that declares its resource, since
+    when it is open, and who made its drift. The waiver that covers it is the finding's own
+    `waiver`."""
+
+    declared_by: list[Declaration] = Field(default_factory=list)
+    first_seen: datetime | None = Field(default=None, description="when the finding history "
+                                        "first saw it open (the daemon's, or scan --history)")
+    changed_by: Attribution | None = Field(default=None, description="drift: the most likely "
+                                           "CloudTrail event (scan.attribution)")
+    unattributed: str | None = Field(default=None, description="drift: why attribution found "
+                                     "no event (none names the resource, or it failed)")
+
+
 class Finding(BaseModel):
     """A policy violation on one resource."""
 
@@ -120,6 +171,7 @@ class Finding(BaseModel):
     resource_id: str | None = None
     resource_name: str | None = None
     aws_default: bool = False
+    why: Why = Field(default_factory=Why)
 
     @property
     def waived(self) -> bool:
@@ -127,8 +179,16 @@ class Finding(BaseModel):
 
     @property
     def fingerprint(self) -> str:
-        text = "\x1f".join(("violation", self.rule_id, self.origin, self.resource_address))
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        """Its identity across scans: rule, file and resource, where the resource is
+        (account and region: live addresses such as an account setting's region repeat
+        from account to account), and for a finding that names no resource (a
+        conftest-style policy's message on a file), its message."""
+        parts = ["violation", self.rule_id, self.origin, self.resource_address]
+        if self.account or self.region:
+            parts += [self.account or "", self.region or ""]
+        if not self.resource_address:
+            parts.append(self.message)
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def finding_order(finding: Finding) -> tuple[int, str, str, str]:
@@ -140,6 +200,10 @@ def finding_order(finding: Finding) -> tuple[int, str, str, str]:
 DriftKind = Literal["unmanaged", "missing", "changed"]
 ResultKind = Literal["check", "scan"]
 KIND_ORDER: dict[str, int] = {"missing": 0, "changed": 1, "unmanaged": 2}
+# The rule each drift class is reported under (drift/findings.py has their metadata).
+DRIFT_RULE_IDS: dict[DriftKind, str] = {"missing": "DG-DRIFT-001", "changed": "DG-DRIFT-002",
+                                        "unmanaged": "DG-DRIFT-003"}
+KIND_OF_RULE: dict[str, DriftKind] = {rule_id: kind for kind, rule_id in DRIFT_RULE_IDS.items()}
 
 
 class AttributeChange(BaseModel):
@@ -227,6 +291,21 @@ class Stack:
     logical_types: dict[str, str] = field(default_factory=dict)  # logical id -> CFN type
 
 
+@dataclass
+class TerraformDrift:
+    """What a plan's `resource_drift` says changed outside Terraform since the last apply
+    (declared/terraform.py), as drift/plan.py compares it: the plan's resources as the last
+    apply left them (`before`), and as Terraform's refresh read them (`after`; a resource
+    deleted outside Terraform is not there)."""
+
+    origin: str
+    before: list[Resource]
+    after: list[Resource]
+    # Address -> Terraform attributes (top-level names) whose sensitive values changed:
+    # masked, both sides read the same, so the comparison cannot see it.
+    sensitive_changes: dict[str, set[str]] = field(default_factory=dict)
+
+
 class CheckResult(BaseModel):
     """The outcome of `driftguard check` (policies on declared resources) or of
     `driftguard scan` (drift between declared and live, and policies on live resources;
@@ -257,6 +336,8 @@ class CheckResult(BaseModel):
     read_nothing: bool = Field(default=False, description="scan: nothing at all could be read "
                                "from AWS (the account, and every type in every region): a "
                                "failed scan")
+    scanned_at: datetime | None = Field(default=None, description="when the run read its "
+                                        "inputs (UTC); merged: the latest")
 
     @property
     def incomplete(self) -> bool:

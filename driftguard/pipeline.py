@@ -5,10 +5,13 @@
     diff      drift between the two (drift/)
     evaluate  the policies, over declared (check) or live (scan) resources (policy/), and
               what they do not read
-    assemble  the result: drift as findings, waivers applied, rules, gaps, costs
+    assemble  the result: drift as findings, why each is there (why.py), waivers applied,
+              rules, gaps, costs
 
-`check` is declare, evaluate, assemble; `scan` is all five. Each stage is timed under its
-key in the result's timings: load, collect, drift, policy_load and evaluate.
+`check` is declare, diff (the drift a plan's own refresh found), evaluate, assemble;
+`scan` is all five, and with scan.attribution asks CloudTrail who made its drift. Each
+stage is timed under its key in the result's timings: load, collect, drift, policy_load,
+evaluate and attribution.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from driftguard.config import Config, ScanSettings
 from driftguard.declared import sources as declared_sources
 from driftguard.declared.sources import Declared, SourceContext
 from driftguard.documents import check_strings
+from driftguard.errors import PolicyError
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB
 from driftguard.model import (
     CheckResult,
@@ -39,14 +43,17 @@ from driftguard.model import (
     SourceSummary,
     finding_order,
 )
+from driftguard.policy import conftest
 from driftguard.policy import evaluate as policy
+from driftguard.policy.conftest import Namespaces
 from driftguard.policy.engines import make_engine
 from driftguard.waivers import apply_waivers, load_waivers
+from driftguard.why import explain
 
 if TYPE_CHECKING:
+    from driftguard.collect.progress import Progress
     from driftguard.drift.ignore import Ignore
 
-Progress = Callable[[str, str | None, int], None]  # (type, region, resources found)
 
 
 def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:
@@ -87,17 +94,35 @@ def check(
     extra_policy_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
     cfn_parameters: dict[str, str] | None = None,
+    namespaces: Namespaces | None = None,
+    now: dt.datetime | None = None,
 ) -> CheckResult:
-    """Policies over what the code declares (plans, state, CloudFormation templates)."""
+    """Policies over what the code declares (plans, state, CloudFormation templates), and
+    the drift that plans say Terraform's refresh found (their `resource_drift`); the
+    conftest-style policies (`namespaces`) over each file's parsed document."""
+    now = now or dt.datetime.now(dt.UTC)
     timer = _Timer()
     with _no_gc():
         with timer("load"):
             declared = declare_files(paths, cfn_parameters, config.max_input_bytes)
-        policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer)
+        with timer("drift"):
+            drifted = terraform_drift(config.scan, declared)
+
+        def documents() -> list[tuple[str, Any]]:
+            from driftguard.declared.sources.file import read_document
+
+            return [(s.path, read_document(Path(s.path), config.max_input_bytes))
+                    for s in declared.summaries]
+
+        policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer,
+                                      namespaces, documents)
+        findings = [*drifted.findings, *findings]
+        explain(findings, declared.resources)
     name_resources(findings, declared.resources)
     return assemble(config, declared.summaries, len(declared.resources),
-                    list(policies.rules.values()), findings, today, timer.timings,
-                    unread_types=unread(policies, declared.resources))
+                    [*drifted.rules, *policies.rules.values()], findings,
+                    today, timer.timings, unread_types=unread(policies, declared.resources),
+                    drifts=drifted.drifts, scanned_at=now)
 
 
 def scan(
@@ -107,6 +132,7 @@ def scan(
     progress: Progress | None = None,
     today: dt.date | None = None,
     with_global: bool = True,
+    now: dt.datetime | None = None,
 ) -> CheckResult:
     """Declared sources against the live account: drift, and policies on live resources.
 
@@ -115,6 +141,7 @@ def scan(
     """
     from driftguard.collect.clients import AccountClients
 
+    now = now or dt.datetime.now(dt.UTC)
     clients = clients or AccountClients(config.aws).configured()
     regions = config.aws.regions or [clients.default_region]
     timer = _Timer()
@@ -126,10 +153,15 @@ def scan(
     with timer("drift"):
         drifted = diff(config.scan, declared, live, ignore, with_global)
     policies, findings = evaluate(config, extra_policy_dirs, live.resources, timer)
-    name_resources([*drifted.findings, *findings], [*declared.resources, *live.resources])
+    findings = [*drifted.findings, *findings]
+    explain(findings, declared.resources, live.resources)
+    name_resources(findings, [*declared.resources, *live.resources])
+    if config.scan.attribution is not None:
+        with timer("attribution"):
+            attribute(config.scan, drifted.drifts, findings, clients, live, now)
     return assemble(
         config, declared.summaries, len(live.resources),
-        [*drifted.rules, *policies.rules.values()], [*drifted.findings, *findings],
+        [*drifted.rules, *policies.rules.values()], findings,
         today, timer.timings, unread_types=unread(policies, live.resources),
         kind="scan", drifts=drifted.drifts, coverage=drifted.coverage,
         not_collectable=not_collectable(declared.resources, live.account, live.regions,
@@ -138,7 +170,7 @@ def scan(
         api_calls=live.api_calls, api_throttles=live.api_throttles, account=live.account,
         regions=live.regions,
         units=[f"{live.account or 'unknown'}/{region}" for region in live.regions],
-        read_nothing=live.read_nothing,
+        read_nothing=live.read_nothing, scanned_at=now,
     )
 
 
@@ -216,10 +248,15 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
         from driftguard.collect.stack_drift import native_drift
 
         live.verdicts, live.verdict_gaps = native_drift(clients, declared.stacks)
+    count_calls(live, clients)
+    return live
+
+
+def count_calls(live: Live, clients: Any) -> None:
+    """The AWS API requests made so far (and the throttled ones), by service:Operation."""
     live.api_calls = {f"{svc}:{op}": n for (svc, op), n in sorted(clients.stats.calls.items())}
     live.api_throttles = {f"{svc}:{op}": n
                           for (svc, op), n in sorted(clients.stats.throttles.items())}
-    return live
 
 
 def not_collectable(declared: list[Resource], account: str | None, regions: list[str],
@@ -257,24 +294,68 @@ def diff(settings: ScanSettings, declared: Declared, live: Live, ignore: Ignore,
                 if _in_scope(r, live.account, live.regions, with_global)]
     drifts, coverage = drift_diff.diff(in_scope, live.resources, live.not_checked, ignore,
                                        _is_aws_default, settings.strict, declared.owns_unread)
+    # A declaration that names no account was looked for in this scan's (_in_scope): it is
+    # missing there. (Its region, where the declaration says one, is the declaration's.)
+    drifts = [d.model_copy(update={"account": live.account})
+              if d.kind == "missing" and d.account is None else d for d in drifts]
     drifts = hide_values(native.merge(drifts, live.verdicts), settings.show_values)
     return Drifted(drifts, coverage, drift_findings(drifts, settings.drift_severity),
                    drift_rules(settings.drift_severity))
+
+
+def terraform_drift(settings: ScanSettings, declared: Declared) -> Drifted:
+    """What the plans' own refresh found changed or deleted outside Terraform, as drift
+    findings (the DG-DRIFT rules take part only when a plan reports drift): scoped, shown
+    and ignored as a scan's drift is."""
+    from driftguard.drift.findings import drift_findings, drift_rules
+    from driftguard.drift.plan import plan_drift
+    from driftguard.drift.values import hide_values
+
+    if not declared.terraform_drift:
+        return Drifted([], [], [], [])
+    drifts = hide_values(plan_drift(declared.terraform_drift, load_ignore(settings)),
+                         settings.show_values)
+    return Drifted(drifts, [], drift_findings(drifts, settings.drift_severity, "plan"),
+                   drift_rules(settings.drift_severity))
+
+
+def attribute(settings: ScanSettings, drifts: list[Drift], findings: list[Finding],
+              clients: Any, live: Live, now: dt.datetime) -> None:
+    """Who made each changed, missing and unmanaged resource's drift (scan.attribution):
+    the most likely CloudTrail event, into the drift findings' why."""
+    from driftguard.collect.cloudtrail import attribute as from_cloudtrail
+    from driftguard.why import changed_by
+
+    assert settings.attribution is not None
+    changed_by(findings, drifts, from_cloudtrail(settings.attribution, drifts, clients,
+                                                 live.account, live.regions, now))
+    count_calls(live, clients)  # CloudTrail's and S3's calls count too
 
 
 # --- evaluate --------------------------------------------------------------------------
 
 
 def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[Resource],
-             timer: _Timer) -> tuple[policy.Policies, list[Finding]]:
-    """Every rule over every resource, in one evaluation."""
+             timer: _Timer, namespaces: Namespaces | None = None,
+             documents: Callable[[], list[tuple[str, Any]]] | None = None,
+             ) -> tuple[policy.Policies, list[Finding]]:
+    """Every rule over every resource, in one evaluation; and the conftest-style rules
+    over each of the `documents` (check's files). Without documents (a scan reads
+    AWS), a conftest rule would never run: an error."""
     with timer("policy_load"):
-        policies = policy.load(policy_dirs(config, extra_policy_dirs))
+        policies = policy.load(policy_dirs(config, extra_policy_dirs), namespaces)
+        if policies.conftest.rules and documents is None:
+            rule = next(iter(policies.conftest.rules.values()))
+            raise PolicyError(f"{rule.file}: conftest-style policies (package "
+                              f"{rule.package}) run on the files `driftguard check` reads, "
+                              "not on a scan")
         engine = make_engine(config.engine, policies.files,
                              policy.policy_data(config.policy.model_dump()), opa=config.opa,
                              timeout=config.policy_timeout, builtin=policy.builtin_dir())
     with timer("evaluate"), closing(engine):
         findings = policy.evaluate(engine, policies, resources)
+        if policies.conftest.rules and documents is not None:
+            findings += conftest.evaluate(engine, policies.conftest, documents())
     return policies, findings
 
 

@@ -22,9 +22,13 @@ CORPUS_FILE_ARGS = {"corpus_plan": "plan", "corpus_state": "state", "corpus_bad"
 def find_corpus() -> Path | None:
     """The shared real-world corpus: $DRIFTGUARD_CORPUS or ../shared/corpus, if present."""
     env = os.environ.get("DRIFTGUARD_CORPUS")
-    candidates = [Path(env)] if env else []
-    candidates.append(REPO.parent / "shared" / "corpus")
-    return next((c for c in candidates if c.is_dir()), None)
+    if env:  # named: it must be there (a typo must not skip the corpus tests)
+        if not Path(env, "plan").is_dir():
+            raise pytest.UsageError(f"DRIFTGUARD_CORPUS={env}: no corpus there (no plan/ "
+                                    "folder)")
+        return Path(env)
+    beside = REPO.parent / "shared" / "corpus"
+    return beside if beside.is_dir() else None
 
 
 @pytest.fixture
@@ -71,7 +75,8 @@ def _moto_call(endpoint: str, path: str, body: bytes = b"") -> bytes:
     request = urllib.request.Request(f"{endpoint}{path}", data=body or None,
                                      headers={"Content-Type": "text/plain"},
                                      method="POST" if body else "GET")
-    with urllib.request.urlopen(request, timeout=10) as response:
+    # A reset after a big estate takes seconds on a loaded 2-core machine: wait long.
+    with urllib.request.urlopen(request, timeout=120) as response:
         return bytes(response.read())
 
 

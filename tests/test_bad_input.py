@@ -649,3 +649,76 @@ def test_an_evaluation_past_policy_timeout_is_stopped(tmp_path: Path) -> None:
                    "(policy_timeout): a policy that does not end, or more input than it can "
                    "take in that time\n")
     assert took < 15
+
+
+# --- D16, D17: inputs silently read as less than they say ----------------------------------
+
+SILENT = {  # name -> (content, what the error says)
+    "plan_mode_unknown.json": (
+        _plan([_rcx(mode="weird")]),
+        "resource_changes[0] (aws_instance.a): mode is a string 'weird', neither managed nor "
+        "data"),
+    "plan_type_int.json": (_plan([_rcx(type=5)]),
+                           "resource_changes[0] (aws_instance.a): type is a number, not a "
+                           "string"),
+    "plan_planned_mode_unknown.json": (
+        _plan([], planned_values={"root_module": {"resources": [
+            {"address": "aws_instance.a", "mode": "weird", "type": "aws_instance",
+             "name": "a", "values": {}}]}}),
+        "resource aws_instance.a: mode is a string 'weird'"),
+    "plan_config_type_int.json": (
+        _config({"resources": [{"mode": "managed", "type": 5, "name": "a"}]}),
+        "configuration.root_module.resources[0]: type is a number, not a string"),
+    "plan_planned_root_list.json": (_plan([], planned_values={"root_module": []}),
+                                    "planned_values.root_module is a list, not an object"),
+    "state_mode_unknown.json": (_state(_res(mode="weird")),
+                                "resource aws_instance.a: mode is a string 'weird', neither "
+                                "managed nor data"),
+    "state_mode_missing.json": (_state({k: v for k, v in _res().items() if k != "mode"}),
+                                "resource aws_instance.a: no mode (managed or data)"),
+    "state_type_int.json": (_state(_res(rtype=5)),  # type: ignore[arg-type]
+                            "resource 5.a: type is a number, not a string"),
+    "dup_keys_plan.json": (
+        _rc('{"instance_type": "p4d.24xlarge", "instance_type": "t3.micro"}'),
+        "not valid JSON: duplicate key 'instance_type'"),
+    "dup_keys_state.json": (
+        _state(_res({"id": "db-1", "publicly_accessible": True}, "aws_db_instance")).replace(
+            '"publicly_accessible": true', '"publicly_accessible": true, '
+            '"publicly_accessible": false'),
+        "not valid JSON: duplicate key 'publicly_accessible'"),
+    "nan_in_state.json": (_state(_res({"id": "i-1", "cpu_core_count": 1})).replace(
+        '"cpu_core_count": 1', '"cpu_core_count": NaN'), "NaN is not a JSON number"),
+    "infinity_in_plan.json": (_rc('{"root_block_device": [{"volume_size": Infinity}]}'),
+                              "Infinity is not a JSON number"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SILENT))
+def test_inputs_that_would_read_as_less_are_input_errors(capsys, tmp_path: Path,
+                                                         case: str) -> None:
+    content, problem = SILENT[case]
+    path = tmp_path / case
+    path.write_text(content)
+    code, out, err = run(capsys, "check", str(path))
+    assert (code, out) == (2, ""), err
+    one_error_line(err, path, problem)
+
+
+def test_a_report_with_duplicate_keys_is_refused(capsys, tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    report.write_text('{"schema": "driftguard.check/v1", "schema": "driftguard.scan/v1"}')
+    code, _, err = run(capsys, "report", str(report))
+    assert code == 2
+    one_error_line(err, report, "duplicate key 'schema'")
+
+
+def test_an_unknown_type_to_collect_is_an_error(capsys, tmp_path: Path) -> None:
+    code, out, err = run(capsys, "scan", "--type", "aws_nonsense")
+    assert (code, out) == (2, "")
+    assert err == ("driftguard: error: --type: unknown resource type 'aws_nonsense' "
+                   "(`driftguard catalog` lists the types)\n")
+    config = tmp_path / "driftguard.yaml"
+    config.write_text("scan:\n  types: [aws_s3_bucket, aws_nonsense]\n")
+    code, _, err = run(capsys, "scan", "-c", str(config))
+    assert code == 2
+    one_error_line(err, config, "scan.types", "unknown resource type 'aws_nonsense'")

@@ -34,8 +34,12 @@ def test_json_lists_every_type_with_its_attributes_and_rules() -> None:
     assert list(types) == sorted(specs())
     bucket = types["aws_s3_bucket"]
     assert bucket["cloudformation_type"] == "AWS::S3::Bucket"
-    assert set(bucket) == {"type", "cloudformation_type", "doc", "attributes", "links",
-                           "folds", "rules"}
+    assert set(bucket) == {"type", "cloudformation_type", "doc", "import_id", "attributes",
+                           "links", "terraform_aliases", "folds", "rules"}
+    assert bucket["import_id"] == "{id}"
+    assert types["aws_cloudtrail"]["import_id"] == "{arn}"
+    assert bucket["terraform_aliases"] == []
+    assert types["aws_subnet"]["terraform_aliases"][0]["type"] == "aws_default_subnet"
     encrypted = next(a for a in bucket["attributes"] if a["name"] == "encrypted")
     assert encrypted == {"name": "encrypted", "kind": "bool", "doc": encrypted["doc"],
                          "sources": ["tf", "cfn", "live"], "drift": False,
@@ -48,7 +52,7 @@ def test_json_lists_every_type_with_its_attributes_and_rules() -> None:
     instance = types["aws_instance"]
     assert [link["name"] for link in instance["links"]] == ["subnet_map_public_ip_on_launch",
                                                             "root_volume_encrypted"]
-    assert {"id": "DG-NET-001", "attributes": ["associate_public_ip_address",
+    assert {"id": "DG-NET-001", "attributes": ["subnet_id", "associate_public_ip_address",
                                                "subnet_map_public_ip_on_launch"]} in (
         instance["rules"])
     setting = types["aws_ebs_encryption_by_default"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -248,6 +249,61 @@ def test_alertmanager_gets_every_file_its_config_reads(compose: dict[str, Any]) 
     targets = {s["target"] for s in service["secrets"]}
     assert url_files and url_files <= targets
     assert {s["source"] for s in service["secrets"]} <= set(compose["secrets"])
+
+
+def _secret_files(compose: dict[str, Any]) -> set[str]:
+    """The files of the compose secrets that some service uses, as paths from the repo."""
+    used = {s["source"] if isinstance(s, dict) else s
+            for service in compose["services"].values() for s in service.get("secrets", [])}
+    assert used <= set(compose.get("secrets", {}))
+    return {(COMPOSE_DIR / compose["secrets"][name]["file"]).resolve().relative_to(REPO)
+            .as_posix() for name in used}
+
+
+def test_compose_uses_only_the_secrets_that_make_compose_secrets_creates(
+        compose: dict[str, Any], tmp_path: Path) -> None:
+    """The README's one command (`make compose-secrets`), run on a copy of the examples:
+    it creates exactly the files the stack reads, and keeps one that is already there."""
+    examples = sorted((COMPOSE_DIR / "secrets").glob("*.example"))
+    for example in examples:
+        (tmp_path / example.name).write_bytes(example.read_bytes())
+    (tmp_path / "slack-drift-webhook-url").write_text("mine\n")
+
+    def make() -> str:
+        proc = subprocess.run(["make", "-s", "-C", str(REPO), "compose-secrets",
+                               f"COMPOSE_SECRETS={tmp_path}"],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout
+
+    out = make()
+    assert f"{tmp_path}/slack-drift-webhook-url: kept (already there)" in out
+    created = {p.name for p in tmp_path.iterdir() if p.suffix != ".example"}
+    wanted = _secret_files(compose)
+    assert wanted and {f"configs/compose/secrets/{name}" for name in created} == wanted
+    assert (tmp_path / "slack-drift-webhook-url").read_text() == "mine\n"
+    for name in created - {"slack-drift-webhook-url"}:
+        assert (tmp_path / name).read_bytes() == (tmp_path / f"{name}.example").read_bytes()
+    make()  # again: everything kept
+    assert (tmp_path / "slack-security-webhook-url").read_bytes() == (
+        COMPOSE_DIR / "secrets/slack-security-webhook-url.example").read_bytes()
+
+
+def test_compose_secret_examples_are_placeholders_kept_out_of_git_and_images(
+        compose: dict[str, Any]) -> None:
+    """Each example is one URL that cannot be delivered to (an .invalid host) and says to
+    replace it; the real files are ignored by git and by the image's build context."""
+    for path in _secret_files(compose):
+        example = (REPO / f"{path}.example").read_text()
+        assert re.fullmatch(r"https://hooks\.slack\.invalid/REPLACE-ME-[a-z-]+\n", example), path
+        ignored = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", path],
+                                 timeout=30)
+        assert ignored.returncode == 0, f"{path} is not ignored by git"
+        kept = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", f"{path}.example"],
+                              timeout=30)
+        assert kept.returncode == 1, f"{path}.example is ignored by git"
+    dockerignore = (REPO / ".dockerignore").read_text().splitlines()
+    assert "configs/compose/secrets" in dockerignore
 
 
 def test_compose_driftguard_agrees_with_its_config(compose: dict[str, Any]) -> None:

@@ -98,9 +98,9 @@ def test_the_policy_is_read_only_sorted_and_complete() -> None:
     needed = {IAM_ACTION.get((spec.collect.service, op), f"{prefix(spec.collect.service)}:{op}")
               for spec in specs().values() for op in _calls(spec)}
     needed |= {*CLOUDFORMATION_PERMISSIONS, "sts:GetCallerIdentity", "s3:GetObject",
-               "s3:ListBucket"}
+               "s3:ListBucket", "cloudtrail:LookupEvents"}
     assert set(actions) == needed
-    verbs = ("Describe", "Get", "List", "DetectStackDrift")
+    verbs = ("Describe", "Get", "List", "DetectStackDrift", "LookupEvents")
     assert [a for a in actions if not a.split(":")[1].startswith(verbs)] == []
 
 

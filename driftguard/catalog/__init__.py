@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import cache
 from typing import Any
 
-from driftguard.catalog.spec import CfnFold, Fold, ResourceSpec
+from driftguard.catalog.spec import CfnFold, Fold, ResourceSpec, TfAlias
 
 
 @cache
@@ -68,6 +69,36 @@ def spec_for(tf_type: str) -> ResourceSpec | None:
     return specs().get(tf_type)
 
 
+def unknown_type(types: list[str]) -> str | None:
+    """Why a list of types to collect cannot be used: the first the catalog does not
+    know (nothing would collect it: a silent PASS), or None."""
+    bad = next((t for t in types if t not in specs()), None)
+    return None if bad is None else (f"unknown resource type {bad!r} (`driftguard catalog` "
+                                     "lists the types)")
+
+
+@cache
+def tf_aliases() -> dict[str, tuple[ResourceSpec, TfAlias]]:
+    """Aliased Terraform type (aws_default_subnet) -> (its spec, the alias)."""
+    return {a.tf_type: (s, a) for s in specs().values() for a in s.tf_aliases}
+
+
+def terraform_spec(tf_type: str) -> tuple[ResourceSpec | None, TfAlias | None]:
+    """The spec of a Terraform type, its own or the one it is an alias of (with the
+    alias); (None, None) outside the catalog."""
+    spec = specs().get(tf_type)
+    if spec is not None:
+        return spec, None
+    return tf_aliases().get(tf_type, (None, None))
+
+
+def canonical_type(tf_type: str) -> str:
+    """The model's type of a Terraform type: the aliased spec's (aws_default_subnet ->
+    aws_subnet), else the type itself."""
+    found = tf_aliases().get(tf_type)
+    return found[0].tf_type if found else tf_type
+
+
 @cache
 def cfn_physical_attributes() -> frozenset[tuple[str, str]]:
     """(CloudFormation type, Fn::GetAtt attribute) pairs that return the physical id."""
@@ -83,3 +114,16 @@ def cfn_resource_id(cfn_type: str, physical: str | None,
     if physical is None or spec is None or spec.cfn_id is None:
         return physical
     return spec.cfn_id(physical)
+
+
+# A zone's name starts with its region's: us-east-1a, us-west-2-lax-1a (a Local Zone),
+# us-gov-west-1b, cn-north-1a. Zone ids (use1-az1) name no region.
+_ZONE_REGION = re.compile(r"([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)(?:[a-z]|-[a-z0-9-]+)\Z")
+
+
+def zone_region(spec: ResourceSpec | None, attributes: dict[str, Any]) -> str | None:
+    """The region of the availability zone a resource's attributes name (its spec's
+    `zone`), or None."""
+    zone = attributes.get(spec.zone) if spec is not None and spec.zone else None
+    match = _ZONE_REGION.match(zone) if isinstance(zone, str) else None
+    return match[1] if match else None

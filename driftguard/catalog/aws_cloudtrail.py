@@ -8,6 +8,8 @@ SPEC = ResourceSpec(
          "copies in the other regions, and an organization trail's in member accounts "
          "(shadow trails), are the same trail, not others."),
     tf_id="name",
+    # The provider's docs import a trail by its ARN (`id` is the ARN since provider v5).
+    import_id="{arn}",
     attrs=(
         Attr("name", "str", "trail name", tf=("name",), live=("Name",), cfn=("TrailName",)),
         Attr("s3_bucket_name", "str", "bucket the log files go to", tf=("s3_bucket_name",),
@@ -42,6 +44,7 @@ SPEC = ResourceSpec(
              cfn=("IsLogging",)),
         c.tags(live="list_tags.ResourceTagList.0.TagsList"),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="cloudtrail", operation="describe_trails", items="trailList",
         id_field="Name", arn_field="TrailARN",

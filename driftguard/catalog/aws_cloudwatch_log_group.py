@@ -41,6 +41,7 @@ SPEC = ResourceSpec(
              cfn=("LogGroupClass",), show=True),
         c.tags(live="list_tags_for_resource.tags"),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="logs", operation="describe_log_groups", items="logGroups",
         id_field="logGroupName", arn_field="logGroupArn", gone=("ResourceNotFoundException",),

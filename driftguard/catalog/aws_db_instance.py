@@ -38,6 +38,7 @@ SPEC = ResourceSpec(
         c.tags(live="TagList"),
     ),
     links=(
+        c.KMS_KEY,
         # A read replica is encrypted as its source is (the same key in its region, or the
         # key the code names for another region): rules judge it by its source.
         Link("replicate_source_encrypted", "a read replica's source's encrypted, when the "

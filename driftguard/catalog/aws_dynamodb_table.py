@@ -77,6 +77,7 @@ SPEC = ResourceSpec(
              cfn=("TableClass",), show=True),
         c.tags(live="list_tags_of_resource.Tags"),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="dynamodb", operation="list_tables", items="TableNames[].{name: @}",
         id_field="name", arn_field=f"{TABLE}.TableArn", gone=("ResourceNotFoundException",),

@@ -19,4 +19,6 @@ SPEC = ResourceSpec(
                     id_field=None),
     # Every region has the setting; off, as AWS ships it, it is AWS's own (not unmanaged).
     aws_default=lambda a: not a.get("enabled"),
+    # The provider imports the setting of the provider's region as `default`.
+    import_id="default",
 )

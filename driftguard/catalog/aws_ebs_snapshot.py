@@ -40,8 +40,9 @@ SPEC = ResourceSpec(
              live=("Tags",), live_convert=c.tag_map),
     ),
     tf_computed=("encrypted", "kms_key_id"),
+    links=(c.KMS_KEY,),
     collect=Collect(service="ec2", operation="describe_snapshots", items="Snapshots",
-                    id_field="SnapshotId", args=(("OwnerIds", ["self"]),),
+                    id_field="SnapshotId", args=(("OwnerIds", ["self"]), ("MaxResults", 1000)),
                     owner_field="OwnerId"),
     aws_default=made_by_aws,
 )

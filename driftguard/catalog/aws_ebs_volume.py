@@ -22,8 +22,10 @@ SPEC = ResourceSpec(
         c.tags(live="Tags"),
     ),
     cfn_physical_id=("VolumeId",),
+    links=(c.KMS_KEY,),
     collect=Collect(service="ec2", operation="describe_volumes", items="Volumes",
-                    id_field="VolumeId"),
+                    id_field="VolumeId", args=(("MaxResults", 1000),)),
     # Root volumes come with their instance: Terraform declares them inside aws_instance.
     aws_default=lambda a: bool(a.get("created_with_instance")),
+    zone="availability_zone",
 )

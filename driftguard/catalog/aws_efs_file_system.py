@@ -29,7 +29,9 @@ SPEC = ResourceSpec(
         c.tags(live="Tags", cfn="FileSystemTags"),
     ),
     cfn_physical_id=("FileSystemId",),
+    links=(c.KMS_KEY,),
     collect=Collect(service="efs", operation="describe_file_systems", items="FileSystems",
                     id_field="FileSystemId", arn_field="FileSystemArn",
                     skip=("LifeCycleState", ("deleting", "deleted"))),
+    zone="availability_zone_name",
 )

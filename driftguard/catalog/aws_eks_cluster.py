@@ -29,10 +29,11 @@ SPEC = ResourceSpec(
              live=(f"{VPC}.endpointPublicAccess",),
              cfn=("ResourcesVpcConfig.EndpointPublicAccess",)),
         Attr("public_access_cidrs", "list[str]",
-             "CIDRs the public endpoint admits, sorted (default [\"0.0.0.0/0\"])",
-             tf=("vpc_config.0.public_access_cidrs",), convert=c.sorted_or(("0.0.0.0/0",)),
+             "CIDRs the public endpoint admits, canonical (any /0 is 0.0.0.0/0 or ::/0) and "
+             "sorted (default [\"0.0.0.0/0\"])",
+             tf=("vpc_config.0.public_access_cidrs",), convert=c.cidrs_or(("0.0.0.0/0",)),
              default=["0.0.0.0/0"], live=(f"{VPC}.publicAccessCidrs",),
-             live_convert=c.sorted_or(("0.0.0.0/0",)),
+             live_convert=c.cidrs_or(("0.0.0.0/0",)),
              cfn=("ResourcesVpcConfig.PublicAccessCidrs",), show=True),
         Attr("endpoint_private_access", "bool",
              "the API endpoint is reachable from inside the VPC (default false)",
@@ -54,6 +55,7 @@ SPEC = ResourceSpec(
              cfn=("ResourcesVpcConfig.SubnetIds",), show=True),
         c.tags(live=f"{CLUSTER}.tags"),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="eks", operation="list_clusters", items="clusters[].{name: @}",
         id_field="name", arn_field=f"{CLUSTER}.arn",

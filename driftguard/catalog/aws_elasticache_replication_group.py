@@ -54,6 +54,7 @@ SPEC = ResourceSpec(
     ),
     sensitive=("auth_token",),
     cfn_sensitive=("AuthToken",),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="elasticache", operation="describe_replication_groups",
         items="ReplicationGroups", id_field="ReplicationGroupId", arn_field="ARN",

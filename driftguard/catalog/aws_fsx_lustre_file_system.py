@@ -40,6 +40,7 @@ SPEC = ResourceSpec(
              cfn=("SubnetIds",), cfn_convert=c.sorted_list),
         c.tags(live="Tags"),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(service="fsx", operation="describe_file_systems", items="FileSystems",
                     id_field="FileSystemId", arn_field="ResourceARN",
                     skip=(OTHERS_OR_LEAVING, (True,))),

@@ -69,6 +69,7 @@ SPEC = ResourceSpec(
     cfn_physical_id=("InstanceId",),
     collect=Collect(service="ec2", operation="describe_instances",
                     items="Reservations[].Instances[]", id_field="InstanceId",
+                    args=(("MaxResults", 1000),),
                     skip=("State.Name", ("terminated", "shutting-down")),
                     needs=("aws_ebs_volume",)),
     # An auto-scaling group's instances are the group's (AWS tags them with its name): the

@@ -33,6 +33,7 @@ SPEC = ResourceSpec(
     cfn_physical_id=("InternetGatewayId",),
     collect=Collect(service="ec2", operation="describe_internet_gateways",
                     items="InternetGateways", id_field="InternetGatewayId",
+                    args=(("MaxResults", 1000),),
                     needs=("aws_vpc",)),
     aws_default=lambda a: a.get("vpc_is_default") is True,
 )

@@ -64,6 +64,7 @@ SPEC = ResourceSpec(
     # Environment variables often hold secrets.
     sensitive=("environment",),
     cfn_sensitive=("Environment",),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="lambda", operation="list_functions", items="Functions",
         id_field="FunctionName", arn_field="FunctionArn", gone=("ResourceNotFoundException",),

@@ -108,9 +108,11 @@ SPEC = ResourceSpec(
              cfn=("TagSpecifications",), cfn_convert=_template_tags),
     ),
     cfn_physical_id=("LaunchTemplateId",),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="ec2", operation="describe_launch_templates", items="LaunchTemplates",
         id_field="LaunchTemplateId", gone=("InvalidLaunchTemplateId.NotFound",),
+        args=(("MaxResults", 200),),
         details=(Detail("describe_launch_template_versions", "LaunchTemplateId",
                         args=(("Versions", ("$Default",)),), key="default_version"),),
     ),

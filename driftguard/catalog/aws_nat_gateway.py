@@ -21,6 +21,6 @@ SPEC = ResourceSpec(
     ),
     cfn_physical_id=("NatGatewayId",),
     collect=Collect(service="ec2", operation="describe_nat_gateways", items="NatGateways",
-                    id_field="NatGatewayId",
+                    id_field="NatGatewayId", args=(("MaxResults", 1000),),
                     skip=("State", ("deleted", "deleting", "failed"))),
 )

@@ -38,6 +38,7 @@ SPEC = ResourceSpec(
     ),
     sensitive=("master_password",),
     cfn_sensitive=("MasterUserPassword",),
+    links=(c.KMS_KEY,),
     collect=Collect(service="rds", operation="describe_db_clusters", items="DBClusters",
                     id_field="DBClusterIdentifier", arn_field="DBClusterArn",
                     skip=(NOT_THIS_TYPE, (True,))),

@@ -89,6 +89,7 @@ SPEC = ResourceSpec(
                  cfn_convert=c.policy_document),
         )),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="s3", operation="list_buckets", items="Buckets", id_field="Name",
         is_global=True, gone=("NoSuchBucket",),

@@ -30,6 +30,7 @@ SPEC = ResourceSpec(
              cfn=("SubnetIds",), show=True),
         c.tags(live="list_tags.Tags"),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="sagemaker", operation="list_domains", items="Domains", id_field="DomainId",
         arn_field="DomainArn",

@@ -41,6 +41,7 @@ SPEC = ResourceSpec(
         c.tags(live="list_tags.Tags"),
     ),
     cfn_id=c.arn_name,
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="sagemaker", operation="list_endpoint_configs", items="EndpointConfigs",
         id_field="EndpointConfigName", arn_field="EndpointConfigArn",

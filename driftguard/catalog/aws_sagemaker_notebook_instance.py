@@ -36,6 +36,7 @@ SPEC = ResourceSpec(
         c.tags(live="list_tags.Tags"),
     ),
     cfn_id=c.arn_name,
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="sagemaker", operation="list_notebook_instances", items="NotebookInstances",
         id_field="NotebookInstanceName", arn_field="NotebookInstanceArn",

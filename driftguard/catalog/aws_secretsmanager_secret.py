@@ -25,6 +25,7 @@ SPEC = ResourceSpec(
         c.tags(live="Tags"),
     ),
     cfn_sensitive=("SecretString",),
+    links=(c.KMS_KEY,),
     collect=Collect(service="secretsmanager", operation="list_secrets", items="SecretList",
                     id_field="ARN", arn_field="ARN"),
     aws_default=lambda a: bool(a.get("owning_service")),

@@ -1,5 +1,5 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, CfnFold, Collect, Fold, ResourceSpec
+from driftguard.catalog.spec import Attr, CfnFold, Collect, Fold, ResourceSpec, TfAlias
 
 RULE_ARGS = ("protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks")
 VPC_RULE_ARGS = ("ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6")
@@ -12,6 +12,8 @@ SPEC = ResourceSpec(
          "protocol is tcp, udp, icmp, icmpv6, or -1 for all (ports 0 to 65535 then); its "
          "cidrs hold IPv4 and IPv6 ranges together; rules of the same protocol and ports "
          "are merged into one, as AWS keeps them."),
+    # A VPC's default group, which Terraform adopts (with the rules its code gives).
+    tf_aliases=(TfAlias("aws_default_security_group", defaults=(("name", "default"),)),),
     attrs=(
         Attr("name", "str", "group name", tf=("name",), live=("GroupName",),
              cfn=("GroupName",), show=True),
@@ -54,6 +56,7 @@ SPEC = ResourceSpec(
     ),
     cfn_physical_id=("GroupId",),
     collect=Collect(service="ec2", operation="describe_security_groups",
-                    items="SecurityGroups", id_field="GroupId", arn_field="SecurityGroupArn"),
+                    items="SecurityGroups", id_field="GroupId", arn_field="SecurityGroupArn",
+                    args=(("MaxResults", 1000),)),
     aws_default=lambda a: a.get("name") == "default",
 )

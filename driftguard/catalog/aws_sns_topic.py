@@ -50,6 +50,7 @@ SPEC = ResourceSpec(
         )),
     ),
     cfn_physical_id=("TopicArn",),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="sns", operation="list_topics", items="Topics", id_field="TopicArn",
         arn_field="TopicArn", gone=("NotFound", "ResourceNotFound"),

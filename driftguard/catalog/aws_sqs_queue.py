@@ -63,6 +63,7 @@ SPEC = ResourceSpec(
                  cfn_convert=c.policy_document),
         )),
     ),
+    links=(c.KMS_KEY,),
     collect=Collect(
         service="sqs", operation="list_queues", items="QueueUrls[].{url: @}", id_field="url",
         # Without MaxResults, ListQueues stops at 1,000 queues and gives no NextToken.

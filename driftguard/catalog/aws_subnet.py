@@ -1,10 +1,13 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, Collect, ResourceSpec
+from driftguard.catalog.spec import Attr, Collect, ResourceSpec, TfAlias
 
 SPEC = ResourceSpec(
     tf_type="aws_subnet",
     cfn_type="AWS::EC2::Subnet",
     doc="A VPC subnet.",
+    # A zone's default subnet, which Terraform adopts: AWS makes it map public IPs.
+    tf_aliases=(TfAlias("aws_default_subnet", defaults=(
+        ("map_public_ip_on_launch", True), ("default_for_az", True))),),
     attrs=(
         Attr("vpc_id", "str", "VPC id", tf=("vpc_id",), live=("VpcId",), cfn=("VpcId",),
              show=True),
@@ -23,6 +26,7 @@ SPEC = ResourceSpec(
     ),
     cfn_physical_id=("SubnetId",),
     collect=Collect(service="ec2", operation="describe_subnets", items="Subnets",
-                    id_field="SubnetId", arn_field="SubnetArn"),
+                    id_field="SubnetId", arn_field="SubnetArn", args=(("MaxResults", 1000),)),
     aws_default=lambda a: bool(a.get("default_for_az")),
+    zone="availability_zone",
 )

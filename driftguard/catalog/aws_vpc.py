@@ -1,10 +1,13 @@
 from driftguard.catalog import convert as c
-from driftguard.catalog.spec import Attr, Collect, Detail, ResourceSpec
+from driftguard.catalog.spec import Attr, Collect, Detail, ResourceSpec, TfAlias
 
 SPEC = ResourceSpec(
     tf_type="aws_vpc",
     cfn_type="AWS::EC2::VPC",
     doc="A VPC.",
+    # The region's default VPC, which Terraform adopts: AWS makes it resolve DNS names.
+    tf_aliases=(TfAlias("aws_default_vpc", defaults=(
+        ("enable_dns_support", True), ("enable_dns_hostnames", True), ("is_default", True))),),
     attrs=(
         Attr("cidr_block", "str", "IPv4 range", tf=("cidr_block",), live=("CidrBlock",),
              cfn=("CidrBlock",), show=True),
@@ -21,6 +24,7 @@ SPEC = ResourceSpec(
     cfn_physical_id=("VpcId",),
     collect=Collect(
         service="ec2", operation="describe_vpcs", items="Vpcs", id_field="VpcId",
+        args=(("MaxResults", 1000),),
         details=(
             Detail("describe_vpc_attribute", "VpcId", args=(("Attribute", "enableDnsSupport"),),
                    key="dns_support"),

@@ -48,7 +48,7 @@ SPEC = ResourceSpec(
     ),
     cfn_physical_id=("Id",),
     collect=Collect(service="ec2", operation="describe_vpc_endpoints", items="VpcEndpoints",
-                    id_field="VpcEndpointId",
+                    id_field="VpcEndpointId", args=(("MaxResults", 1000),),
                     # The API writes its states in lower case, its model capitalized.
                     skip=("State", ("deleting", "deleted", "Deleting", "Deleted"))),
     aws_default=lambda a: bool(a.get("requester_managed")),

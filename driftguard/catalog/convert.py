@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import json
 import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from driftguard.catalog.spec import Attr
+from driftguard.catalog.spec import Attr, Link
 
 _PROTOCOLS = {"-1": "-1", "all": "-1", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
@@ -18,8 +20,30 @@ def protocol(value: Any) -> str:
     return _PROTOCOLS.get(text, text)
 
 
-def rule(proto: Any, from_port: Any, to_port: Any, cidrs: list[str | None]) -> dict[str, Any]:
-    """One canonical security group rule; all-protocol rules cover every port."""
+@functools.lru_cache(maxsize=4096)
+def cidr(value: str) -> str:
+    """A CIDR as AWS keeps it: its network address with the prefix, IPv6 compressed in
+    lower case. Any range with prefix length 0 is the whole internet: AWS rewrites
+    `192.168.1.0/0` to `0.0.0.0/0`, and `::0/0`, `0::/0` are `::/0`; `10.1.2.3/8` is
+    `10.0.0.0/8`. A value that is no CIDR (no prefix, or not an address) stays as it is.
+    Every CIDR the model holds goes through here (security group rules from every source,
+    EKS public_access_cidrs), so rules compare canonical strings (`0.0.0.0/0`, `::/0`)."""
+    if "/" not in value:
+        return value
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        return value
+
+
+def cidrs(values: Any) -> list[Any]:
+    """A list of CIDRs, each canonical (`cidr`), sorted; unset values left out."""
+    return sorted(cidr(v) if isinstance(v, str) else v for v in values or [] if v)
+
+
+def rule(proto: Any, from_port: Any, to_port: Any, ranges: list[str | None]) -> dict[str, Any]:
+    """One canonical security group rule; all-protocol rules cover every port; its
+    CIDRs canonical (`cidr`)."""
     proto = protocol(proto)
     if proto == "-1":
         from_port, to_port = 0, 65535
@@ -27,7 +51,7 @@ def rule(proto: Any, from_port: Any, to_port: Any, cidrs: list[str | None]) -> d
         "protocol": proto,
         "from_port": int(from_port) if from_port is not None else None,
         "to_port": int(to_port) if to_port is not None else None,
-        "cidrs": sorted(c for c in cidrs if c),
+        "cidrs": cidrs(ranges),
     }
 
 
@@ -93,10 +117,10 @@ def sorted_list(value: Any) -> list[Any]:
     return sorted(value or [])
 
 
-def sorted_or(default: tuple[Any, ...]) -> Callable[[Any], list[Any]]:
-    """A sorted list, or `default` where none is set (what AWS then applies)."""
+def cidrs_or(default: tuple[str, ...]) -> Callable[[Any], list[Any]]:
+    """A list of CIDRs, canonical and sorted (`cidrs`), or `default` where none is set."""
     def convert(value: Any) -> list[Any]:
-        return sorted(default if value is None else value)
+        return cidrs(default if value is None else value)
     return convert
 
 
@@ -204,6 +228,18 @@ def created_with_instance(attachments: Any) -> bool:
     volume on a root device name is taken as the instance's own."""
     return any(a.get("DeleteOnTermination", a.get("Device") in ROOT_DEVICES)
                for a in attachments or [])
+
+
+# Every type with a kms_key_id has this link (a lint test says so): a key or alias that the
+# input declares is the customer's by definition (AWS makes its own keys, and lets no alias
+# name them); one that a live scan read says which it is.
+KMS_KEY = Link(
+    "kms_key_manager",
+    "who manages the KMS key kms_key_id names: CUSTOMER for a key or alias in the same "
+    "input (declared, or read live), AWS for an AWS-managed one read live; null when the key "
+    "is not in the input (the name then says what it can: alias/aws/... is AWS's)",
+    via="kms_key_id", target_type="aws_kms_key", target_attr="key_manager",
+    also=("aws_kms_alias",))
 
 
 def tags(live: str, cfn: str = "Tags") -> Attr:

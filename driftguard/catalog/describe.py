@@ -75,6 +75,8 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
         "type": spec.tf_type,
         "cloudformation_type": spec.cfn_type,
         "doc": spec.doc,
+        # What `terraform import` takes: a template over the live resource's fields.
+        "import_id": spec.import_id or "{id}",
         "attributes": [
             {"name": a.name, "kind": a.kind, "doc": a.doc,
              "sources": [s for s in SOURCES if s in {*_sources(a, tf_folded, cfn_folded),
@@ -92,6 +94,8 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
              "via": link.via}
             for link in spec.links
         ],
+        "terraform_aliases": [{"type": a.tf_type, "defaults": dict(a.defaults)}
+                              for a in spec.tf_aliases],
         "folds": [
             *({"type": f.tf_type, "source": "tf", "parent_ref": f.parent_ref,
                "attributes": _unique(a.name for a in f.attrs)} for f in spec.folds),
@@ -147,7 +151,8 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
     for t in types:
         cfn = (f"CloudFormation: `{t['cloudformation_type']}`." if t["cloudformation_type"]
                else "CloudFormation has no resource type for it.")
-        lines += [f"### `{t['type']}`", "", *_paragraph(f"{t['doc']} {cfn}"),
+        lines += [f"### `{t['type']}`", "", *_paragraph(f"{t['doc']} {cfn}"
+                                                          f"{_import_sentence(t)}"),
                   "| attribute | kind | meaning | from | drift |",
                   "| --- | --- | --- | --- | --- |"]
         for a in t["attributes"]:
@@ -160,12 +165,28 @@ def markdown(types: Sequence[Mapping[str, Any]]) -> str:
             lines.append(f"| `{link['name']}` | {_cell(link['kind'])} | {_cell(copied)} | "
                          f"{', '.join(link['sources'])} | {'yes' if link['drift'] else 'no'} |")
         lines.append("")
+        for alias in t.get("terraform_aliases", []):
+            defaults = ", ".join(f"`{k}` {_code(v)}" for k, v in alias["defaults"].items())
+            unset = f"; where its code leaves them unset: {defaults}" if defaults else ""
+            lines += _paragraph(f"Terraform's `{alias['type']}` (AWS's default resource, which "
+                                f"Terraform adopts) is one too: its resources have this "
+                                f"type{unset}.")
         if t["folds"]:
             folded = [f"{'Terraform' if f['source'] == 'tf' else 'CloudFormation'} "
                       f"`{f['type']}` ({', '.join(f'`{n}`' for n in f['attributes'])})"
                       for f in t["folds"]]
             lines += _paragraph(f"Folded in from the resources that name it: {'; '.join(folded)}.")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _import_sentence(t: Mapping[str, Any]) -> str:
+    """Where Terraform's import id is not the live id (`-f terraform-import`)."""
+    template = t.get("import_id", "{id}")
+    if template == "{id}":
+        return ""
+    if template == "{arn}":
+        return " Terraform imports it by its ARN."
+    return f" Terraform imports it as `{template}`."
 
 
 def _drift_cell(attr: Mapping[str, Any]) -> str:
@@ -212,6 +233,10 @@ def text(types: Sequence[Mapping[str, Any]]) -> str:
         for row in [header, *rows]:
             cells = [c.ljust(w) for c, w in zip(row[:5], widths, strict=True)]
             out.append(f"  {'  '.join(cells)}  {row[5]}")
+        for alias in t.get("terraform_aliases", []):
+            defaults = ", ".join(f"{k} {json.dumps(v)}" for k, v in alias["defaults"].items())
+            out.append(f"  also Terraform {alias['type']}"
+                       f"{f' (unset: {defaults})' if defaults else ''}")
         for f in t["folds"]:
             source = "Terraform" if f["source"] == "tf" else "CloudFormation"
             out.append(f"  folds in {source} {f['type']}: {', '.join(f['attributes'])}")

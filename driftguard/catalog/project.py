@@ -22,10 +22,10 @@ by id, as live documents name them).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from driftguard.catalog import spec_for
 from driftguard.catalog.convert import CFN_RULE_FIELDS, cfn_bool, sort_rules
@@ -35,6 +35,7 @@ from driftguard.errors import InputError
 from driftguard.model import Resource
 
 Converter = Callable[..., Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -241,9 +242,11 @@ def link_into(resource: Resource, link: Link, via: Attr,
 
 
 def link_by_id(resources: Iterable[Resource], dialect: Dialect) -> None:
-    """Resolve the links of resources that name their targets by id (live documents)."""
+    """Resolve the links of resources that name their targets by id or by ARN (live
+    documents, whose address is the ARN)."""
     resources = list(resources)
-    index = {(r.type, r.id): r for r in resources if r.id}
+    index = {(r.type, r.address): r for r in resources if r.address.startswith("arn:")}
+    index.update({(r.type, r.id): r for r in resources if r.id})
     for resource in resources:
         spec = spec_for(resource.type)
         for link, via in links(spec, dialect) if spec else ():
@@ -251,4 +254,13 @@ def link_by_id(resources: Iterable[Resource], dialect: Dialect) -> None:
             if ids is None:
                 resource.unknown.append(link.name)
                 continue
-            link_into(resource, link, via, [index.get((link.target_type, i)) for i in ids])
+            link_into(resource, link, via, [find(index, link.target_types, i) for i in ids])
+
+
+def find(index: Mapping[tuple[str, Any], T], types: tuple[str, ...], ident: str) -> T | None:
+    """The first of `types` whose resource `ident` names in the index, or None."""
+    for rtype in types:
+        found = index.get((rtype, ident))
+        if found is not None:
+            return found
+    return None

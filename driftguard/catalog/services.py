@@ -34,7 +34,10 @@ SERVICES: dict[str, Service] = {
     # EFS publishes no per-operation read quota; its DescribeFileSystems pages 100 (up to
     # 1,000) file systems, so a scan makes few calls. IAM names EFS elasticfilesystem.
     "efs": Service(rate=10.0, iam_prefix="elasticfilesystem"),
-    # EC2's token bucket for Describe* calls refills at 20/s per account and region.
+    # EC2's token bucket for Describe* calls refills at 20/s per account and region. Its
+    # list calls send MaxResults (1,000, or the operation's largest page): AWS recommends
+    # only paginated Describe* requests, as unpaginated ones are prone to throttling and
+    # timeouts.
     "ec2": Service(rate=20.0),
     # ELBv2 throttles Describe* calls per account and region with a token bucket of 40:
     # 10/s sustained leaves it room.
@@ -45,8 +48,11 @@ SERVICES: dict[str, Service] = {
     # Lambda's control-plane API quota: 15 requests per second for all but GetFunction and
     # GetPolicy, per account and region.
     "lambda": Service(rate=15.0),
-    # S3 serves thousands of GETs per second per prefix.
-    "s3": Service(rate=100.0, iam_actions={
+    # S3 documents its request rate per bucket prefix: 5,500 GET/HEAD (3,500 writes) per
+    # second. A bucket's configuration reads (encryption, versioning, ...) are GETs on that
+    # bucket, one of each per scan, so only ListBuckets is shared; 3,500/s stays below
+    # either figure, and the scan's concurrency (aws.max_workers) bounds it well before.
+    "s3": Service(rate=3500.0, iam_actions={
         "ListBuckets": "s3:ListAllMyBuckets",
         "GetBucketEncryption": "s3:GetEncryptionConfiguration",
         "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+# The fields an import id template (ResourceSpec.import_id) may name.
+IMPORT_FIELDS = ("id", "arn", "region", "account")
+IMPORT_FIELD = re.compile(r"\{(" + "|".join(IMPORT_FIELDS) + r")\}")
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,21 @@ class CfnFold:
     extend: bool = False
 
 
+@dataclass(frozen=True)
+class TfAlias:
+    """Another Terraform type whose resources are of this type: AWS's default resources,
+    which Terraform adopts instead of creating (`aws_default_subnet` is a zone's default
+    subnet, `aws_default_vpc` the region's default VPC). In the model they have the
+    spec's type (rules, links, drift and docs know them as such) and keep their address.
+
+    `defaults` are the canonical values that hold where the code leaves the attribute
+    unset (null, or computed by the provider): what AWS's default resource has (a default
+    subnet maps public IPs on launch). The alias reads the spec's Terraform paths."""
+
+    tf_type: str
+    defaults: tuple[tuple[str, Any], ...] = ()
+
+
 # Link.target_attr that names the target itself (its key), not one of its attributes.
 KEY = "@key"
 # ResourceSpec.cfn_when's value for "the property is set, to anything".
@@ -115,11 +135,20 @@ class Link:
     source's references name (a plan's configuration, a template's Ref). A link is
     resolved in every source that reads `via`, live ones included, where the collector
     also reads the types in `Collect.needs`. Its value is the target's `target_attr`
-    (KEY: the target's key); null without a target; unknown where the target's is.
+    (KEY: the target's key); unknown where the target's is (or which target, until
+    apply); null without a target in the input: none named, or one outside the input (a
+    module output, a data source, another stack). Null, not unknown: "unknown" is "until
+    apply", which fails the gate, and most plans name some targets that live elsewhere; a
+    rule that must tell "not in the input" from "not set" reads `via` (DG-NET-001,
+    DG-ENC-003; docs/canonical-model.md, "Links").
 
     A link may share its name with an attribute that no source reading `via` reads: it
     then completes that attribute there (an instance's root_volume_encrypted, from its
     Terraform root_block_device, and live from its root volume), drift included.
+
+    Targets are found by id, by ARN (state and live documents name KMS keys by ARN), or
+    by reference. `also` names other types that stand for a target and have its
+    `target_attr` too (a KMS alias names its key: kms_key_id may name either).
     """
 
     name: str
@@ -127,6 +156,11 @@ class Link:
     via: str
     target_type: str
     target_attr: str
+    also: tuple[str, ...] = ()
+
+    @property
+    def target_types(self) -> tuple[str, ...]:
+        return (self.target_type, *self.also)
 
 
 @dataclass(frozen=True)
@@ -222,6 +256,8 @@ class ResourceSpec:
     links: tuple[Link, ...] = ()
     # The Terraform attribute holding the live identity (bucket name, i-..., ...).
     tf_id: str = "id"
+    # Other Terraform types of the same resource (aws_default_subnet for aws_subnet).
+    tf_aliases: tuple[TfAlias, ...] = ()
     # Terraform attributes never shown anywhere, on top of what state/plan mark sensitive.
     sensitive: tuple[str, ...] = ()
     # Read-only Terraform attributes that the provider computes from other resources (a
@@ -247,6 +283,24 @@ class ResourceSpec:
     # written (intrinsics unresolved) equals the value, or with SET is there at all.
     # None: every resource of the CloudFormation type that no other spec claims.
     cfn_when: tuple[str, Any] | None = None
+    # The canonical attribute naming the availability zone the resource is in: where its
+    # declaration says no region (no ARN, no region attribute, no provider region), the
+    # zone's region is its region (catalog.zone_region).
+    zone: str | None = None
+    # The id `terraform import` and an `import {}` block take, where the provider's import
+    # id is not the live id: a template over the live resource's `{id}`, `{arn}` (its live
+    # address where that is an ARN, else the id), `{region}` and `{account}`, or a literal
+    # ("default" for a per-region account setting). None: the live id.
+    import_id: str | None = None
+
+    def terraform_import_id(self, ident: str, arn: str | None = None,
+                            region: str | None = None, account: str | None = None) -> str:
+        """The Terraform import id of the live resource `ident` (see `import_id`)."""
+        if self.import_id is None:
+            return ident
+        values = {"id": ident, "arn": arn if arn and arn.startswith("arn:") else ident,
+                  "region": region or "", "account": account or ""}
+        return IMPORT_FIELD.sub(lambda m: values[m[1]], self.import_id)
 
     def claims(self, properties: dict[str, Any]) -> bool:
         """Whether a CloudFormation resource with these properties is of this type."""

@@ -9,6 +9,7 @@ walk both trees together.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from driftguard.model import MASK
@@ -71,10 +72,25 @@ def lookup(values: dict[str, Any], unknown: Any, path: str, strict: bool = False
     `strict`: a step into a value that is neither an object nor a list (a block written as
     a string) is a ShapeError, not an unset value.
     """
-    return _lookup(values, unknown, path.split("."), strict)
+    steps = _steps(path)
+    if len(steps) == 1 and steps[0] != "*" and isinstance(values, dict):
+        # The common case (`instance_type`), as the loop below reads it, without the loop.
+        if unknown is True:
+            return UNKNOWN
+        step = steps[0]
+        value, unk = values.get(step), _child(unknown, step)
+        if value is None and unk is not True:
+            return None
+        return UNKNOWN if unk is not None and any_true(unk) else value
+    return _lookup(values, unknown, steps, strict)
 
 
-def _lookup(value: Any, unk: Any, steps: list[str], strict: bool = False, at: str = ""
+@lru_cache(maxsize=4096)  # the catalog's paths: a few hundred
+def _steps(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
+def _lookup(value: Any, unk: Any, steps: tuple[str, ...], strict: bool = False, at: str = ""
             ) -> Any:
     for n, step in enumerate(steps):
         if unk is True:
@@ -170,6 +186,11 @@ def _tree_child(tree: Any, step: str) -> Any:
             return tree[step]
         return tree.get(int(step)) if step.isdigit() else None
     return _child(tree, step)
+
+
+def sensitivity_union(a: Any, b: Any) -> Any:
+    """What either sensitivity tree marks (a plan's before_sensitive and after_sensitive)."""
+    return _union(a, b)
 
 
 def _union(a: Any, b: Any) -> Any:

@@ -8,6 +8,7 @@ import functools
 import os
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -83,12 +84,19 @@ def assumed_role_session(base: boto3.Session, role_arn: str, external_id: str | 
     return checked(boto3.Session(botocore_session=core))
 
 
+# Told of each retry and each throttle as it happens: (event, service, region, operation),
+# event "retry" or "throttle"; operation as the API names it (DescribeInstances).
+ApiWatcher = Callable[[str, str, str, str], None]
+
+
 @dataclass
 class ApiStats:
-    """AWS API calls (HTTP attempts, retries included) and throttles, per service/operation."""
+    """AWS API calls (HTTP attempts, retries included) and throttles, per service/operation;
+    and the watchers told of retries and throttles as they happen (a scan's progress)."""
 
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
     throttles: Counter[tuple[str, str]] = field(default_factory=Counter)
+    watchers: list[ApiWatcher] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def reset(self) -> None:
@@ -104,7 +112,8 @@ class ApiStats:
         with self._lock:
             self.calls[key] += 1
 
-    def on_attempt(self, response: Any = None, operation: Any = None, **_: Any) -> None:
+    def on_attempt(self, region: str = "", response: Any = None, operation: Any = None,
+                   **_: Any) -> None:
         """botocore's needs-retry fires after every answered attempt; must return None."""
         if operation is None:
             return
@@ -114,6 +123,19 @@ class ApiStats:
         if code in THROTTLING_CODES:
             with self._lock:
                 self.throttles[key] += 1
+            self._tell("throttle", key[0], region, key[1])
+
+    def on_request(self, service: str, region: str, request: Any = None,
+                   operation_name: str = "", **_: Any) -> None:
+        """botocore's request-created fires before every attempt; its context counts them
+        (attempt 2 and later are retries). Must return None."""
+        context = getattr(request, "context", None) or {}
+        if (context.get("retries") or {}).get("attempt", 1) > 1:
+            self._tell("retry", service, region, operation_name)
+
+    def _tell(self, event: str, service: str, region: str, operation: str) -> None:
+        for watcher in list(self.watchers):
+            watcher(event, service, region, operation)
 
 
 class ClientFactory:
@@ -149,23 +171,31 @@ class ClientFactory:
         )
         self.budget = budget or RateBudget()
         self._session = checked(session or boto3.Session())
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[str, str, int | None], Any] = {}
         self._lock = threading.Lock()
 
-    def client(self, service: str, region: str | None = None) -> Any:
+    def client(self, service: str, region: str | None = None,
+               max_attempts: int | None = None) -> Any:
+        """`max_attempts`: fewer requests per call than the configured ones, for a call that
+        must not hold the scan up (attribution's LookupEvents)."""
         region = region or self.default_region
-        key = (service, region)
+        key = (service, region, max_attempts)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self._new_client(service, region)
+                self._clients[key] = self._new_client(service, region, max_attempts)
             return self._clients[key]
 
-    def _new_client(self, service: str, region: str) -> Any:
+    def _new_client(self, service: str, region: str, max_attempts: int | None = None) -> Any:
+        config = self._config if max_attempts is None else self._config.merge(BotoConfig(
+            retries={"mode": self._config.retries["mode"], "total_max_attempts": max_attempts}))
         client = self._session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                config=self._config)
+                                      config=config)
         client.meta.events.register("before-send", functools.partial(
             self.stats.on_send, client.meta.service_model.service_name))
-        client.meta.events.register("needs-retry", self.stats.on_attempt)
+        client.meta.events.register("needs-retry", functools.partial(
+            self.stats.on_attempt, region))
+        client.meta.events.register("request-created", functools.partial(
+            self.stats.on_request, client.meta.service_model.service_name, region))
         return client
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import jmespath
+from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
 from driftguard.aws_errors import reason
@@ -24,9 +25,8 @@ from driftguard.catalog.project import LIVE, link_by_id, links, project
 from driftguard.catalog.spec import Detail, ResourceSpec
 from driftguard.catalog.values import lookup
 from driftguard.collect.clients import ClientFactory
+from driftguard.collect.progress import Progress
 from driftguard.model import NotChecked, Resource
-
-Progress = Callable[[str, str | None, int], None]  # (type, region, resources found)
 
 
 class _Gap(Exception):
@@ -65,29 +65,78 @@ class Collector:
         units = [(s, None if s.collect.is_global else r) for s in specs
                  for r in ([regions[0]] if s.collect.is_global else regions)]
         inventory = Inventory(units=len(units))
-        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="detail") as details, \
-                ThreadPoolExecutor(min(8, max(1, len(units))), thread_name_prefix="list") as lists:
-            futures = [lists.submit(self._unit, spec, region, details) for spec, region in units]
-            for (spec, region), future in zip(units, futures, strict=True):
-                try:
-                    inventory.resources.extend(future.result())
-                except _Gap as gap:
-                    inventory.not_checked.append(NotChecked(
-                        type=spec.tf_type, account=self.account, region=region,
-                        operation=gap.operation, reason=gap.reason))
+        watcher = self._watcher(units)
+        if watcher is not None:
+            self.clients.stats.watchers.append(watcher)
+        try:
+            with ThreadPoolExecutor(self.max_workers, thread_name_prefix="detail") as details, \
+                    ThreadPoolExecutor(min(8, max(1, len(units))),
+                                       thread_name_prefix="list") as lists:
+                futures = [lists.submit(self._unit, spec, region, details)
+                           for spec, region in units]
+                for (spec, region), future in zip(units, futures, strict=True):
+                    try:
+                        inventory.resources.extend(future.result())
+                    except _Gap as gap:
+                        inventory.not_checked.append(NotChecked(
+                            type=spec.tf_type, account=self.account, region=region,
+                            operation=gap.operation, reason=gap.reason))
+        finally:
+            if watcher is not None:
+                self.clients.stats.watchers.remove(watcher)
         _link(inventory)
         inventory.resources = [r for r in inventory.resources if r.type in wanted]
         return inventory
 
+    def _watcher(self, units: list[tuple[ResourceSpec, str | None]]) -> Any:
+        """What tells the progress sink of retries and throttles, by unit: the units whose
+        calls (list, parent list, details) are that service's operation in that region."""
+        progress = self._progress
+        if progress is None:
+            return None
+        calls: dict[tuple[str, str, str], list[tuple[str, str | None]]] = {}
+        for spec, region in units:
+            c = spec.collect
+            where = region or self.clients.default_region
+            ops = [c.operation, *([c.parent.operation] if c.parent else []),
+                   *(d.operation for d in c.details)]
+            for op in ops:
+                calls.setdefault((c.service, where, op), []).append((spec.tf_type, region))
+
+        def watch(event: str, service: str, region: str, operation: str) -> None:
+            for rtype, unit_region in calls.get((service, region, xform_name(operation)), []):
+                if event == "retry":
+                    progress.retried(rtype, unit_region)
+                else:
+                    progress.throttled(rtype, unit_region)
+        return watch
+
     def _unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor
               ) -> list[Resource]:
+        try:
+            resources = self._read_unit(spec, region, pool)
+        except _Gap as gap:
+            if self._progress:
+                self._progress.failed(spec.tf_type, region, f"{gap.operation}: {gap.reason}")
+            raise
+        if self._progress:
+            self._progress.finished(spec.tf_type, region, len(resources))
+        return resources
+
+    def _read_unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor
+                   ) -> list[Resource]:
         client = self.clients.client(spec.collect.service, region)
         docs = [dict(i) for i in self._list(client, spec)
                 if not _skipped(spec, i) and not self._foreign(spec, i)]
+        progress = self._progress
+        if progress:
+            progress.listed(spec.tf_type, region, len(docs))
         # Details in waves: those reading an earlier detail's response wait for it.
         for wave in detail_waves(spec.collect.details):
+            if progress and docs:
+                progress.details_planned(spec.tf_type, region, len(docs) * len(wave))
             pending: list[tuple[dict[str, Any], list[Future[Any]]]] = [
-                (doc, [pool.submit(self._detail, client, spec, d, seen) for d in wave])
+                (doc, [pool.submit(self._detail, client, spec, d, seen, region) for d in wave])
                 for doc in docs for seen in (dict(doc),)]  # what the wave reads
             try:
                 for doc, futures in pending:
@@ -102,11 +151,8 @@ class Collector:
                         future.cancel()
                 raise
             docs = [doc for doc in docs if not any(doc[d.doc_key] is _GONE for d in wave)]
-        resources = [self._resource(spec, region or self.clients.default_region, doc)
-                     for doc in docs]
-        if self._progress:
-            self._progress(spec.tf_type, region, len(resources))
-        return resources
+        return [self._resource(spec, region or self.clients.default_region, doc)
+                for doc in docs]
 
     def _foreign(self, spec: ResourceSpec, item: dict[str, Any]) -> bool:
         """Owned by another account than the one scanned (where both are known)."""
@@ -147,8 +193,16 @@ class Collector:
             raise _Gap(_api_name(client, op), reason(exc)) from None
         return found
 
-    def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any]
-                ) -> Any:
+    def _detail(self, client: Any, spec: ResourceSpec, detail: Detail, item: dict[str, Any],
+                region: str | None = None) -> Any:
+        try:
+            return self._call_detail(client, spec, detail, item)
+        finally:
+            if self._progress:
+                self._progress.detail_done(spec.tf_type, region)
+
+    def _call_detail(self, client: Any, spec: ResourceSpec, detail: Detail,
+                     item: dict[str, Any]) -> Any:
         key = lookup(item, None, detail.source_field) if detail.source_field else _ident(
             spec, item)
         if key is None and _source_detail(detail, spec.collect.details):
@@ -246,8 +300,8 @@ def _link(inventory: Inventory) -> None:
     for res in inventory.resources:
         spec = spec_for(res.type)
         for link, _ in links(spec, LIVE) if spec else ():
-            if any(g.covers_where(link.target_type, res.account, res.region)
-                   for g in inventory.not_checked):
+            if any(g.covers_where(rtype, res.account, res.region)
+                   for g in inventory.not_checked for rtype in link.target_types):
                 res.attributes.pop(link.name, None)
                 if link.name not in res.unknown:
                     res.unknown.append(link.name)

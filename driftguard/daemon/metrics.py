@@ -15,9 +15,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Gauge, Histogram, disable_created_metrics
 from prometheus_client import Counter as PromCounter
 
-from driftguard.drift.findings import KIND_OF_RULE
 from driftguard.history import OpenFinding
-from driftguard.model import CheckResult, Finding, Rule
+from driftguard.model import KIND_OF_RULE, CheckResult, Finding, Rule
 from driftguard.org.runner import UnitResult
 
 disable_created_metrics()  # type: ignore[no-untyped-call]  # *_created series double the output and nobody queries them

@@ -160,7 +160,10 @@ class Daemon:
             also=lambda db, made: self.notifier.queue_scan_changes(
                 db, job.name, result, made.new, made.resolved))
         open_findings = self.history.open_findings(job.name)
-        self.metrics.scan_finished(job.name, result, changes.new, changes.resolved,
+        # A job's first scan is its baseline: what was there at start is not new drift
+        # (counting it would make the new-drift alert race the first scrape).
+        appeared = [] if changes.baseline else changes.new
+        self.metrics.scan_finished(job.name, result, appeared, changes.resolved,
                                    open_findings, now, duration)
         self.notifier.flush()
         if state.failing:

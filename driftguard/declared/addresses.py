@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _INDEX = r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]'
 _ADDRESS = re.compile(
@@ -32,6 +33,7 @@ class Address:
         return tuple(_MODULE_NAME.findall(self.module)), f"{self.type}.{self.name}"
 
 
+@lru_cache(maxsize=1 << 16)  # a plan's loader asks for each address three times
 def parse(address: str) -> Address | None:
     m = _ADDRESS.match(address)
     if not m:

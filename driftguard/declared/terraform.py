@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from driftguard.catalog import spec_for
-from driftguard.catalog.values import kind_of
+from driftguard.catalog import folds, spec_for, terraform_spec
+from driftguard.catalog.values import any_true, kind_of, sensitivity_union
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
 from driftguard.declared.files import detect, parse_json, read_bytes
 from driftguard.errors import InputError
-from driftguard.model import Resource
+from driftguard.model import Resource, TerraformDrift
 
 _ACTIONS = {
     ("create",): "create",
@@ -59,7 +61,9 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
     planned_values = _field(path, doc, "planned_values", dict, "", {})
     planned = {r.address: r for r in module_records(
         path, _field(path, planned_values, "root_module", dict, "planned_values.", {}))}
-    configured = _configuration_index(path, _field(path, doc, "configuration", dict, "", {}))
+    configuration = _field(path, doc, "configuration", dict, "", {})
+    configured = _configuration_index(path, configuration)
+    regions = _provider_regions(path, configuration)
     records: dict[str, Record] = {}
     changes = doc.get("resource_changes") or []
     if not isinstance(changes, list):
@@ -70,9 +74,9 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         if parsed is None or not isinstance(address, str):
             raise InputError(path, f"resource_changes has an entry without a valid address: "
                                    f"{str(address)[:80]}")
-        if rc.get("mode", "data" if parsed.is_data else "managed") != "managed":
-            continue
         where = f"resource_changes[{n}] ({address}): "
+        if not _managed(path, rc, where, "data" if parsed.is_data else "managed"):
+            continue
         change = _field(path, rc, "change", dict, where, {})
         actions = tuple(_field(path, change, "actions", list, f"{where}change.", []))
         if actions in _GONE:
@@ -80,9 +84,9 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         values = change.get("after")
         if not isinstance(values, dict):
             values = planned[address].values if address in planned else {}
-        set_by_code, refs = configured.get(parsed.config_key, (None, {}))
-        rtype = rc.get("type") or parsed.type
-        spec = spec_for(rtype)
+        set_by_code, refs, provider = configured.get(parsed.config_key, (None, {}, None))
+        rtype = _type(path, rc, where, parsed.type) or parsed.type
+        spec, _ = terraform_spec(rtype)
         if set_by_code is not None and spec is not None:
             set_by_code = {**set_by_code, **dict.fromkeys(spec.tf_computed, True)}
         records[address] = Record(
@@ -93,12 +97,124 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
             unknown=_unknown_set_by_code(change.get("after_unknown"), set_by_code),
             refs=refs,
             action=_ACTIONS.get(actions, "-".join(actions) or None),
+            region=regions.get(provider) if provider else None,
         )
     changed = {rc.get("address") for rc in changes}
     for address, rec in planned.items():
         if address not in changed:
+            parsed = addresses.parse(address)
+            provider = configured.get(parsed.config_key, (None, {}, None))[2] if parsed else None
+            rec.region = regions.get(provider) if provider else None
             records[address] = rec
     return list(records.values())
+
+
+def plan_drift(path: str, doc: dict[str, Any]) -> TerraformDrift | None:
+    """What the plan's `resource_drift` says changed outside Terraform since the last
+    apply, or None when it says nothing (no entries: no drift, or `-refresh=false`).
+
+    Each entry is a managed resource's `before` (the state the last apply left) and
+    `after` (what Terraform's refresh read), or a delete (gone since). The resources on
+    each side are the plan's `prior_state` (the refreshed state) with the entries' own
+    values in place, built as a plan's are (split S3 settings fold into their bucket),
+    and cut to what the code sets (the configuration's expressions, ids kept): a provider
+    default or a computed attribute that drifted is not the code's business, as in the
+    scan. Sensitive values are masked on both sides where either side marks them."""
+    entries = _field(path, doc, "resource_drift", list, "", [])
+    drifted: dict[str, dict[str, Any]] = {}
+    for n, entry in enumerate(entries):
+        entry = _object(path, entry, f"resource_drift[{n}]")
+        address = entry.get("address")
+        parsed = addresses.parse(address) if isinstance(address, str) else None
+        if parsed is None or not isinstance(address, str):
+            raise InputError(path, f"resource_drift has an entry without a valid address: "
+                                   f"{str(address)[:80]}")
+        if entry.get("mode", "data" if parsed.is_data else "managed") == "managed":
+            drifted[address] = _field(path, entry, "change", dict,
+                                      f"resource_drift[{n}] ({address}): ", {})
+    if not drifted:
+        return None
+    prior = _field(path, _field(path, doc, "prior_state", dict, "", {}), "values", dict,
+                   "prior_state.", {})
+    refreshed = {r.address: r for r in module_records(
+        path, _field(path, prior, "root_module", dict, "prior_state.values.", {}))}
+    configured = _configuration_index(path, _field(path, doc, "configuration", dict, "", {}))
+    before = dict(refreshed)
+    after = {a: replace(r, values=copy.deepcopy(r.values)) for a, r in refreshed.items()}
+    hidden_changes: dict[str, set[str]] = {}
+    for address, change in drifted.items():
+        rtype = addresses.parse(address).type  # type: ignore[union-attr]
+        sensitive = sensitivity_union(change.get("before_sensitive"),
+                                      change.get("after_sensitive"))
+        was, now = change.get("before"), change.get("after")
+        actions = tuple(change.get("actions") or ())
+        if isinstance(was, dict) and isinstance(now, dict) and sensitive:
+            hidden_changes[address] = _sensitive_changes(was, now, sensitive)
+        if isinstance(was, dict):
+            before[address] = Record(address=address, type=rtype, values=was,
+                                     sensitive=sensitive)
+        if actions in _GONE or not isinstance(now, dict):
+            after.pop(address, None)
+        else:
+            after[address] = Record(address=address, type=rtype, values=now,
+                                    sensitive=sensitive)
+    for side in (before, after):
+        for address in _leaving(doc):  # the plan deletes it: its drift does not matter
+            side.pop(address, None)
+        for rec in side.values():
+            rec.values = _set_by_code(rec, configured)
+    return TerraformDrift(origin=path, before=build(list(before.values()), path, "plan"),
+                          after=build(list(after.values()), path, "plan"),
+                          sensitive_changes={a: keys & set(before[a].values)
+                                             for a, keys in hidden_changes.items()
+                                             if a in before and keys & set(before[a].values)})
+
+
+def _sensitive_changes(was: dict[str, Any], now: dict[str, Any], sensitive: Any) -> set[str]:
+    """The attributes (top-level names) with a sensitive part whose value changed: masked,
+    both sides read the same, yet Terraform saw them differ."""
+    return {key for key in {*was, *now}
+            if (sensitive is True or any_true(_child_tree(sensitive, key)))
+            and was.get(key) != now.get(key)}
+
+
+def _child_tree(tree: Any, key: str) -> Any:
+    return tree.get(key) if isinstance(tree, dict) else None
+
+
+def _leaving(doc: dict[str, Any]) -> set[str]:
+    """Addresses the plan deletes (or forgets) and does not create again."""
+    return {rc["address"] for rc in doc.get("resource_changes") or []
+            if isinstance(rc, dict) and isinstance(rc.get("change"), dict)
+            and tuple(rc["change"].get("actions") or ()) in _GONE
+            and isinstance(rc.get("address"), str)}
+
+
+def _set_by_code(rec: Record, configured: dict[tuple[tuple[str, ...], str], _Configured]
+                 ) -> dict[str, Any]:
+    """The record's values that its configuration sets, with what identifies it (and, for
+    a folded type, names its parent); all of them where the plan has no configuration."""
+    parsed = addresses.parse(rec.address)
+    found = configured.get(parsed.config_key) if parsed else None
+    if not found:
+        return rec.values
+    spec = spec_for(rec.type)
+    keep = {"id", "arn", "region", *([spec.tf_id] if spec else []),
+            *([folds()[rec.type][1].parent_ref] if rec.type in folds() else [])}
+    tree = {**found[0], **dict.fromkeys(keep, True)}
+    kept: dict[str, Any] = _keep(rec.values, tree)
+    return kept
+
+
+def _keep(values: Any, tree: Any) -> Any:
+    """`values` cut to the paths of a set-by-code tree (blocks: what any of them sets)."""
+    if tree is True:
+        return values
+    if isinstance(values, list):
+        return [_keep(v, tree) for v in values]
+    if isinstance(values, dict) and isinstance(tree, dict):
+        return {k: _keep(v, tree[k]) for k, v in values.items() if k in tree}
+    return values
 
 
 # Attributes the code sets: True for an attribute (its whole value), a tree of the same
@@ -150,23 +266,29 @@ def _merge(a: Any, b: Any) -> Any:
             for k in {*a, *b}}
 
 
+_Configured = tuple[SetByCode, dict[str, list[str]], str | None]
+
+
 def _configuration_index(origin: str, config: dict[str, Any]) -> dict[
-    tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]
+    tuple[tuple[str, ...], str], _Configured
 ]:
-    """(module path, type.name) -> (attributes the code sets, their references)."""
-    index: dict[tuple[tuple[str, ...], str], tuple[SetByCode, dict[str, list[str]]]] = {}
+    """(module path, type.name) -> (attributes the code sets, their references, the key of
+    its provider configuration)."""
+    index: dict[tuple[tuple[str, ...], str], _Configured] = {}
 
     def walk(module: dict[str, Any], path: tuple[str, ...], where: str) -> None:
         for n, res in enumerate(_field(origin, module, "resources", list, where, [])):
             res = _object(origin, res, f"{where}resources[{n}]")
-            if res.get("mode", "managed") != "managed":
+            if not _managed(origin, res, f"{where}resources[{n}]: ", "managed"):
                 continue
+            _type(origin, res, f"{where}resources[{n}]: ", "")
             expressions = _field(origin, res, "expressions", dict, f"{where}resources[{n}].",
                                  {})
             refs: dict[str, list[str]] = {}
             _references(origin, expressions, "", refs)
-            index[(path, f"{res.get('type')}.{res.get('name')}")] = (_set_tree(expressions),
-                                                                   refs)
+            provider = res.get("provider_config_key")
+            index[(path, f"{res.get('type')}.{res.get('name')}")] = (
+                _set_tree(expressions), refs, provider if isinstance(provider, str) else None)
         calls = _field(origin, module, "module_calls", dict, where, {})
         for name, call in calls.items():
             call = _object(origin, call, f"{where}module_calls.{name}")
@@ -176,6 +298,22 @@ def _configuration_index(origin: str, config: dict[str, Any]) -> dict[
     walk(_field(origin, config, "root_module", dict, "configuration.", {}), (),
          "configuration.root_module.")
     return index
+
+
+def _provider_regions(origin: str, config: dict[str, Any]) -> dict[str, str]:
+    """Provider configuration key (`aws`, `aws.west`, `module.net:aws`) -> the region it
+    sets, where the code writes it as a constant (a variable's value is not in the plan's
+    configuration)."""
+    regions: dict[str, str] = {}
+    for key, provider in _field(origin, config, "provider_config", dict, "configuration.",
+                                {}).items():
+        provider = _object(origin, provider, f"configuration.provider_config.{key}")
+        expressions = provider.get("expressions")
+        region = expressions.get("region") if isinstance(expressions, dict) else None
+        value = region.get("constant_value") if isinstance(region, dict) else None
+        if isinstance(value, str) and value:
+            regions[key] = value
+    return regions
 
 
 def _references(origin: str, expressions: Any, prefix: str, out: dict[str, list[str]]
@@ -212,17 +350,38 @@ def module_records(path: str, module: dict[str, Any]) -> list[Record]:
         mod = _object(path, stack.pop(), "a module")
         for res in mod.get("resources") or []:
             res = _object(path, res, "a resource in a module")
-            if res.get("mode", "managed") != "managed" or not res.get("address"):
+            where = f"resource {str(res.get('address'))[:80]}: "
+            if not _managed(path, res, where, "managed") or not res.get("address"):
                 continue
             values = res["values"] if isinstance(res.get("values"), dict) else {}
             records.append(Record(
                 address=res["address"],
-                type=res.get("type", ""),
+                type=_type(path, res, where, ""),
                 values=values,
                 sensitive=res.get("sensitive_values"),
             ))
         stack.extend(reversed(mod.get("child_modules") or []))
     return records
+
+
+def _managed(path: str, res: dict[str, Any], where: str, default: str | None) -> bool:
+    """Whether a resource is managed (not a data source); a mode Terraform does not
+    write is an error, never a resource silently left out."""
+    mode = res.get("mode", default)
+    if mode is None:
+        raise InputError(path, f"{where}no mode (managed or data)")
+    if mode not in ("managed", "data"):
+        raise InputError(path, f"{where}mode is {kind_of(mode)} {str(mode)[:40]!r}, "
+                               "neither managed nor data")
+    return bool(mode == "managed")
+
+
+def _type(path: str, res: dict[str, Any], where: str, default: str) -> str:
+    """A resource's type: a string (an integer would be counted and never checked)."""
+    rtype = res.get("type", default)
+    if not isinstance(rtype, str):
+        raise InputError(path, f"{where}type is {kind_of(rtype)}, not a string")
+    return rtype
 
 
 def _object(path: str, value: Any, what: str) -> dict[str, Any]:
@@ -267,8 +426,10 @@ def state_records(path: str, doc: dict[str, Any]) -> list[Record]:
         raise InputError(path, "state has no resources list")
     records: list[Record] = []
     for res in resources:
-        if _object(path, res, "a state resource").get("mode") != "managed":
+        _object(path, res, "a state resource")
+        if not _managed(path, res, f"resource {res.get('type')}.{res.get('name')}: ", None):
             continue
+        _type(path, res, f"resource {res.get('type')}.{res.get('name')}: ", "")
         for inst in res.get("instances") or []:
             if _object(path, inst, "a resource instance").get("deposed"):
                 continue  # a replaced object awaiting destroy

@@ -24,7 +24,7 @@ from driftguard.model import (
 )
 
 
-def _same_place(a: Resource, b: Resource) -> bool:
+def same_place(a: Resource, b: Resource) -> bool:
     return (a.account is None or b.account is None or a.account == b.account) and (
         a.region is None or b.region is None or a.region == b.region)
 
@@ -54,7 +54,7 @@ def diff(
     for res in live:
         if ignore.resource(res.type, res.id or ""):
             continue
-        twins = [d for d in index.get((res.type, res.id), []) if _same_place(d, res)]
+        twins = [d for d in index.get((res.type, res.id), []) if same_place(d, res)]
         if not twins:
             if unjudged(res):
                 continue
@@ -65,7 +65,7 @@ def diff(
         managed[res.type] += 1
         for twin in twins:
             matched.add(id(twin))
-            changes = _changes(twin, res, ignore)
+            changes = attribute_changes(twin, res, ignore)
             if changes:
                 drifts.append(_drift("changed", twin, live=res, changes=changes))
     for res in declared:
@@ -88,7 +88,9 @@ def _drift(kind: DriftKind, res: Resource, *, live: Resource | None = None,
                  account=where.account, region=where.region, changes=changes or [])
 
 
-def _changes(declared: Resource, live: Resource, ignore: Ignore) -> list[AttributeChange]:
+def attribute_changes(declared: Resource, live: Resource, ignore: Ignore
+                      ) -> list[AttributeChange]:
+    """The spec's drift attributes that the code set and whose live value differs."""
     spec = spec_for(declared.type)
     assert spec is not None
     changes = []

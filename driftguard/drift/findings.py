@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from driftguard.model import HIDDEN, Drift, DriftKind, Finding, Rule, Severity
+from driftguard.model import (
+    DRIFT_RULE_IDS,
+    HIDDEN,
+    Drift,
+    DriftKind,
+    Finding,
+    Rule,
+    Severity,
+    Source,
+)
 
 RULES: dict[DriftKind, tuple[str, str, str]] = {
-    "missing": ("DG-DRIFT-001", "Declared resource does not exist in the account",
+    "missing": (DRIFT_RULE_IDS["missing"], "Declared resource does not exist in the account",
                 "Re-apply the code (terraform apply) or remove the resource from it."),
-    "changed": ("DG-DRIFT-002", "Live resource differs from its code",
+    "changed": (DRIFT_RULE_IDS["changed"], "Live resource differs from its code",
                 "Re-apply the code to restore the declared values, or change the code to "
                 "adopt the live ones."),
-    "unmanaged": ("DG-DRIFT-003", "Live resource is not declared in any code",
+    "unmanaged": (DRIFT_RULE_IDS["unmanaged"], "Live resource is not declared in any code",
                   "Import it into the code (terraform import), delete it, or ignore it in "
                   "the ignore file if it is managed elsewhere."),
 }
-KIND_OF_RULE: dict[str, DriftKind] = {rule_id: kind for kind, (rule_id, _, _) in RULES.items()}
 
 
 def drift_rules(severities: dict[DriftKind, Severity]) -> list[Rule]:
@@ -23,14 +31,16 @@ def drift_rules(severities: dict[DriftKind, Severity]) -> list[Rule]:
             for kind, (rule_id, title, remediation) in RULES.items()]
 
 
-def drift_findings(drifts: list[Drift], severities: dict[DriftKind, Severity]) -> list[Finding]:
+def drift_findings(drifts: list[Drift], severities: dict[DriftKind, Severity],
+                   declared_in: Source = "state") -> list[Finding]:
+    """`declared_in`: the source of the declared side (a scan's state; a plan's refresh)."""
     out = []
     for d in drifts:
         rule_id, title, remediation = RULES[d.kind]
         out.append(Finding(
             rule_id=rule_id, title=title, severity=severities[d.kind], level="deny",
             message=_message(d), resource_address=d.address, resource_type=d.type,
-            origin=d.origin or "live", source="live" if d.kind == "unmanaged" else "state",
+            origin=d.origin or "live", source="live" if d.kind == "unmanaged" else declared_in,
             remediation=remediation, account=d.account, region=d.region))
     return out
 

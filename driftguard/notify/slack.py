@@ -111,16 +111,9 @@ def _unconfirmed(exc: Exception, timeout: float) -> Outcome | None:
     return Outcome("unconfirmed", what)
 
 
-class Webhook:
-    # An incoming webhook takes no idempotency key: a message that may have been posted
-    # is never sent again (docs/slack.md, "Delivery").
-    idempotent = False
-
-    def __init__(self, env_name: str, url: str) -> None:
-        from slack_sdk.webhook import WebhookClient
-
-        self.name = f"webhook:{env_name}"
-        self._client = WebhookClient(url=url, retry_handlers=[], logger=SILENT)
+class _Destination:
+    """Sends one payload (its `_post` speaks Slack's API) and says how it went: a request
+    that may have reached Slack without an answer is unconfirmed, never retried."""
 
     def send(self, payload: Payload, timeout: float, key: str = "") -> Outcome:
         try:
@@ -132,28 +125,34 @@ class Webhook:
             return outcome
 
     def _post(self, payload: Payload, timeout: float) -> Response:
+        raise NotImplementedError
+
+
+class Webhook(_Destination):
+    # An incoming webhook takes no idempotency key: a message that may have been posted
+    # is never sent again (docs/slack.md, "Delivery").
+    idempotent = False
+
+    def __init__(self, env_name: str, url: str) -> None:
+        from slack_sdk.webhook import WebhookClient
+
+        self.name = f"webhook:{env_name}"
+        self._client = WebhookClient(url=url, retry_handlers=[], logger=SILENT)
+
+    def _post(self, payload: Payload, timeout: float) -> Response:
         self._client.timeout = timeout  # type: ignore[assignment]  # typed int, used as float
         resp = self._client.send_dict(payload)
         error = "" if resp.status_code < 300 else str(resp.body or "").strip()[:80]
         return Response(resp.status_code, error, _retry_after(resp.headers))
 
 
-class BotChannel:
+class BotChannel(_Destination):
     idempotent = False  # chat.postMessage takes no idempotency key either
 
     def __init__(self, channel: str, client: Any) -> None:
         self.name = f"channel:{channel}"
         self._channel = channel
         self._client = client
-
-    def send(self, payload: Payload, timeout: float, key: str = "") -> Outcome:
-        try:
-            return classify(self._post(payload, timeout))
-        except Exception as exc:
-            outcome = _unconfirmed(exc, timeout)
-            if outcome is None:
-                raise
-            return outcome
 
     def _post(self, payload: Payload, timeout: float) -> Response:
         from slack_sdk.errors import SlackApiError

@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from driftguard.drift.findings import KIND_OF_RULE
-from driftguard.model import MASK, CheckResult, Drift, Finding, Severity
-from driftguard.report.common import message, rule_heading
+from driftguard.model import KIND_OF_RULE, MASK, CheckResult, Drift, Finding, Severity
+from driftguard.report.common import message, rule_heading, why_text
 from driftguard.report.summary import coverage_text, gaps_text, headline, summarize
 
 MAX_BLOCKS = 50
@@ -118,7 +117,8 @@ def report(result: CheckResult, findings: list[Finding], *, include_values: bool
 # --- content -------------------------------------------------------------------------
 
 def _line_for(result: CheckResult, include_values: bool) -> Line:
-    """A finding's line: address; for changed resources, which attributes changed."""
+    """A finding's line: address; for changed resources, which attributes changed; then
+    why it is there (the code declaring it, since when, who waived it)."""
     changed = {(d.address, d.origin or "live"): d for d in result.drifts if d.kind == "changed"}
 
     def line(f: Finding) -> str:
@@ -128,7 +128,8 @@ def _line_for(result: CheckResult, include_values: bool) -> Line:
             text += f" — {_escape(message(f))}"
         elif drift is not None:
             text += f" — changed: {_escape(', '.join(_attributes(drift)))}"
-        return text
+        why = why_text(f)
+        return text + (f"\n   _why:_ {_escape(why)}" if why else "")
 
     return line
 

@@ -56,10 +56,15 @@ class EmbeddedEngine:
 
     def evaluate(self, policy_input: dict[str, Any]) -> dict[str, Any]:
         """The value of data.driftguard.rules: nested packages, each with deny/warn sets."""
+        return self.document("data.driftguard.rules", policy_input) or {}
+
+    def document(self, path: str, policy_input: Any) -> Any:
+        """The value of the document at `path` (`data.main`) for this input; None when it
+        is undefined."""
         def work() -> bytes:
             self._engine.set_input(policy_input)
             # eval_query cannot return sets of objects (unhashable in Python): use JSON.
-            return str(self._engine.eval_query_as_json("data.driftguard.rules")).encode()
+            return str(self._engine.eval_query_as_json(path)).encode()
 
         try:
             result = json.loads(isolated.run(work, self.timeout))
@@ -67,5 +72,5 @@ class EmbeddedEngine:
             raise PolicyError(f"policy evaluation failed: {engine_error(exc)}") from None
         rows = result.get("result") or []
         if not rows:
-            return {}
-        return rows[0]["expressions"][0]["value"] or {}
+            return None
+        return rows[0]["expressions"][0]["value"]

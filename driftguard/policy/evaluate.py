@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from driftguard.errors import InputError
+from driftguard.errors import InputError, PolicyError
 from driftguard.model import Finding, Resource, Rule
+from driftguard.policy.conftest import DEFAULT_NAMESPACE, Conftest, Namespaces
+from driftguard.policy.conftest import load_file as load_conftest_file
 from driftguard.policy.findings import to_findings
-from driftguard.policy.metadata import read_rule
+from driftguard.policy.heads import heads, require_sets
+from driftguard.policy.metadata import package_of, read_rule
 
 
 def builtin_dir() -> Path:
@@ -41,15 +45,25 @@ def bundle_version(policies: Policies) -> str:
 @dataclass(frozen=True)
 class Policies:
     files: list[tuple[Path, str]]
-    rules: dict[str, Rule]  # by package
+    rules: dict[str, Rule]  # by package (conftest rules: by namespace.rule)
     # The library's indexed attributes (lib.with_attribute); None without the library.
     indexed: frozenset[str] | None = None
+    conftest: Conftest = field(default_factory=Conftest)
 
 
-def load(dirs: list[Path]) -> Policies:
-    """Every non-test `.rego` file under the directories, with its rule's metadata."""
+_DRIFTGUARD_RULE = re.compile(r"^(deny|warn)$")
+
+
+def load(dirs: list[Path], namespaces: Namespaces | None = None) -> Policies:
+    """Every non-test `.rego` file under the directories, with its rule's metadata. The
+    users' files (outside the built-in directory) are checked for rules that could never
+    report: a deny or warn that is not a set, a conftest rule outside the namespaces read
+    (policy/conftest.py)."""
+    namespaces = namespaces or Namespaces()
+    builtin = builtin_dir().resolve()
     files: list[tuple[Path, str]] = []
     rules: dict[str, Rule] = {}
+    conftest = Conftest()
     for directory in dirs:
         if not directory.is_dir():
             raise InputError(directory, "policy directory does not exist")
@@ -65,9 +79,41 @@ def load(dirs: list[Path]) -> Policies:
             rule = read_rule(path, text)
             if rule is not None:
                 rules[rule.package] = rule
+            if not path.resolve().is_relative_to(builtin):
+                _check_users_file(path, text, namespaces, conftest)
+    for name in namespaces.names:
+        if name != DEFAULT_NAMESPACE and name not in conftest.namespaces:
+            raise PolicyError(f"--namespace {name}: no policy file has a deny, violation or "
+                              f"warn rule in package {name}")
+    for rule in conftest.rules.values():  # the rules of one METADATA block: one rule
+        rules.setdefault(f"{rule.package}:{rule.id}", rule)
+    _unique_ids(rules.values())
     from driftguard.policy.reads import check_selectors  # reads imports this module
 
-    return Policies(files, rules, check_selectors(files))
+    return Policies(files, rules, check_selectors(files), conftest)
+
+
+def _unique_ids(rules: Iterable[Rule]) -> None:
+    """A rule id names one rule: a second rule with a built-in's id would take over its
+    findings' metadata in every report (and mix two rules under one SARIF rule)."""
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        other = seen.setdefault(rule.id, rule)
+        if other is not rule:  # named: the one loaded later (users' after built-ins)
+            raise PolicyError(f"{rule.file}: rule id {rule.id} (package {rule.package}) is "
+                              f"already the id of package {other.package} in {other.file}: "
+                              "give each rule its own custom.id")
+
+
+def _check_users_file(path: Path, text: str, namespaces: Namespaces,
+                      conftest: Conftest) -> None:
+    package = package_of(text)
+    if package is None:
+        return  # the engine says what is wrong with it
+    if package.startswith("driftguard.rules."):
+        require_sets(path, package, heads(path, text), _DRIFTGUARD_RULE)
+    elif not (package == "driftguard" or package.startswith("driftguard.")):
+        load_conftest_file(conftest, namespaces, path, text, package, heads(path, text))
 
 
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
@@ -97,6 +143,8 @@ def policy_data(settings: dict[str, Any]) -> dict[str, Any]:
 
 def evaluate(engine: Any, policies: Policies, resources: list[Resource]) -> list[Finding]:
     """One evaluation over all resources; `engine` has `evaluate(input) -> result`."""
+    if not any(package.startswith("driftguard.rules.") for package in policies.rules):
+        return []  # only conftest-style policies (the opa engine would call it undefined)
     by_key = {r.key: r for r in resources}
     result = engine.evaluate(policy_input(resources, policies.indexed))
     return to_findings(result, policies.rules, by_key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from driftguard.errors import PolicyError
 from driftguard.model import Finding, Resource, Rule, Severity, finding_order
 
 LEVELS = ("deny", "warn")
@@ -18,8 +19,11 @@ def to_findings(
     while stack:
         package, node = stack.pop()
         for key, value in node.items():
-            if key in LEVELS and isinstance(value, list):
+            if key in LEVELS:
                 rule = rules.get(package) or _unnamed_rule(package)
+                if not isinstance(value, list):  # checked at load, but not in a bundle
+                    raise PolicyError(f"{rule.file or package}: {package}.{key} is not a "
+                                      "set of findings")
                 findings.extend(_finding(rule, key, item, resources) for item in value)
             elif isinstance(value, dict) and key not in LEVELS:
                 stack.append((f"{package}.{key}", value))

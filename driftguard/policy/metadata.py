@@ -32,16 +32,33 @@ def read_rule(path: Path, text: str) -> Rule | None:
     if not match or not match[1].startswith("driftguard.rules."):
         return None
     package = match[1]
-    meta = _package_metadata(path, text[: match.start()])
+    return metadata_rule(path, text, package, package.removeprefix("driftguard.rules."))
+
+
+def package_of(text: str) -> str | None:
+    match = _PACKAGE.search(text)
+    return match[1] if match else None
+
+
+def metadata_rule(path: Path, text: str, package: str, default_id: str,
+                  rule_head: str | None = None) -> Rule:
+    """The Rule of `package` from its METADATA: the block directly above the rule's head
+    (`rule_head`: the text before it) where there is one, else the package's."""
+    match = _PACKAGE.search(text)
+    meta = _package_metadata(path, rule_head) if rule_head is not None else {}
+    if not meta and match:
+        meta = _package_metadata(path, text[: match.start()])
     custom = meta.get("custom") or {}
+    if not isinstance(custom, dict):
+        raise PolicyError(f"{path}: METADATA: custom must be a mapping")
     try:
         severity = Severity.parse(str(custom.get("severity", "medium")))
     except ValueError as exc:
         raise PolicyError(f"{path}: METADATA: {exc}") from None
     return Rule(
-        id=str(custom.get("id") or package.removeprefix("driftguard.rules.")),
+        id=str(custom.get("id") or default_id),
         package=package,
-        title=str(meta.get("title") or package),
+        title=str(meta.get("title") or (package if rule_head is None else default_id)),
         description=str(meta.get("description") or "").strip(),
         severity=severity,
         remediation=str(custom.get("remediation") or "").strip(),

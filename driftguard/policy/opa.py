@@ -115,6 +115,12 @@ class OpaEngine:
             self._fail(f"data.driftguard.rules is {_kind(result)}, not an object of packages")
         return result
 
+    def document(self, path: str, policy_input: Any) -> Any:
+        """The value of the document at `path` (`data.main`) for this input; None when it
+        is undefined."""
+        return self.query(path.removeprefix("data.").replace(".", "/"), policy_input).get(
+            "result")
+
     def query(self, path: str, policy_input: Any = None) -> dict[str, Any]:
         """POST /v1/data/<path>: the server's answer, a JSON object (without `result`
         when the document is undefined)."""

@@ -59,7 +59,7 @@ def run_policy_tests(dirs: list[Path], data: dict[str, Any] | None = None,
 
 
 def _run_all(dirs: list[Path], data: dict[str, Any] | None) -> list[TestOutcome]:
-    files = _rego_files(dirs)
+    files = rego_files(dirs)
     engine = regorus.Engine()
     outcomes: list[TestOutcome] = []
     for path in files:
@@ -77,6 +77,16 @@ def _run_all(dirs: list[Path], data: dict[str, Any] | None) -> list[TestOutcome]
         return [*outcomes, TestOutcome(Path(where), _package(Path(where)) or "", "<load>",
                                        False, str(exc))]
 
+    outcomes.extend(_run_one(engine, path, package, name)
+                    for path, package, name in find_tests(files))
+    return outcomes
+
+
+def find_tests(files: Iterable[Path]) -> list[tuple[Path, str, str]]:
+    """The tests among `files`, as (file, package, rule name): the `test_*` rules (heads at
+    column 0) of each `*_test.rego` file, unique, in file order. The same tests whatever
+    the engine that runs them (tests/policy also runs them on OPA's own)."""
+    tests: list[tuple[Path, str, str]] = []
     for path in files:
         if not path.name.endswith("_test.rego"):
             continue
@@ -84,9 +94,8 @@ def _run_all(dirs: list[Path], data: dict[str, Any] | None) -> list[TestOutcome]
         package = _package(path, text)
         if package is None:
             continue
-        for name in dict.fromkeys(_TEST_RULE.findall(text)):  # unique, in file order
-            outcomes.append(_run_one(engine, path, package, name))
-    return outcomes
+        tests.extend((path, package, name) for name in dict.fromkeys(_TEST_RULE.findall(text)))
+    return tests
 
 
 def _run_one(engine: regorus.Engine, path: Path, package: str, name: str) -> TestOutcome:
@@ -107,7 +116,8 @@ def _all_builtin(files: list[Path]) -> bool:
     return all(path.resolve().is_relative_to(root) for path in files)
 
 
-def _rego_files(paths: Iterable[Path]) -> list[Path]:
+def rego_files(paths: Iterable[Path]) -> list[Path]:
+    """Every `*.rego` file under `paths` (files are taken as given), sorted."""
     found: set[Path] = set()
     for path in map(Path, paths):
         found.update([path] if path.is_file() else path.rglob("*.rego"))

@@ -6,11 +6,22 @@ and GitHub annotations (`error`, `warning`, `notice`) share, so the two never di
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
-from driftguard.model import CheckResult, Finding, Rule, Severity
+from driftguard.model import (
+    DRIFT_RULE_IDS,
+    Attribution,
+    CheckResult,
+    Declaration,
+    Drift,
+    Finding,
+    Rule,
+    Severity,
+    Why,
+)
 
 Level = Literal["error", "warning", "note"]
 
@@ -73,6 +84,90 @@ def waiver_note(f: Finding) -> str:
     if f.waiver:
         return f" [waiver expired {f.waiver.expires} ({f.waiver.owner})]"
     return ""
+
+
+def why_doc(why: Why) -> dict[str, Any]:
+    """A finding's `why` as JSON and SARIF give it: the code declaring its resource, and
+    since when it is open."""
+    by = why.changed_by
+    return {
+        "declared_by": [d.model_dump() for d in why.declared_by],
+        "first_seen": timestamp(why.first_seen) if why.first_seen else None,
+        "changed_by": {**by.model_dump(mode="json"), "time": timestamp(by.time)} if by else None,
+        "unattributed": why.unattributed,
+    }
+
+
+def says_why(why: Why) -> bool:
+    """Whether a finding's why holds anything."""
+    return bool(why.declared_by or why.first_seen or why.changed_by or why.unattributed)
+
+
+def attribution_text(a: Attribution) -> str:
+    """`role Admin (session alice) in the console: ec2:ModifyInstanceAttribute at
+    2026-12-01T09:30:00Z`."""
+    where = {"console": "in the console", "cli": "with the CLI", "service": "through",
+             "sdk": "with", "unknown": ""}[a.source]
+    tool = f" {a.via}" if a.via and a.source in ("sdk", "service") else (
+        " an SDK" if a.source == "sdk" else "")
+    how = f" {where}{tool}" if where else ""
+    return f"{a.principal}{how}: {a.api_call} at {timestamp(a.time)}"
+
+
+def why_text(f: Finding, waiver: bool = True) -> str:
+    """`declared by state envs/prod.tfstate module.net.aws_vpc.main; first seen
+    2026-11-02T08:00:00Z; waived by ml-platform until 2026-12-31`, or `` when there is
+    nothing to say beyond the finding's own row: a policy finding on a declared resource
+    is declared by itself. `waiver=False` leaves the waiver to the caller."""
+    parts = []
+    declared = [d for d in f.why.declared_by if not _itself(f, d)]
+    if declared:
+        parts.append("declared by " + ", ".join(declaration_text(d) for d in declared))
+    if f.why.first_seen:
+        parts.append(f"first seen {timestamp(f.why.first_seen)}")
+    if f.why.changed_by:
+        parts.append(f"changed by {attribution_text(f.why.changed_by)}")
+    elif f.why.unattributed:
+        parts.append(f"not attributed: {f.why.unattributed}")
+    if waiver and f.waiver:
+        state = "waived" if f.waived else "waiver expired"
+        parts.append(f"{state} by {f.waiver.owner} until {f.waiver.expires}")
+    return "; ".join(parts)
+
+
+def declaration_text(d: Declaration) -> str:
+    """`state envs/prod.tfstate module.net.aws_vpc.main`, `stack ml-prod (Bucket)`,
+    `cloudformation template.yaml (Bucket)`."""
+    if d.stack:
+        return f"stack {d.stack} ({d.logical_id})"
+    if d.source == "cloudformation":
+        return f"cloudformation {d.origin} ({d.logical_id or d.address})"
+    return f"{d.source} {d.origin} {d.address}"
+
+
+def _itself(f: Finding, d: Declaration) -> bool:
+    return (d.origin, d.address) == (f.origin, f.resource_address) and (
+        f.rule_id not in DRIFT_RULE_IDS.values())
+
+
+def timestamp(moment: datetime) -> str:
+    """`2026-12-01T09:30:00Z`: a moment in UTC, to the second (naive ones are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def comment_lines(text: str, width: int = 88) -> list[str]:
+    """`text` as `# ` comment lines of at most `width` characters (long words stay whole)."""
+    import textwrap
+
+    return [f"# {line}" for line in textwrap.wrap(text, width - 2, break_long_words=False,
+                                                   break_on_hyphens=False)]
+
+
+def unmanaged_order(d: Drift) -> tuple[str, str, str, str]:
+    """How the codify formats list unmanaged resources: by type, account, region, id."""
+    return d.type, d.account or "", d.region or "", d.id or ""
 
 
 def rule_heading(rule_id: str, title: str) -> str:

@@ -3,11 +3,13 @@ fields are only added within a version; anything else bumps it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from driftguard import __version__
 from driftguard.model import CheckResult, Finding, ResultKind
+from driftguard.report.common import timestamp, why_doc
 from driftguard.report.summary import summarize
 
 SCHEMAS: dict[ResultKind, str] = {"check": "driftguard.check/v1", "scan": "driftguard.scan/v1"}
@@ -27,9 +29,10 @@ def render(result: CheckResult) -> str:
         "findings": [finding_doc(f, where=result.kind == "scan") for f in result.findings],
         "stale_waivers": [w.model_dump(mode="json") for w in result.stale_waivers],
         "unread_types": dict(sorted(result.unread_types.items())),
+        "scanned_at": timestamp(result.scanned_at) if result.scanned_at else None,
     }
+    doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]  # check: the plans'
     if result.kind == "scan":
-        doc["drift"] = [d.model_dump(mode="json") for d in result.drifts]
         doc["coverage"] = [{**c.model_dump(), "ratio": c.ratio} for c in result.coverage]
         doc["not_collectable"] = dict(sorted(result.not_collectable.items()))
         doc["not_checked"] = [g.model_dump() for g in result.not_checked]
@@ -39,11 +42,24 @@ def render(result: CheckResult) -> str:
         doc["regions"] = result.regions
         doc["timings"] = result.timings
         doc["units"] = result.units
+    doc["digest"] = digest(doc)
     return json.dumps(doc, indent=2) + "\n"
 
 
+def digest(doc: dict[str, Any]) -> str:
+    """The SHA-256 of the report's content (every field but `digest` and the version that
+    wrote it, keys sorted): `report` refuses a file whose digest does not match, so that no
+    severity, level or waiver is edited by hand into a shard. It tells edits and
+    corruption, not who wrote the file: anyone who can write the file can compute it
+    (keep reports where only the scanner writes)."""
+    content = {k: v for k, v in doc.items() if k not in ("digest", "driftguard_version")}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def finding_doc(f: Finding, where: bool = False) -> dict[str, Any]:
-    """`where`: also the finding's account and region (scan reports)."""
+    """`where`: also the finding's account and region (scan reports); a check report has
+    them where the resource does (they are part of the fingerprint)."""
     doc: dict[str, Any] = {
         "fingerprint": f.fingerprint,
         "rule_id": f.rule_id,
@@ -61,7 +77,8 @@ def finding_doc(f: Finding, where: bool = False) -> dict[str, Any]:
         "remediation": f.remediation,
         "waived": f.waived,
         "waiver": f.waiver.model_dump(mode="json") if f.waiver else None,
+        "why": why_doc(f.why),
     }
-    if where:
+    if where or f.account or f.region:
         doc["resource"].update(account=f.account, region=f.region)
     return doc

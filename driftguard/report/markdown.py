@@ -17,6 +17,7 @@ from driftguard.report.common import (
     several_origins,
     severity_label,
     waiver_note,
+    why_text,
 )
 from driftguard.report.summary import headline, type_counts
 
@@ -78,8 +79,13 @@ def _others_summary(others: list[Finding], result: CheckResult) -> str:
 
 def _row(f: Finding, with_origin: bool) -> str:
     cells = [_cell(severity_label(f)), _cell(f.rule_id), _code(resource_label(f, with_origin)),
-             _cell(message(f) + waiver_note(f))]
+             _cell(message(f) + waiver_note(f) + _why(f))]
     return "| " + " | ".join(cells) + " |"
+
+
+def _why(f: Finding) -> str:
+    why = why_text(f, waiver=False)
+    return f"\nwhy: {why}" if why else ""
 
 
 def _cell(value: str) -> str:

@@ -22,7 +22,9 @@ from driftguard.report.common import (
     message,
     origin_uri,
     rules_with_findings,
+    says_why,
     severity_level,
+    why_doc,
 )
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -105,6 +107,8 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         properties["resourceType"] = f.resource_type
     if f.waiver:
         properties["waiver"] = f.waiver.model_dump(mode="json")
+    if says_why(f.why):
+        properties["why"] = why_doc(f.why)
     item["properties"] = properties
     return item
 

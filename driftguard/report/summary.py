@@ -25,17 +25,22 @@ def summarize(result: CheckResult) -> dict[str, Any]:
         "expired_waivers": sum(1 for f in result.findings if f.waiver and f.waiver.expired),
         "stale_waivers": len(result.stale_waivers),
         "unread_resources": result.unread,
+        "drift": _drift_counts(result),
         **(_scan_summary(result) if result.kind == "scan" else {}),
     }
 
 
-def _scan_summary(result: CheckResult) -> dict[str, Any]:
+def _drift_counts(result: CheckResult) -> dict[str, int]:
+    """Drift entries per kind: a scan's, or those of the plans' refresh (check)."""
     drift = Counter(d.kind for d in result.drifts)
+    return {kind: drift.get(kind, 0) for kind in ("missing", "changed", "unmanaged")}
+
+
+def _scan_summary(result: CheckResult) -> dict[str, Any]:
     managed = sum(c.managed for c in result.coverage)
     unmanaged = sum(c.unmanaged for c in result.coverage)
     return {
         "declared": sum(s.resources for s in result.sources),
-        "drift": {kind: drift.get(kind, 0) for kind in ("missing", "changed", "unmanaged")},
         "coverage": managed / (managed + unmanaged) if managed + unmanaged else None,
         "not_checked": len(result.not_checked),
         "not_collectable": sum(result.not_collectable.values()),

@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from driftguard.model import HIDDEN, CheckResult, Drift, Finding, NotChecked, Severity
-from driftguard.report.common import message, waiver_note
+from driftguard.model import HIDDEN, KIND_OF_RULE, CheckResult, Drift, Finding, NotChecked, Severity
+from driftguard.report.common import message, waiver_note, why_text
 from driftguard.report.summary import headline, type_counts
 
 INDENT = "  "
@@ -52,7 +53,6 @@ DRIFT_MEANING = {
     "changed": "the live resource differs from its code",
     "unmanaged": "in AWS, declared by no code",
 }
-DRIFT_PACKAGE = "driftguard.drift."  # the drift rules' package: driftguard.drift.<kind>
 
 _COLOR = {Severity.critical: "1;31", Severity.high: "31", Severity.medium: "33",
           Severity.low: "36", Severity.info: "2"}
@@ -62,7 +62,7 @@ _VERDICT_COLOR = {"FAIL": "1;31", "PASS": "1;32", "INCOMPLETE": "1;33"}
 def render(result: CheckResult, *, width: int | None = None, color: bool = False,
            verbose: bool = False) -> str:
     out = _Out(None if width is None else max(width, MIN_WIDTH), color, verbose)
-    kinds = _drift_kinds(result)
+    kinds = KIND_OF_RULE
     drift = [f for f in result.findings if f.rule_id in kinds]
     policy = [f for f in result.findings if f.rule_id not in kinds]
     folded = [] if verbose else [f for f in policy if f.aws_default and f.level == "warn"]
@@ -70,7 +70,7 @@ def render(result: CheckResult, *, width: int | None = None, color: bool = False
     context = _Context(result)
 
     if drift:
-        counts = Counter(kinds[f.rule_id] for f in drift)
+        counts: Counter[str] = Counter(kinds[f.rule_id] for f in drift)
         out.title("DRIFT", ", ".join(f"{counts[k]} {k}" for k in DRIFT_MEANING if counts[k]))
         out.section([
             (f"{kind} ({', '.join(p for p in (str(len(group)), severity.name, status) if p)})"
@@ -188,14 +188,16 @@ def _drift_row(f: Finding, kind: str, context: _Context) -> _Row:
                        for line in change_lines(c.attribute, c.declared, c.live)]
         else:  # a result without its drift entries: the message's own list
             details = message(f).partition(" changed: ")[2].split("; ")
-    note = waiver_note(f).strip()
+    why = why_text(f, waiver=False)
+    notes = [waiver_note(f).strip(), f"why: {why}" if why else ""]
     return _Row([*cells, *context.where(f)], "",
-                [_printable(d) for d in details] + ([_printable(note)] if note else []))
+                [_printable(line) for line in [*details, *notes] if line])
 
 
 def _policy_row(f: Finding, context: _Context) -> _Row:
     resource = context.declared(f) if f.source != "live" else live_name(f)
-    text = message(f).replace("\r\n", "\n") + waiver_note(f)
+    why = why_text(f, waiver=False)
+    text = message(f).replace("\r\n", "\n") + waiver_note(f) + (f"\nwhy: {why}" if why else "")
     return _Row([_one_line(f.rule_id), _one_line(resource), *context.where(f)],
                 _printable(text))
 
@@ -227,13 +229,6 @@ def _short(value: object) -> str:
     return str(value)
 
 
-def _drift_kinds(result: CheckResult) -> dict[str, str]:
-    """Rule id -> drift class, from the rules' packages (driftguard.drift.missing, ...)."""
-    kinds = {r.id: r.package.removeprefix(DRIFT_PACKAGE) for r in result.rules
-             if r.package.startswith(DRIFT_PACKAGE)}
-    return {rule: kind for rule, kind in kinds.items() if kind in DRIFT_MEANING}
-
-
 def _status(f: Finding, result: CheckResult) -> tuple[int, str]:
     if f.waived:
         return 3, "waived"
@@ -244,7 +239,7 @@ def _status(f: Finding, result: CheckResult) -> tuple[int, str]:
     return 0, ""
 
 
-def _groups(findings: list[Finding], result: CheckResult, kinds: dict[str, str]
+def _groups(findings: list[Finding], result: CheckResult, kinds: Mapping[str, str]
             ) -> list[tuple[tuple[str, str, Severity], list[Finding]]]:
     """Findings under their headings, in order: drift class (missing, changed, unmanaged),
     severity (highest first), then what fails the gate before what does not."""

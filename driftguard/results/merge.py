@@ -12,10 +12,13 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
+from pydantic import BaseModel
+
 from driftguard.errors import DriftguardError, InputError
 from driftguard.model import (
     CheckResult,
     Coverage,
+    Finding,
     Rule,
     Severity,
     drift_order,
@@ -23,6 +26,7 @@ from driftguard.model import (
 )
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 N = TypeVar("N", int, float)
 Named = tuple[str, CheckResult]  # (file or URL, its result)
 
@@ -35,7 +39,9 @@ def merge(inputs: list[Named], fail_on: Severity | None = None,
         raise DriftguardError("no reports to merge")
     _same_kind(inputs)
     inputs = _without_repeats(inputs, warn)
-    findings, dup_findings = _dedupe(inputs, lambda r: r.findings, lambda f: f.fingerprint)
+    rules = _rules(inputs)  # before the findings: mixed policy versions are the reason
+    findings, dup_findings = _dedupe(inputs, lambda r: r.findings, lambda f: f.fingerprint,
+                                     conflict=_conflicting_finding)
     drifts, dup_drifts = _dedupe(inputs, lambda r: r.drifts, lambda d: d.fingerprint)
     findings.sort(key=finding_order)
     drifts.sort(key=drift_order)
@@ -51,7 +57,7 @@ def merge(inputs: list[Named], fail_on: Severity | None = None,
         kind=results[0].kind,
         sources=_unique(s for r in results for s in r.sources),
         resources=sum(r.resources for r in results),
-        rules=_rules(inputs),
+        rules=rules,
         findings=findings,
         fail_on=fail_on if fail_on is not None else min(r.fail_on for r in results),
         stale_waivers=stale,
@@ -67,6 +73,7 @@ def merge(inputs: list[Named], fail_on: Severity | None = None,
         regions=list(dict.fromkeys(g for r in results for g in r.regions)),
         units=sorted({u for r in results for u in r.units}),
         timings=_sum(r.timings for r in results),
+        scanned_at=max((r.scanned_at for r in results if r.scanned_at), default=None),
     )
 
 
@@ -95,33 +102,58 @@ def _without_repeats(inputs: list[Named], warn: Callable[[str], None]) -> list[N
 
 
 def _content_key(r: CheckResult) -> str:
-    """What a run found, without how long it took or how many calls it made."""
+    """What a run found, without how long it took or how many calls it made: every
+    finding and drift entry whole (waivers, severities and levels included), so that an
+    input differing in any of them is no repeat, whichever comes first."""
     return json.dumps([
         r.kind, r.account, r.regions, r.units, r.resources,
         [s.model_dump() for s in r.sources], [c.model_dump() for c in r.coverage],
-        sorted(f.fingerprint for f in r.findings), sorted(d.fingerprint for d in r.drifts),
+        sorted(f.model_dump_json() for f in r.findings),
+        sorted(d.model_dump_json() for d in r.drifts),
+        sorted(rule.model_dump_json() for rule in r.rules),
         [g.model_dump() for g in r.not_checked]])
 
 
-def _dedupe(inputs: list[Named], items: Callable[[CheckResult], list[T]],
-            key: Callable[[T], str]) -> tuple[list[T], list[tuple[T, str, str]]]:
+def _conflicting_finding(name: str, other: str, items: list[Finding]) -> InputError:
+    f = items[0]
+    return InputError(name, f"finding {f.fingerprint} ({f.rule_id} on "
+                            f"{f.resource_address or f.origin}) differs from the one in "
+                            f"{other} (its waiver, severity, level or message): the reports "
+                            "conflict, and neither is taken over the other")
+
+
+def _dedupe(inputs: list[Named], items: Callable[[CheckResult], list[M]],
+            key: Callable[[M], str],
+            conflict: Callable[[str, str, list[M]], Exception] | None = None,
+            ) -> tuple[list[M], list[tuple[M, str, str]]]:
     """Every item once: an item whose key an earlier input reported is dropped (within one
-    input, equal keys are distinct findings, e.g. two open ports of one group).
-    Returns the items and the dropped ones with the two inputs that reported them."""
-    first_seen: dict[str, str] = {}
-    kept: list[T] = []
-    dropped: list[tuple[T, str, str]] = []
+    input, equal keys are distinct findings, e.g. two open ports of one group). With
+    `conflict`, the items of one key must be the same in every input that has them, else
+    `conflict(input, earlier input, items)` is raised: the result never depends on the
+    order of the inputs. Returns the items and the dropped ones with the two inputs that
+    reported them."""
+    first_seen: dict[str, tuple[str, list[str]]] = {}
+    kept: list[M] = []
+    dropped: list[tuple[M, str, str]] = []
     for name, result in inputs:
-        mine: dict[str, str] = {}
+        mine: dict[str, list[M]] = {}
         for item in items(result):
-            k = key(item)
-            if k in first_seen:
-                dropped.append((item, first_seen[k], name))
+            mine.setdefault(key(item), []).append(item)
+        for k, group in mine.items():
+            if k not in first_seen:
+                kept.extend(group)
                 continue
-            mine[k] = name
-            kept.append(item)
-        first_seen.update(mine)
+            earlier, contents = first_seen[k]
+            if conflict is not None and contents != _contents(group):
+                raise conflict(name, earlier, group)
+            dropped.extend((item, earlier, name) for item in group)
+        for k, group in mine.items():
+            first_seen.setdefault(k, (name, _contents(group)))
     return kept, dropped
+
+
+def _contents(group: Sequence[BaseModel]) -> list[str]:
+    return sorted(item.model_dump_json() for item in group)
 
 
 def _duplicates_line(findings: Sequence[tuple[object, str, str]],

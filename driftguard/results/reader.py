@@ -26,8 +26,9 @@ from driftguard.model import (
     Severity,
     SourceSummary,
     WaiverRef,
+    Why,
 )
-from driftguard.report.json_report import SCHEMAS
+from driftguard.report.json_report import SCHEMAS, digest
 
 KINDS = {schema: kind for kind, schema in SCHEMAS.items()}
 T = TypeVar("T")
@@ -48,6 +49,12 @@ def read_report(name: str, text: str | bytes) -> CheckResult:
     if schema not in KINDS:
         raise InputError(name, f"unsupported schema {schema!r} (this driftguard reads "
                                f"{', '.join(SCHEMAS.values())})")
+    stored = doc.get("digest")
+    if not isinstance(stored, str):
+        raise InputError(name, "no digest: not a report that this driftguard wrote, or edited")
+    if digest(doc) != stored:
+        raise InputError(name, "the digest does not match the content: the report was edited "
+                               "or is corrupt")
     try:
         return _result(KINDS[schema], doc)
     except _Bad as exc:
@@ -85,7 +92,7 @@ def _build(kind: ResultKind, scan: bool, doc: dict[str, Any], summary: dict[str,
         findings=_items(doc, "findings", _finding),
         fail_on=_severity(_get(doc, "fail_on", str)),
         stale_waivers=_items(doc, "stale_waivers", WaiverRef.model_validate),
-        drifts=_items(doc, "drift", Drift.model_validate) if scan else [],
+        drifts=_items(doc, "drift", Drift.model_validate) if scan or "drift" in doc else [],
         coverage=_items(doc, "coverage", _coverage) if scan else [],
         not_checked=_items(doc, "not_checked", NotChecked.model_validate) if scan else [],
         api_calls=_get(doc, "api_calls", dict) if scan else {},
@@ -97,6 +104,7 @@ def _build(kind: ResultKind, scan: bool, doc: dict[str, Any], summary: dict[str,
         regions=doc.get("regions") or [],
         units=doc.get("units") or [],
         timings=doc.get("timings") or {},
+        scanned_at=doc.get("scanned_at"),
     )
 
 
@@ -172,9 +180,10 @@ def _finding(doc: dict[str, Any]) -> Finding:
         waiver=WaiverRef.model_validate(waiver) if waiver is not None else None,
         account=resource.get("account"),
         region=resource.get("region"),
+        why=Why.model_validate(doc.get("why") or {}),  # added within v1
     )
     stored = _get(doc, "fingerprint", str)
     if finding.fingerprint != stored:
-        raise _Bad(f"fingerprint {stored} does not match the finding's rule, origin and "
-                   "address: the report was edited or is corrupt")
+        raise _Bad(f"fingerprint {stored} does not match the finding's rule, origin, "
+                   "address and place: the report was edited or is corrupt")
     return finding

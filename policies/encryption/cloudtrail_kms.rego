@@ -30,5 +30,5 @@ deny contains lib.finding(r, msg) if {
 
 deny contains lib.unknown_finding(r, "kms_key_id") if {
 	some r in lib.resources["aws_cloudtrail"]
-	"kms_key_id" in r.unknown
+	lib.key_unknown(r)
 }

@@ -25,3 +25,15 @@ test_unknown_is_reported_not_passed if {
 test_other_types_ignored if {
 	count(deny) == 0 with input as {"resources": [resource("aws_cloudwatch_log_group", "g", {"kms_key_id": null})]}
 }
+
+# A key the same input declares (kms_key_manager, a link) is customer-managed: not unknown.
+test_unknown_key_declared_alongside_passes if {
+	t := planned("aws_cloudtrail", "t", {"name": "audit", "kms_key_manager": "CUSTOMER"}, ["kms_key_id"])
+	count(deny) == 0 with input as {"resources": [t]}
+}
+
+test_unknown_key_not_in_the_input_is_reported if {
+	t := planned("aws_cloudtrail", "t", {"name": "audit", "kms_key_manager": null}, ["kms_key_id"])
+	some f in deny with input as {"resources": [t]}
+	f.unknown == true
+}

@@ -42,10 +42,14 @@ warn contains lib.finding(r, "DynamoDB table is encrypted with the AWS-managed k
 	not lib.customer_managed_key(key)
 }
 
-warn contains lib.unknown_finding(r, name) if {
+warn contains lib.unknown_finding(r, "kms_encryption") if {
 	some r in lib.resources["aws_dynamodb_table"]
-	some name in ["kms_encryption", "kms_key_id"]
-	name in r.unknown
+	"kms_encryption" in r.unknown
+}
+
+warn contains lib.unknown_finding(r, "kms_key_id") if {
+	some r in lib.resources["aws_dynamodb_table"]
+	lib.key_unknown(r)
 	not r.attributes.kms_encryption == false
 }
 
@@ -59,7 +63,7 @@ warn contains lib.finding(r, "Secrets Manager secret is encrypted with the AWS-m
 
 warn contains lib.unknown_finding(r, "kms_key_id") if {
 	some r in lib.resources["aws_secretsmanager_secret"]
-	"kms_key_id" in r.unknown
+	lib.key_unknown(r)
 }
 
 # --- CloudWatch log groups ---------------------------------------------------------------
@@ -72,7 +76,7 @@ warn contains lib.finding(r, "CloudWatch log group is not encrypted with a custo
 
 warn contains lib.unknown_finding(r, "kms_key_id") if {
 	some r in lib.resources["aws_cloudwatch_log_group"]
-	"kms_key_id" in r.unknown
+	lib.key_unknown(r)
 }
 
 # A live log group that an AWS service created by itself, as the catalog's aws_default for

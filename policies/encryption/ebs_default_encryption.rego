@@ -33,4 +33,4 @@ deny contains lib.unknown_finding(r, "enabled") if {
 
 _where(r) := sprintf(" in %s", [r.region]) if is_string(r.region)
 
-_where(r) := "" if not is_string(r.region)
+_where(r) := "" if not is_string(object.get(r, "region", null)) # see lib.statement_name

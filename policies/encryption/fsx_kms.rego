@@ -35,7 +35,7 @@ deny contains lib.finding(r, msg) if {
 
 deny contains lib.unknown_finding(r, "kms_key_id") if {
 	some r in lib.resources["aws_fsx_lustre_file_system"]
-	"kms_key_id" in r.unknown
+	lib.key_unknown(r)
 	not startswith(object.get(r.attributes, "deployment_type", ""), "SCRATCH")
 }
 

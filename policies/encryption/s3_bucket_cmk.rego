@@ -43,7 +43,7 @@ warn contains lib.finding(r, msg) if {
 
 warn contains lib.unknown_finding(r, "kms_key_id") if {
 	some r in lib.resources["aws_s3_bucket"]
-	"kms_key_id" in r.unknown
+	lib.key_unknown(r)
 	r.attributes.sse_algorithm in _kms
 }
 

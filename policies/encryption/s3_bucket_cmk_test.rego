@@ -85,3 +85,8 @@ test_other_types_ignored if {
 test_empty_input if {
 	count(warn) == 0 with input as {"resources": []}
 }
+
+test_unknown_key_declared_alongside_passes if {
+	b := planned("aws_s3_bucket", "new", {"bucket": "new", "encrypted": true, "sse_algorithm": "aws:kms", "kms_key_manager": "CUSTOMER"}, ["kms_key_id"])
+	count(warn) == 0 with input as {"resources": [b]}
+}

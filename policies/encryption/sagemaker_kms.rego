@@ -34,5 +34,5 @@ deny contains lib.finding(r, msg) if {
 
 deny contains lib.unknown_finding(r, "kms_key_id") if {
 	some r in _volumes
-	"kms_key_id" in r.unknown
+	lib.key_unknown(r)
 }

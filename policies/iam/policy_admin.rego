@@ -30,7 +30,7 @@ deny contains lib.finding(r, msg) if {
 	is_array(statements)
 	admin := [i | some i, s in statements; _admin(s)]
 	count(admin) > 0
-	msg := sprintf("IAM policy allows every action on every resource (statement %s: Action \"*\", Resource \"*\")", [_named(statements[admin[0]], admin[0])])
+	msg := sprintf("IAM policy allows every action on every resource (statement %s: Action \"*\", Resource \"*\")", [lib.statement_name(statements[admin[0]], admin[0])])
 }
 
 deny contains lib.unknown_finding(r, "policy") if {
@@ -43,8 +43,3 @@ _admin(s) if {
 	"*" in s.Action
 	"*" in s.Resource
 }
-
-# A statement by its Sid, else its position (1 for the first).
-_named(s, _) := sprintf("%q", [s.Sid]) if is_string(s.Sid)
-
-_named(s, i) := sprintf("%d", [i + 1]) if not is_string(s.Sid)

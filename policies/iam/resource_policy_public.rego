@@ -53,22 +53,19 @@ _findings(r) := {lib.unknown_finding(r, "policy")} if {
 	some i, s in r.attributes.policy.Statement
 	lib.allows_anyone(s)
 	msg := sprintf("%s policy allows anyone %s (statement %s: Principal \"*\", no condition)", [
-		lib.noun(r.type), _actions(s), _named(s, i),
+		lib.noun(r.type), _actions(s), lib.statement_name(s, i),
 	])
 }
 
-_actions(s) := concat(", ", s.Action) if is_array(s.Action)
+# Fields read with object.get: see lib.statement_name.
+_actions(s) := concat(", ", s.Action) if is_array(object.get(s, "Action", null))
 
 _actions(s) := sprintf("every action but %s", [concat(", ", s.NotAction)]) if {
-	not is_array(s.Action)
-	is_array(s.NotAction)
+	not is_array(object.get(s, "Action", null))
+	is_array(object.get(s, "NotAction", null))
 }
 
 _actions(s) := "every action" if {
-	not is_array(s.Action)
-	not is_array(s.NotAction)
+	not is_array(object.get(s, "Action", null))
+	not is_array(object.get(s, "NotAction", null))
 }
-
-_named(s, _) := sprintf("%q", [s.Sid]) if is_string(s.Sid)
-
-_named(s, i) := sprintf("%d", [i + 1]) if not is_string(s.Sid)

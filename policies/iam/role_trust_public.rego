@@ -40,4 +40,4 @@ deny contains lib.unknown_finding(r, "assume_role_policy") if {
 
 _actions(s) := concat(", ", s.Action) if is_array(s.Action)
 
-_actions(s) := "every action" if not is_array(s.Action)
+_actions(s) := "every action" if not is_array(object.get(s, "Action", null)) # see lib.statement_name

@@ -95,6 +95,13 @@ key_address(r, key) := substring(key, count(origin), -1) if {
 # aws_sagemaker_notebook_instance -> "SageMaker notebook instance". For messages only.
 noun(type) := concat(" ", [object.get(_words, w, w) | some w in split(trim_prefix(type, "aws_"), "_")])
 
+# A policy statement by its Sid, else its position (1 for the first). The field is read
+# with object.get: OPA evaluates a call on a missing field (`not is_string(s.Sid)`)
+# outside the negation, undefined where regorus says true.
+statement_name(s, _) := sprintf("%q", [s.Sid]) if is_string(object.get(s, "Sid", null))
+
+statement_name(s, i) := sprintf("%d", [i + 1]) if not is_string(object.get(s, "Sid", null))
+
 _words := {
 	"autoscaling": "auto-scaling",
 	"batch": "Batch",
@@ -133,6 +140,9 @@ is_unknown(r, name) if name in r.unknown
 # The known value of a canonical attribute: null when not set or absent, and *undefined*
 # when unknown, so that an unknown value never reads as null, false or true.
 # (A plain `r.attributes.x == false` is also safe: an unknown attribute is absent.)
+# Negate a call whole, `not is_unset(r, "x")`, never `not attr(r, "x") == null`: with the
+# call undefined that is true in regorus but undefined in OPA (it evaluates the call
+# outside the negation), and rules rely only on what both engines share.
 attr(r, name) := object.get(object.get(r, "attributes", {}), name, null) if {
 	not is_unknown(r, name)
 }
@@ -149,7 +159,9 @@ unknown_finding(r, attribute) := object.union(
 
 # Security group rules (docs/canonical-model.md): {protocol, from_port, to_port, cidrs}.
 
-# The CIDRs that mean "any address".
+# The CIDRs that mean "any address". The model writes every CIDR canonical
+# (catalog/convert.py, cidr): any range with prefix length 0 (192.168.1.0/0, 0::/0) is one
+# of these two.
 anywhere_cidrs := {"0.0.0.0/0", "::/0"}
 
 # A rule covers every port when from_port is 0 and to_port 65535 (the model gives protocol
@@ -181,6 +193,14 @@ customer_managed_key(key) if {
 	not startswith(key, "alias/aws/")
 	not contains(key, ":alias/aws/")
 	not key in aws_managed_keys
+}
+
+# True when kms_key_id is unknown until apply and names no KMS key or alias that the same
+# input declares (the kms_key_manager link, CUSTOMER for one: a key or alias that the code
+# creates is customer-managed by definition). Then, and only then, the key is unknown.
+key_unknown(r) if {
+	"kms_key_id" in r.unknown
+	object.get(r.attributes, "kms_key_manager", null) != "CUSTOMER"
 }
 
 # The ids and ARNs of the AWS-managed KMS keys in the input (a live scan reads them).

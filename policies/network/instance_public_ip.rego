@@ -8,8 +8,10 @@
 #   auto-scaling group in subnets that map public IPs whose launch template or launch
 #   configuration (in the same input) leaves it unset; and an Elastic IP associated with an
 #   instance or a network interface (an Elastic IP of a NAT gateway is one too: waive it).
+#   A default subnet (aws_default_subnet) maps public IPs unless its code says otherwise.
 #   A launch template's finding names the groups that launch it. A value that is unknown
-#   until apply, where it decides, is reported as unknown.
+#   until apply, where it decides, is reported as unknown; an instance that leaves it
+#   unset in a subnet outside the input (or names none) is a warning: it is not known.
 # custom:
 #   id: DG-NET-001
 #   severity: high
@@ -64,6 +66,24 @@ deny contains lib.unknown_finding(r, "subnet_map_public_ip_on_launch") if {
 _subnet_may_decide(r) if lib.is_unset(r, "associate_public_ip_address")
 
 _subnet_may_decide(r) if lib.is_unknown(r, "associate_public_ip_address")
+
+# The subnet that decides is not in the input (another configuration's: a module output, a
+# data source, a variable; or none named, and AWS picks the default subnet, which maps
+# public IPs): not a pass, and not a failure either, since that is most instances of a
+# plan whose network lives elsewhere. Setting associate_public_ip_address decides it.
+warn contains lib.finding(r, msg) if {
+	some r in lib.with_attribute["subnet_map_public_ip_on_launch"]
+	r.attributes.subnet_map_public_ip_on_launch == null
+	lib.is_unset(r, "associate_public_ip_address")
+	msg := sprintf("%s leaves associate_public_ip_address unset and %s: whether it gets a public IP address is not known (the subnet's map_public_ip_on_launch decides)", [lib.noun(r.type), _subnet_outside(r)])
+}
+
+_subnet_outside(r) := sprintf("its subnet %s is not in the input", [id]) if {
+	id := r.attributes.subnet_id
+	is_string(id)
+} else := "its subnet is not in the input" if {
+	"subnet_id" in r.unknown
+} else := "names no subnet (AWS then picks the default subnet, which maps public IPs, unless a network interface or launch template names one)"
 
 # --- a group's subnets decide, where its template leaves it unset ------------------------
 

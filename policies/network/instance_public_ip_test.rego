@@ -45,6 +45,26 @@ test_silent_on_private_instances if {
 	count(deny) == 0 with input as inp
 }
 
+# Not a failure, not a pass: a warning that says what is not known.
+test_subnet_outside_the_input_is_a_warning_when_unset if {
+	outside := object.union(_instance("outside", null, null), {"attributes": object.union(
+		_instance("outside", null, null).attributes, {"subnet_id": "subnet-0abc"})})
+	inp := {"resources": [
+		outside,
+		_instance("no_subnet", null, null),
+		_instance("decided", false, null),
+		_instance("inside", null, false),
+	]}
+	count(deny) == 0 with input as inp
+	count(warn) == 2 with input as inp
+	some f in warn with input as inp
+	f.resource == "aws_instance.outside"
+	contains(f.msg, "its subnet subnet-0abc is not in the input")
+	some g in warn with input as inp
+	g.resource == "aws_instance.no_subnet"
+	contains(g.msg, "default subnet")
+}
+
 test_unknown_associate_is_reported if {
 	inp := {"resources": [planned("aws_instance", "n", {"subnet_map_public_ip_on_launch": false}, ["associate_public_ip_address"])]}
 	count(deny) == 1 with input as inp

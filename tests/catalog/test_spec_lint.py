@@ -26,7 +26,7 @@ import pytest
 from driftguard.catalog import specs
 from driftguard.catalog.permissions import permissions
 from driftguard.catalog.services import SERVICES, iam_action
-from driftguard.catalog.spec import KEY, Attr, ResourceSpec
+from driftguard.catalog.spec import IMPORT_FIELD, IMPORT_FIELDS, KEY, Attr, ResourceSpec
 from driftguard.collect.engine import detail_waves
 
 # No table of types here: a type is whatever the catalog holds, and its CloudFormation
@@ -476,6 +476,16 @@ def test_links_point_at_canonical_attrs(spec: ResourceSpec) -> None:
             f"link {link.name}: {link.target_type} has no attribute {link.target_attr!r}")
 
 
+def test_every_kms_key_id_links_its_key(spec: ResourceSpec) -> None:
+    """Rules read kms_key_manager to tell a key the input declares (customer-managed by
+    definition) from one unknown until apply: every type with a kms_key_id has the link."""
+    from driftguard.catalog.convert import KMS_KEY
+
+    has_key = any(a.name == "kms_key_id" for a in spec.attrs)
+    assert (KMS_KEY in spec.links) == has_key, (
+        f"{spec.tf_type}: kms_key_id and the link catalog.convert.KMS_KEY go together")
+
+
 def test_needs_are_the_types_links_read_live(spec: ResourceSpec) -> None:
     linked = {link.target_type for link in spec.links}
     stray = [t for t in spec.collect.needs if t not in linked]
@@ -653,3 +663,33 @@ def test_cfn_physical_id_attributes_are_read_only_properties(spec: ResourceSpec)
     read_only = set(cfn_schema(spec.cfn_type).get("readOnlyProperties", []))
     missing = [a for a in spec.cfn_physical_id if f"/properties/{a}" not in read_only]
     assert missing == [], f"{spec.cfn_type} has no read-only property {missing}"
+
+
+# Types whose Terraform import id is not the live id, from the AWS provider's docs (each
+# resource page's "Import" section): every other catalog type imports by its live id
+# (instance, volume, group, ... ids; bucket, role, table, ... names; the ARN of policies,
+# load balancers, secrets and topics; the URL of queues; `cluster:nodegroup`).
+IMPORT_IDS = {
+    "aws_cloudtrail": "{arn}",  # "import Cloudtrails using the `arn`"; the live id is the name
+    "aws_ebs_encryption_by_default": "default",  # the live id is the region
+}
+
+
+def test_import_ids_are_the_providers() -> None:
+    assert {t: s.import_id for t, s in specs().items() if s.import_id is not None} == IMPORT_IDS
+
+
+def test_import_id_templates_name_known_fields(spec: ResourceSpec) -> None:
+    if spec.import_id is None:
+        return
+    rest = IMPORT_FIELD.sub("", spec.import_id)
+    assert "{" not in rest and "}" not in rest, f"{spec.import_id}: fields are {IMPORT_FIELDS}"
+
+
+def test_import_id_of_a_live_resource() -> None:
+    trail = specs()["aws_cloudtrail"]
+    arn = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/audit"
+    assert trail.terraform_import_id("audit", arn) == arn
+    assert trail.terraform_import_id("audit", None) == "audit"  # the name imports too
+    assert specs()["aws_ebs_encryption_by_default"].terraform_import_id("eu-west-1") == "default"
+    assert specs()["aws_instance"].terraform_import_id("i-0abc", "arn:aws:ec2:...") == "i-0abc"

@@ -32,8 +32,8 @@ class StubbedFactory(ClientFactory):
             aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION))
         self.stubs: dict[str, Stubber] = {}
 
-    def _new_client(self, service: str, region: str) -> Any:
-        client = super()._new_client(service, region)
+    def _new_client(self, service: str, region: str, max_attempts: int | None = None) -> Any:
+        client = super()._new_client(service, region, max_attempts)
         self.stubs[service] = Stubber(client)
         self.stubs[service].activate()
         return client
@@ -136,7 +136,7 @@ def test_a_requester_managed_vpc_endpoint_is_aws_own() -> None:
     def play(factory: StubbedFactory) -> None:
         factory.stub("ec2").add_response("describe_vpc_endpoints", {"VpcEndpoints": [
             endpoint("vpce-0made", True), endpoint("vpce-0ours", False),
-            {**endpoint("vpce-0gone", False), "State": "deleted"}]}, {})
+            {**endpoint("vpce-0gone", False), "State": "deleted"}]}, {"MaxResults": 1000})
 
     inventory = collect("aws_vpc_endpoint", play)
     spec = spec_for("aws_vpc_endpoint")

@@ -45,13 +45,15 @@ def test_scans_feed_metrics_and_history(aws: str, tmp_path: Path) -> None:
     assert sample(daemon, "driftguard_scan_duration_seconds_count", **job) == 1
     first_new = sample(daemon, "driftguard_new_findings_total", **job, rule_id="DG-DRIFT-003",
                        severity="medium")
-    assert first_new == 2  # the bucket and the group: no code declares either
+    # The first scan is the baseline: the bucket and the group were there at start, so
+    # the new-drift alert does not depend on whether Prometheus scraped before it.
+    assert first_new == 0
 
     # Drift introduced behind the code's back: only the new bucket is new.
     create_bucket("stray-exports")
     daemon.run_job("default")
     assert sample(daemon, "driftguard_new_findings_total", **job, rule_id="DG-DRIFT-003",
-                  severity="medium") == 3
+                  severity="medium") == 1
     assert sample(daemon, "driftguard_drifted_resources", **job, account=account, region="",
                   type="aws_s3_bucket", kind="unmanaged") == 2
     open_findings = daemon.history.open_findings("default")
@@ -139,9 +141,7 @@ def test_stop_waits_for_a_scan_or_abandons_it_unrecorded(aws: str, tmp_path: Pat
     daemon = Daemon(daemon_config(tmp_path / "a"), scan=SlowScan(1.5))
     daemon.start()
     wait(lambda: daemon.state["default"].running, 10, "the first scan to start")
-    started = time.monotonic()
-    assert daemon.stop(timeout=20) is True
-    assert time.monotonic() - started < 10
+    assert daemon.stop(timeout=20) is True  # waited for the 1.5 s scan, not timed out
     assert daemon.history.scans("default") == 0  # finished during shutdown: not recorded
 
     slow = SlowScan(30)

@@ -28,8 +28,10 @@ def test_new_resolved_and_reopened(tmp_path: Path) -> None:
 
     first = store.record("job", [a, b], now=100)
     assert {f.resource_address for f in first.new} == {"a", "b"} and first.resolved == []
+    assert first.baseline  # the job's first scan
 
     second = store.record("job", [b, c], now=200)
+    assert not second.baseline
     assert [f.resource_address for f in second.new] == ["c"]
     assert [f.resource_address for f in second.resolved] == ["a"]
     open_now = {o.finding.resource_address: o for o in store.open_findings("job")}
@@ -39,6 +41,29 @@ def test_new_resolved_and_reopened(tmp_path: Path) -> None:
     third = store.record("job", [a, b, c], now=300)  # a comes back: new again, age restarts
     assert [f.resource_address for f in third.new] == ["a"]
     assert {o.finding.resource_address: o.first_seen for o in store.open_findings()}["a"] == 300
+
+
+def test_recorded_findings_say_since_when_they_are_open(tmp_path: Path) -> None:
+    """Each finding's why.first_seen: the history's, and so in what the daemon stores,
+    announces and serves."""
+    import datetime as dt
+
+    def since(findings: list[Finding]) -> dict[str, float]:
+        return {f.resource_address: f.why.first_seen.timestamp() for f in findings
+                if f.why.first_seen}
+
+    store = HistoryStore(tmp_path / "h.sqlite")
+    first = [finding("a"), finding("b")]
+    store.record("job", first, now=100)
+    assert since(first) == {"a": 100, "b": 100}
+    second = [finding("b"), finding("c")]
+    store.record("job", second, now=200)
+    assert since(second) == {"b": 100, "c": 200}
+    third = [finding("a"), finding("b"), finding("c")]  # a comes back: open since now
+    store.record("job", third, now=300)
+    assert since(third) == {"a": 300, "b": 100, "c": 200}
+    stored = {o.finding.resource_address: o.finding.why.first_seen for o in store.open_findings()}
+    assert stored["b"] == dt.datetime.fromtimestamp(100, dt.UTC)
 
 
 def test_jobs_are_separate(tmp_path: Path) -> None:

@@ -30,9 +30,12 @@ def _daemon(tmp_path: Path, policy: str, **top: object) -> Daemon:
 def test_a_slow_policy_fails_its_scan_and_the_daemon_keeps_serving(aws: str,
                                                                    tmp_path: Path) -> None:
     """The evaluation runs in a child process: the daemon's GIL stays free (HTTP answers
-    meanwhile), and the child is killed at policy_timeout."""
+    meanwhile), and the child is killed at policy_timeout. An evaluation in the daemon's
+    own process would hold every request for the whole timeout; the bound is half of it, a
+    margin for a loaded machine."""
     create_bucket("ml-data")
-    daemon = _daemon(tmp_path, SLOW, policy_timeout=1.0)
+    timeout = 10.0
+    daemon = _daemon(tmp_path, SLOW, policy_timeout=timeout)
     server = start_http(daemon, "127.0.0.1:0")
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
@@ -44,9 +47,9 @@ def test_a_slow_policy_fails_its_scan_and_the_daemon_keeps_serving(aws: str,
             assert http(base + "/healthz")[0] == 200
             slowest = max(slowest, time.monotonic() - start)
             time.sleep(0.1)
-        assert slowest < 1
+        assert slowest < timeout / 2
         state = daemon.state["default"]
-        assert state.failing and "did not finish within 1 s" in (state.last_error or "")
+        assert state.failing and "did not finish within 10 s" in (state.last_error or "")
         assert http(base + "/readyz")[0] == 200  # up, and saying what failed
     finally:
         daemon.stop(timeout=10)

@@ -11,13 +11,12 @@ fold into. EBS snapshots have no CloudFormation type: their verdicts are the pla
 from __future__ import annotations
 
 import json
-import re
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 from plans import change, plan, write
+from twins import CFN, twin_verdicts
 
 from driftguard import pipeline
 from driftguard.catalog import spec_for
@@ -27,7 +26,6 @@ from driftguard.model import Resource
 from driftguard.policy import evaluate as policy
 from driftguard.policy.reads import load_reads
 
-CFN = Path(__file__).resolve().parents[1] / "cfn"
 ACCOUNT = "123456789012"
 KEY_ARN = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1111-2222"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/predict-fn"
@@ -234,25 +232,9 @@ EXPECTED = {
 WARNINGS = {"DG-ENC-011", "DG-NET-010"}
 
 
-def _verdicts(path: Path) -> dict[str, set[tuple[str, str, bool, str]]]:
-    """Rule -> (resource name, level, unknown, message), resources named as in the
-    template (a plan's messages name other resources by address: aws_db_instance.Registry)."""
-    result = pipeline.check([path], Config())
-    out: dict[str, set[tuple[str, str, bool, str]]] = defaultdict(set)
-    for f in result.findings:
-        message = re.sub(r"\baws_[a-z0-9_]+\.", "", f.message)
-        out[f.rule_id].add((f.resource_address.split(".")[-1], f.level, f.unknown, message))
-    return out
-
-
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[bool, str], Any]:
-    out = {}
-    for compliant, template in TWINS.items():
-        path = write(tmp_path_factory.mktemp("tf"), estate(compliant))
-        out[(compliant, "terraform")] = _verdicts(path)
-        out[(compliant, "cloudformation")] = _verdicts(CFN / template)
-    return out
+    return twin_verdicts(tmp_path_factory, estate, TWINS)
 
 
 @pytest.mark.parametrize("source", ["terraform", "cloudformation"])

@@ -7,14 +7,13 @@ provider v5)."""
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 from gpu_estate import CFN, estate
 from plans import write
+from twins import twin_verdicts
 
 from driftguard import pipeline
 from driftguard.catalog import spec_for
@@ -88,25 +87,9 @@ EXPECTED = {
 }
 
 
-def _verdicts(path: Path) -> dict[str, set[tuple[str, str, bool, str]]]:
-    """Rule -> (resource name, level, unknown, message), resources named as in the
-    template (a plan's messages name other resources by address: aws_instance.Bastion)."""
-    result = pipeline.check([path], Config())
-    out: dict[str, set[tuple[str, str, bool, str]]] = defaultdict(set)
-    for f in result.findings:
-        message = re.sub(r"\baws_[a-z0-9_]+\.", "", f.message)
-        out[f.rule_id].add((f.resource_address.split(".")[-1], f.level, f.unknown, message))
-    return out
-
-
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[bool, str], Any]:
-    out = {}
-    for compliant, template in TWINS.items():
-        path = write(tmp_path_factory.mktemp("tf"), estate(compliant))
-        out[(compliant, "terraform")] = _verdicts(path)
-        out[(compliant, "cloudformation")] = _verdicts(CFN / template)
-    return out
+    return twin_verdicts(tmp_path_factory, estate, TWINS)
 
 
 @pytest.mark.parametrize("source", ["terraform", "cloudformation"])

@@ -170,7 +170,8 @@ CASES: dict[str, Case] = {
                   "s3_key_prefix": "audit", "log_file_validation": True, "kms_key_id": KEY,
                   "multi_region": True, "include_global_service_events": True,
                   "organization_trail": False, "cloud_watch_logs_group_arn": LOG_GROUP,
-                  "logging": True, "tags": TAGS},
+                  "logging": True, "tags": TAGS,
+                  "kms_key_manager": None},  # the link: KEY is not in the input
     ),
     "aws_iam_role": Case(
         state=[("aws_iam_role", {
@@ -271,7 +272,7 @@ CASES: dict[str, Case] = {
                   "memory_size": 1024, "timeout": 60, "architectures": ["arm64"],
                   "kms_key_id": KEY, "subnet_ids": ["subnet-0aaa", "subnet-0bbb"],
                   "security_group_ids": ["sg-0ccc"], "authorization_type": "AWS_IAM",
-                  "tags": TAGS},
+                  "tags": TAGS, "kms_key_manager": None},  # the link: KEY is not here
     ),
     "aws_lb": Case(
         state=[("aws_lb", lb_state("inference-api", "app", {
@@ -406,7 +407,8 @@ BARE: dict[str, dict[str, Any]] = {
                             "package_type": "Zip", "memory_size": 128, "timeout": 3,
                             "architectures": ["x86_64"], "kms_key_id": None,
                             "subnet_ids": [], "security_group_ids": [],
-                            "authorization_type": None, "tags": {}},
+                            "authorization_type": None, "tags": {},
+                            "kms_key_manager": None},
     "aws_iam_role": {"name": "break-glass", "path": "/", "description": None,
                      "assume_role_policy": {"Version": "2012-10-17", "Statement": [{
                          "Action": ["sts:AssumeRole"], "Effect": "Allow",
@@ -416,7 +418,8 @@ BARE: dict[str, dict[str, Any]] = {
                        "s3_key_prefix": None, "log_file_validation": False,
                        "kms_key_id": None, "multi_region": False,
                        "include_global_service_events": True, "organization_trail": False,
-                       "cloud_watch_logs_group_arn": None, "logging": True, "tags": {}},
+                       "cloud_watch_logs_group_arn": None, "logging": True, "tags": {},
+                       "kms_key_manager": None},
     "aws_iam_user": {"name": "alice", "path": "/", "permissions_boundary": None, "tags": {}},
 }
 

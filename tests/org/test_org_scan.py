@@ -129,3 +129,19 @@ def deny_reads_in(denied: str) -> None:
             {"Version": "2012-10-17", "Statement": []}))
         if account != denied:
             iam.put_role_policy(RoleName="driftguard", PolicyName="read", PolicyDocument=read)
+
+
+def test_an_account_setting_is_one_finding_per_account(aws: str) -> None:
+    """D3: EBS encryption by default is off in both accounts; its live address is the
+    region in each, so only the account tells the two findings apart (one process, and
+    two shards merged by `report`)."""
+    from driftguard.results.merge import merge
+
+    accounts = account_ids(2)
+    cfg = Config.model_validate({**config(accounts, REGIONS[:1]),
+                                 "scan": {"types": ["aws_ebs_encryption_by_default"]}})
+    result, units = scan_organization(cfg, AccountClients(cfg.aws))
+    found = sorted((f.account, f.region) for f in result.findings if f.rule_id == "DG-ENC-005")
+    assert found == [(a, REGIONS[0]) for a in accounts]
+    shards = merge([(u.unit.key, u.result) for u in units], fail_on=cfg.fail_on)
+    assert sorted(f.account for f in shards.findings if f.rule_id == "DG-ENC-005") == accounts

@@ -1,22 +1,25 @@
-"""A TEST DOUBLE of an OPA server: OPA's REST API, answered by the embedded regorus engine.
+"""A TEST DOUBLE of an OPA server: OPA's REST API over real HTTP, answered by OPA's own Go
+engine (tests/policy/real_opa.py: the `rego` package of OPA, in process).
 
-This is not OPA. There is no OPA binary on the test machines, so the opa engine's tests talk
-to this: a real HTTP server on a free port that implements the endpoints driftguard uses,
-with OPA's status codes and JSON shapes:
+There is no OPA binary on the test machines, so the opa engine's tests talk to this: a real
+HTTP server on a free port that implements the endpoints driftguard uses, with OPA's status
+codes and JSON shapes, and OPA's evaluation and compile errors:
 
     GET    /health                       200 {}
     GET    /v1/policies                  {"result": [{"id", "raw"}, ...]}
-    PUT    /v1/policies/<id>             200 {}; a policy that does not parse: 400 with
-                                         errors[].location {file: <id>, row, col}
+    PUT    /v1/policies/<id>             200 {}; modules that OPA does not compile (parse,
+                                         type, safety errors, conflicts with data): 400 with
+                                         errors[] {code, message, location {file, row, col}}
     GET    /v1/policies/<id>             {"result": {"id", "raw"}}; 404
-    DELETE /v1/policies/<id>             200 {}; 404
-    PUT    /v1/data[/<path>]             204 (a JSON document at that path)
+    DELETE /v1/policies/<id>             200 {}; 404; 400 when the rest does not compile
+    PUT    /v1/data[/<path>]             204 (a JSON document at that path); 400 when it
+                                         conflicts with a policy
     GET    /v1/data/<path>               {"result": value}, or {} when undefined
-    POST   /v1/data/<path>               same, with the body's "input"
+    POST   /v1/data/<path>               same, with the body's "input"; 500 on an
+                                         evaluation error
 
-Known differences from OPA: regorus only parses on PUT (OPA also type-checks, so it rejects
-calls to undefined functions there), and the data paths are not checked for conflicts with
-packages. The same tests run against a real OPA when DRIFTGUARD_OPA_URL is set.
+What is not OPA's server: the HTTP layer (this file). The same tests run against a real
+OPA server when DRIFTGUARD_OPA_URL is set.
 
 For failure tests: `tls` serves https with that context, `token` makes every request need
 `Authorization: Bearer <token>`, `delay` makes queries (POST) answer late, and `override`
@@ -26,23 +29,17 @@ answers queries with a fixed (status, content type, body).
 from __future__ import annotations
 
 import json
-import queue
 import re
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import regorus
+from policy.real_opa import CompileError, OpaEngine, OpaError, compile_modules
 
-from driftguard.policy.embedded import engine_error
-
-_LOCATED = re.compile(r"^(?P<file>.+?):(?P<row>\d+):(?P<col>\d+): (?P<msg>.*)$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -50,7 +47,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 class _State:
     policies: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
-    version: int = 0  # bumped on every change
+    engine: OpaEngine | None = None  # OPA's engine, compiled over policies and data
 
 
 class OpaDouble:
@@ -62,15 +59,13 @@ class OpaDouble:
         self.override: tuple[int, str, bytes] | None = None
         self.requests: list[tuple[str, str]] = []  # (method, path), for assertions
         self._state = _State()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one change or evaluation at a time, as in a store
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._scheme = "https" if tls is not None else "http"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._work: queue.Queue[Any] = queue.Queue()
-        self._worker = threading.Thread(target=self._engine_thread, daemon=True)
 
     @property
     def url(self) -> str:
@@ -79,79 +74,73 @@ class OpaDouble:
 
     def __enter__(self) -> OpaDouble:
         self._thread.start()
-        self._worker.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
-        self._work.put(None)
-        self._worker.join()
+        with self._lock:
+            if self._state.engine is not None:
+                self._state.engine.close()
+                self._state.engine = None
 
     # --- the REST API's behaviour ---
 
     def put_policy(self, policy_id: str, text: str) -> dict[str, Any] | None:
-        """None when accepted, else OPA's 400 body."""
-        def parse(_: regorus.Engine) -> None:  # regorus checks syntax per module: alone
-            _compile({policy_id: text}, {})
-
-        try:
-            self._on_engine(parse)
-        except RuntimeError as exc:
-            return _parse_error(exc)
+        """None when accepted, else OPA's 400 body. As OPA does, every module is compiled
+        again with the new one; the same text again changes nothing (the set compiled)."""
         with self._lock:
-            self._state.policies[policy_id] = text
-            self._state.version += 1
-        return None
+            if self._state.policies.get(policy_id) == text:
+                return None
+            return self._change({**self._state.policies, policy_id: text}, self._state.data)
 
-    def delete_policy(self, policy_id: str) -> bool:
+    def delete_policy(self, policy_id: str) -> dict[str, Any] | None | bool:
+        """None when deleted, False when there is no such policy, else OPA's 400 body (the
+        other modules do not compile without it)."""
         with self._lock:
-            found = self._state.policies.pop(policy_id, None) is not None
-            self._state.version += 1
-        return found
+            if policy_id not in self._state.policies:
+                return False
+            rest = {i: t for i, t in self._state.policies.items() if i != policy_id}
+            return self._change(rest, self._state.data)
 
-    def put_data(self, path: list[str], value: Any) -> None:
+    def put_data(self, path: list[str], value: Any) -> dict[str, Any] | None:
+        """None when stored, else OPA's 400 body (the document conflicts with a policy)."""
         with self._lock:
+            data = json.loads(json.dumps(self._state.data))
             if not path:
-                self._state.data = value
+                data = value
             else:
-                node = self._state.data
+                node = data
                 for part in path[:-1]:
                     node = node.setdefault(part, {})
                 node[path[-1]] = value
-            self._state.version += 1
+            if data == self._state.data:
+                return None
+            return self._change(self._state.policies, data)
 
     def query(self, path: list[str], policy_input: Any = None) -> dict[str, Any]:
-        """OPA's answer: {"result": value}, or {} when the document is undefined."""
+        """OPA's answer: {"result": value}, or {} when the document is undefined;
+        OpaError on an evaluation error."""
         ref = "data" + "".join(f".{p}" if _IDENT.match(p) else f"[{json.dumps(p)}]"
                                for p in path)
+        with self._lock:
+            if self._state.engine is None:
+                self._state.engine = compile_modules(self._state.policies, self._state.data)
+            rows = self._state.engine.eval_query(f"x = {ref}", policy_input)
+        return {"result": rows[0]["x"]} if rows else {}
 
-        def run(engine: regorus.Engine) -> list[Any]:
-            engine.set_input(policy_input if policy_input is not None else {})
-            return json.loads(engine.eval_query_as_json(ref)).get("result") or []
-
-        rows = self._on_engine(run)
-        return {"result": rows[0]["expressions"][0]["value"]} if rows else {}
-
-    def _on_engine(self, fn: Callable[[regorus.Engine], Any]) -> Any:
-        """Run `fn` on the engine thread: a regorus engine must stay on the thread that
-        made it, and rebuilding it per request would be slow."""
-        done: Future[Any] = Future()
-        self._work.put((fn, done))
-        return done.result()
-
-    def _engine_thread(self) -> None:
-        engine, version = None, -1
-        while (item := self._work.get()) is not None:
-            fn, done = item
-            try:
-                with self._lock:
-                    if version != self._state.version:
-                        engine = _compile(self._state.policies, self._state.data)
-                        version = self._state.version
-                done.set_result(fn(engine))
-            except RuntimeError as exc:  # a new one: the traceback's frames hold engines
-                done.set_exception(RuntimeError(str(exc)))
+    def _change(self, policies: dict[str, str], data: dict[str, Any]) -> dict[str, Any] | None:
+        """Compile the new state; keep it when OPA accepts it, else OPA's 400 body."""
+        try:
+            engine = compile_modules(policies, data)
+        except CompileError as exc:
+            return {"code": "invalid_parameter",
+                    "message": "error(s) occurred while compiling module(s)",
+                    "errors": exc.errors}
+        if self._state.engine is not None:
+            self._state.engine.close()
+        self._state = _State(dict(policies), data, engine)
+        return None
 
     # --- HTTP ---
 
@@ -189,8 +178,10 @@ class OpaDouble:
                                             "message": "missing or invalid bearer token"})
                 try:
                     self._dispatch(method, path, body)
-                except RuntimeError as exc:  # evaluation error, as OPA reports it
-                    self._json(500, {"code": "internal_error", "message": engine_error(exc)})
+                except OpaError as exc:  # evaluation error, as OPA reports it
+                    self._json(500, {"code": "internal_error", "message": exc.message})
+                except CompileError as exc:  # modules changed behind the API's back
+                    self._json(500, {"code": "internal_error", "message": str(exc)})
                 except ValueError as exc:
                     self._json(400, {"code": "invalid_parameter", "message": str(exc)})
 
@@ -217,14 +208,20 @@ class OpaDouble:
                         raw = double._state.policies.get(policy_id)
                     if raw is not None:
                         return self._json(200, {"result": {"id": policy_id, "raw": raw}})
-                elif method == "DELETE" and double.delete_policy(policy_id):
-                    return self._json(200, {})
+                elif method == "DELETE":
+                    error = double.delete_policy(policy_id)
+                    if error is None:
+                        return self._json(200, {})
+                    if error:
+                        return self._json(400, error)
                 self._json(404, {"code": "resource_not_found",
                                  "message": f"storage_not_found_error: policy id {policy_id!r}"})
 
             def _data(self, method: str, parts: list[str], body: bytes) -> None:
                 if method == "PUT":
-                    double.put_data(parts, json.loads(body))
+                    error = double.put_data(parts, json.loads(body))
+                    if error:
+                        return self._json(400, error)
                     return self._reply(204, "application/json", b"")
                 if method == "POST":
                     if double.override is not None:
@@ -248,23 +245,3 @@ class OpaDouble:
 
         return Handler
 
-
-def _compile(policies: dict[str, str], data: dict[str, Any]) -> regorus.Engine:
-    engine = regorus.Engine()
-    for policy_id, text in policies.items():
-        engine.add_policy(policy_id, text)
-    engine.add_data(data)
-    return engine
-
-
-def _parse_error(exc: RuntimeError) -> dict[str, Any]:
-    """OPA's 400 body for a module that does not parse, located in the module's id."""
-    line = engine_error(exc)
-    error: dict[str, Any] = {"code": "rego_parse_error", "message": line}
-    located = _LOCATED.match(line)
-    if located:
-        error["message"] = located["msg"]
-        error["location"] = {"file": located["file"], "row": int(located["row"]),
-                             "col": int(located["col"])}
-    return {"code": "invalid_parameter",
-            "message": "error(s) occurred while compiling module(s)", "errors": [error]}

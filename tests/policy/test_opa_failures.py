@@ -1,7 +1,7 @@
 """Every way the OPA server can fail ends in one clear PolicyError, never in "no violations".
 
-The server is tests/policy/opa_double.py (a test double of OPA's REST API over real HTTP),
-or nothing at all on a free port for "server down".
+The server is tests/policy/opa_double.py (a test double of OPA's REST API over real HTTP,
+answered by OPA's own engine), or nothing at all on a free port for "server down".
 """
 
 from __future__ import annotations
@@ -177,8 +177,26 @@ def test_syntax_error_is_reported_with_file_and_line(opa: OpaDouble, tmp_path: P
     with pytest.raises(PolicyError) as exc:
         OpaEngine(_settings(opa.url), [good, bad], DATA)
     message = _one_line(exc)
-    assert message.startswith(f"{bad[0]}:6:")  # the column is the server's to count
+    assert message.startswith(f"{bad[0]}:6:9: unexpected ] token")  # OPA's column
     assert message.endswith("(rejected by the OPA server)")
+
+
+@pytest.mark.parametrize(("body", "where", "problem"), [
+    ("deny contains x if {\n\tx := data.nowhere.f(1)\n}\n", "4:7",
+     "undefined function data.nowhere.f"),
+    ("deny contains x if {\n\ty := 1\n}\n", "3:15", "var x is unsafe"),
+    ('deny contains x if {\n\tx := 1 + "a"\n}\n', "4:7", "plus: invalid argument(s)"),
+    ("deny[msg] {\n\tmsg := 1\n}\n", "3:1", "`if` keyword is required before rule body"),
+])
+def test_what_opa_refuses_to_compile_is_located(opa: OpaDouble, tmp_path: Path, body: str,
+                                                where: str, problem: str) -> None:
+    """OPA type-checks and checks safety on PUT (regorus would only fail at evaluation), and
+    it takes Rego v1 only: each refusal is `file:line:col: OPA's message`."""
+    good = _policy(tmp_path, "good.rego", RULE)
+    bad = _policy(tmp_path, "bad.rego", f"package driftguard.rules.demo.bad\n\n{body}")
+    with pytest.raises(PolicyError) as exc:
+        OpaEngine(_settings(opa.url), [bad, good], DATA)
+    assert _one_line(exc) == f"{bad[0]}:{where}: {problem} (rejected by the OPA server)"
 
 
 def test_syntax_error_through_the_pipeline(opa: OpaDouble, tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ BUILTIN = {
         "associate_public_ip_address", "subnet_map_public_ip_on_launch",  # lib.is_unset
         "subnets_map_public_ip_on_launch", "launch_template_key", "launch_configuration_key",
         "launch_template_associate_public_ip_address", "instance", "network_interface",
-        "instance_key"}),
+        "instance_key", "subnet_id"}),
     "DG-NET-002": ({"aws_subnet"}, {"map_public_ip_on_launch"}),
     "DG-NET-003": ({"aws_security_group"}, {"ingress"}),
     "DG-NET-004": ({"aws_db_instance"}, {"publicly_accessible"}),  # and with_attribute

@@ -1,4 +1,7 @@
-"""Runs the Rego unit tests in policies/ through driftguard.policy.testing."""
+"""Runs the Rego unit tests in policies/ on both engines: regorus through
+driftguard.policy.testing (what `driftguard policy test` runs), and OPA's own Go engine
+(real_opa.py). Rules and tests may rely only on semantics that both engines share: every
+test passes on each, with the same outcomes."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from policy import real_opa
 
 from driftguard.policy.testing import TestOutcome, run_policy_tests
 
@@ -37,11 +41,48 @@ def outcomes() -> list[TestOutcome]:
     return run_policy_tests([POLICIES], DEFAULT_DATA)
 
 
-def test_all_rego_tests_pass(outcomes: list[TestOutcome]) -> None:
+@pytest.fixture(scope="module")
+def opa_outcomes() -> list[TestOutcome]:
+    return real_opa.run_policy_tests([POLICIES], DEFAULT_DATA)
+
+
+@pytest.mark.parametrize("engine", ["regorus", "opa"])
+def test_all_rego_tests_pass(engine: str, request: pytest.FixtureRequest) -> None:
+    outcomes: list[TestOutcome] = request.getfixturevalue(
+        "outcomes" if engine == "regorus" else "opa_outcomes")
     assert outcomes, "no Rego tests found"
     failures = [o for o in outcomes if not o.passed]
     if failures:
-        pytest.fail(f"{len(failures)} of {len(outcomes)} Rego tests failed:\n{_report(failures)}")
+        pytest.fail(f"{engine}: {len(failures)} of {len(outcomes)} Rego tests failed:\n"
+                    f"{_report(failures)}")
+
+
+def test_both_engines_run_the_same_tests(outcomes: list[TestOutcome],
+                                         opa_outcomes: list[TestOutcome]) -> None:
+    """The same tests, the same outcomes: a semantic difference fails here by name."""
+    assert len(outcomes) > 200
+    assert [(o.file, o.package, o.name, o.passed) for o in opa_outcomes] == \
+        [(o.file, o.package, o.name, o.passed) for o in outcomes]
+
+
+def test_the_opa_runner_reports_failures_as_regorus_does(tmp_path: Path) -> None:
+    """Where the engines differ (`not f(x) == v` with f(x) undefined: true in regorus,
+    undefined in OPA, which evaluates the call outside the negation), the OPA run fails."""
+    (tmp_path / "diff_test.rego").write_text(
+        "package diff\nimport rego.v1\n"
+        "f(x) := input.v if x == 2\n"
+        "test_negated_comparison if { not f(1) == null }\n"
+        "test_negated_call if { not f(1) }\n"
+        "test_errors if { 1 / count([]) }\n", encoding="utf-8")
+    regorus_run = {o.name: o for o in run_policy_tests([tmp_path])}
+    opa_run = {o.name: o for o in real_opa.run_policy_tests([tmp_path])}
+    assert regorus_run["test_negated_comparison"].passed
+    assert not opa_run["test_negated_comparison"].passed
+    assert opa_run["test_negated_comparison"].error == "undefined"
+    assert regorus_run["test_negated_call"].passed and opa_run["test_negated_call"].passed
+    for run in regorus_run, opa_run:  # an error in one test fails that test only
+        assert not run["test_errors"].passed
+        assert "divide by zero" in str(run["test_errors"].error)
 
 
 def test_every_rule_file_has_tests(outcomes: list[TestOutcome]) -> None:

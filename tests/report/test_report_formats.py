@@ -24,7 +24,17 @@ import jsonschema
 import pytest
 
 from driftguard import __version__
-from driftguard.model import CheckResult, Finding, Rule, Severity, SourceSummary, WaiverRef
+from driftguard.model import (
+    Attribution,
+    CheckResult,
+    Declaration,
+    Finding,
+    Rule,
+    Severity,
+    SourceSummary,
+    WaiverRef,
+    Why,
+)
 from driftguard.report import EXTENSIONS, FORMATS, github, markdown, sarif
 from driftguard.report.common import finding_level, origin_uri
 from driftguard.report.summary import summarize
@@ -85,10 +95,25 @@ def waiver(rule_id: str, resource: str, expires: dt.date, expired: bool) -> Waiv
                      owner="ml-platform", expires=expires, expired=expired)
 
 
+# Why the first finding is there: the state declares it too, a history saw it first a
+# month ago, and CloudTrail says who opened the port.
+WHY = Why(
+    declared_by=[Declaration(source="state", origin="envs/prod/terraform.tfstate",
+                             address="module.network.aws_security_group.bastion",
+                             module="module.network")],
+    first_seen=dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC),
+    changed_by=Attribution(
+        principal="SSO permission set AdminAccess (session alice@example.com)",
+        principal_type="AssumedRole", role="AWSReservedSSO_AdminAccess_0123456789abcdef",
+        session="alice@example.com", sso=True, api_call="ec2:AuthorizeSecurityGroupIngress",
+        time=dt.datetime(2026, 11, 2, 7, 55, tzinfo=dt.UTC), source="console",
+        event_id="ev-1", evidence="trail_logs"))
+
+
 def make_result() -> CheckResult:
     findings = [
         finding("DG-NET-003", "deny", "module.network.aws_security_group.bastion",
-                "admin port 22 is open to 0.0.0.0/0 (ingress tcp 22)"),
+                "admin port 22 is open to 0.0.0.0/0 (ingress tcp 22)", why=WHY),
         finding("DG-ENC-001", "deny", "aws_s3_bucket.logs", "S3 bucket is not encrypted at rest",
                 origin="envs/prod/terraform.tfstate",
                 waiver=waiver("DG-ENC-001", "aws_s3_bucket.logs", dt.date(2026, 9, 30), False)),
@@ -112,6 +137,49 @@ def make_result() -> CheckResult:
     )
 
 
+ARN = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/audit"
+SCANNED = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+
+
+def make_scan_result() -> CheckResult:
+    """A scan whose drift the codify formats (terraform-import, driftignore) write."""
+    from driftguard.model import Drift, Why
+
+    def unmanaged(rtype: str, ident: str, address: str | None = None,
+                  region: str = "eu-west-1") -> Drift:
+        return Drift(kind="unmanaged", type=rtype, id=ident, address=address or ident,
+                     account="123456789012", region=region)
+
+    drifts = [
+        Drift(kind="missing", type="aws_ebs_volume", id="vol-0c1", address="aws_ebs_volume.a",
+              origin="prod.tfstate", account="123456789012", region="eu-west-1"),
+        unmanaged("aws_cloudtrail", "audit", ARN),
+        unmanaged("aws_ebs_encryption_by_default", "eu-west-1"),
+        unmanaged("aws_ebs_encryption_by_default", "us-east-1", region="us-east-1"),
+        unmanaged("aws_instance", "i-0b2"),
+        unmanaged("aws_instance", "i-0a1"),
+        unmanaged("aws_kms_key", "1234abcd-12ab-34cd-56ef-1234567890ab",
+                  "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+        unmanaged("aws_s3_bucket", "logs.example.com"),
+        unmanaged("aws_s3_bucket", "logs-example-com"),  # the same name once made
+        unmanaged("aws_sqs_queue", "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs"),
+        unmanaged("aws_iam_policy", "arn:aws:iam::123456789012:policy/team/Deploy"),
+    ]
+    findings = [Finding(
+        rule_id="DG-DRIFT-003", title="Live resource is not declared in any code",
+        severity=Severity.medium, level="deny", resource_address="i-0a1",
+        message="aws_instance i-0a1 exists in 123456789012/eu-west-1 but no code declares it",
+        resource_type="aws_instance", origin="live", source="live", account="123456789012",
+        region="eu-west-1", why=Why(first_seen=dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)))]
+    return CheckResult(kind="scan", sources=[], resources=12, rules=RULES, findings=findings,
+                       fail_on=Severity.low, drifts=drifts, account="123456789012",
+                       regions=["eu-west-1", "us-east-1"], scanned_at=SCANNED)
+
+
+# The formats that write a scan's unmanaged resources: their golden files are of a scan.
+CODIFY = {"terraform-import", "driftignore"}
+
+
 @pytest.fixture
 def result() -> CheckResult:
     return make_result()
@@ -126,13 +194,15 @@ def fixed_uri(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- golden files ----------------------------------------------------------------------
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github", "markdown"}
+    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github", "markdown", "html",
+                            "terraform-import", "driftignore"}
     assert set(EXTENSIONS) == set(FORMATS)
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_golden(fmt: str, result: CheckResult, fixed_uri: None) -> None:
-    out = FORMATS[fmt](result).replace(f'"{__version__}"', '"VERSION"')
+    rendered = FORMATS[fmt](make_scan_result() if fmt in CODIFY else result)
+    out = rendered.replace(f'"{__version__}"', '"VERSION"')
     path = GOLDEN / f"{fmt}.{EXTENSIONS[fmt]}"
     if UPDATE:
         path.parent.mkdir(exist_ok=True)

@@ -30,7 +30,10 @@ SCHEMA = Path(__file__).parents[2] / "driftguard" / "report" / "schema" / "check
 # Shard B: storage, keys and databases; shard A: the network and compute.
 STORAGE = ("aws_s3_", "aws_kms_", "aws_ecr_", "aws_db_")
 # What differs between two runs that found the same: when, how long, how many calls.
-RUN_COSTS = ("driftguard_version", "api_calls", "api_throttles", "timings")
+RUN_COSTS = ("driftguard_version", "api_calls", "api_throttles", "timings", "digest",
+             "scanned_at")
+# Formats whose golden files are of another result (a scan's unmanaged resources).
+CODIFY = {"terraform-import", "driftignore"}
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +95,12 @@ def comparable(doc: dict[str, Any]) -> dict[str, Any]:
 
 def load(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def sealed(doc: dict[str, Any]) -> str:
+    """An edited report with its digest recomputed, as only a deliberate forger would: the
+    checks past the digest still apply."""
+    return json.dumps({**doc, "digest": json_report.digest(doc)})
 
 
 def test_two_shards_merge_into_what_one_run_reports(
@@ -211,7 +220,7 @@ def test_fail_on_is_the_strictest_of_the_inputs_unless_given(
     lenient = shards["b"].with_name("lenient.json")
     doc = load(shards["b"])
     doc["fail_on"] = "critical"
-    lenient.write_text(json.dumps(doc), encoding="utf-8")
+    lenient.write_text(sealed(doc), encoding="utf-8")
     strict = load(shards["a"])["fail_on"]
     code, out, _ = report(capsys, str(shards["a"]), str(lenient), "-f", "json")
     assert json.loads(out)["fail_on"] == strict
@@ -261,7 +270,7 @@ def test_bad_input_is_one_line_naming_the_file(
         change: str, shards: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     bad = shards["b"].with_name(f"{change}.json")
     spoiled = edit(load(shards["b"]), change)
-    bad.write_text(spoiled if isinstance(spoiled, str) else json.dumps(spoiled),
+    bad.write_text(spoiled if isinstance(spoiled, str) else sealed(spoiled),
                    encoding="utf-8")
     code, out, err = report(capsys, str(shards["a"]), str(bad))
     assert (code, out) == (EXIT_ERROR, "")
@@ -281,7 +290,7 @@ def test_mixed_kinds_and_conflicting_rules_are_errors(
     doc = load(shards["b"])
     rule = doc["rules"][0]
     rule["title"] += " (v2)"
-    other.write_text(json.dumps(doc), encoding="utf-8")
+    other.write_text(sealed(doc), encoding="utf-8")
     code, out, err = report(capsys, str(shards["a"]), str(other))
     assert (code, out) == (EXIT_ERROR, "")
     assert err == (f"driftguard: error: {other}: rule {rule['id']} differs from the one in "
@@ -291,6 +300,61 @@ def test_mixed_kinds_and_conflicting_rules_are_errors(
     code, _, err = report(capsys, str(missing))
     assert code == EXIT_ERROR
     assert err == f"driftguard: error: {missing}: cannot read: No such file or directory\n"
+
+
+@pytest.mark.parametrize("change", ["severity", "level", "waiver", "drop-digest"])
+def test_an_edited_shard_is_refused(change: str, shards: dict[str, Path],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """D7: what the fingerprint does not cover, the digest does."""
+    doc = load(shards["a"])
+    for finding in doc["findings"]:
+        if change == "severity":
+            finding["severity"] = "info"
+        elif change == "level":
+            finding["level"] = "warn"
+        elif change == "waiver":
+            finding.update(waived=True, waiver={
+                "rule": finding["rule_id"], "resource": "*", "reason": "trust me",
+                "owner": "attacker", "expires": "2999-01-01", "expired": False})
+    if change == "drop-digest":
+        del doc["digest"]
+    edited = shards["a"].with_name(f"edited-{change}.json")
+    edited.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = report(capsys, str(edited))
+    assert (code, out) == (EXIT_ERROR, "")
+    problem = ("no digest: not a report that this driftguard wrote, or edited"
+               if change == "drop-digest" else
+               "the digest does not match the content: the report was edited or is corrupt")
+    assert err == f"driftguard: error: {edited}: {problem}\n"
+
+
+def test_conflicting_shards_are_an_error_in_any_order(
+        shards: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """D8: the same shard with every finding waived (or with other rule metadata) is no
+    repeat of it; which one wins would depend on the order: neither does."""
+    doc = load(shards["a"])
+    for finding in doc["findings"]:
+        finding.update(waived=True, waiver={
+            "rule": finding["rule_id"], "resource": "*", "reason": "accepted risk",
+            "owner": "sec", "expires": "2999-01-01", "expired": False})
+    waived = shards["a"].with_name("a-waived.json")
+    waived.write_text(sealed(doc), encoding="utf-8")
+    first = doc["findings"][0]
+    for order in ((shards["a"], waived), (waived, shards["a"])):
+        code, out, err = report(capsys, *map(str, order))
+        assert (code, out) == (EXIT_ERROR, "")
+        assert err.startswith(f"driftguard: error: {order[1]}: finding ")
+        assert f"differs from the one in {order[0]}" in err and err.count("\n") == 1
+    assert first["fingerprint"] in err
+
+    doc = load(shards["a"])
+    doc["rules"][0]["severity"] = "info"
+    relabeled = shards["a"].with_name("a-relabeled.json")
+    relabeled.write_text(sealed(doc), encoding="utf-8")
+    for order in ((shards["a"], relabeled), (relabeled, shards["a"])):
+        code, _, err = report(capsys, *map(str, order))
+        assert code == EXIT_ERROR
+        assert f"rule {doc['rules'][0]['id']} differs from the one in {order[0]}" in err
 
 
 def test_an_empty_input_set_is_an_error() -> None:
@@ -306,6 +370,8 @@ def test_round_trip_of_the_golden_report(monkeypatch: pytest.MonkeyPatch) -> Non
     result = read_report("json.json", golden.replace("VERSION", __version__))
     assert json_report.render(result).replace(__version__, "VERSION") == golden
     for fmt, render in FORMATS.items():
+        if fmt in CODIFY:
+            continue
         expected = GOLDEN / f"{fmt}.{EXTENSIONS[fmt]}"
         assert render(result).replace(__version__, "VERSION") == \
             expected.read_text(encoding="utf-8"), fmt
@@ -316,3 +382,45 @@ def test_round_trip_of_the_golden_report(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_round_trip_of_a_real_scan(shards: dict[str, Path]) -> None:
     text = shards["one"].read_text(encoding="utf-8")
     assert json_report.render(read_report(str(shards["one"]), text)) == text
+
+
+DUP_ID = """\
+# METADATA
+# title: fake
+# custom:
+#   id: DG-ENC-001
+#   severity: info
+package driftguard.rules.mine
+import rego.v1
+deny contains {"msg": "fake", "key": r.key} if { some r in input.resources }
+"""
+
+OWN_ID = DUP_ID.replace("DG-ENC-001", "ACME-001")
+
+
+def test_a_custom_rule_may_not_take_a_builtin_id_and_report_reads_what_check_wrote(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """D9: a second rule under a built-in's id is a load error naming the file; with its
+    own id, `report` reads the JSON that `check` wrote, and gives the same verdict."""
+    plan = Path(__file__).parents[2] / "configs" / "examples" / "ml-plan.json"
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    policy = policies / "mine.rego"
+    policy.write_text(DUP_ID, encoding="utf-8")
+    code = main(["check", str(plan), "--policy", str(policies)])
+    _, err = capsys.readouterr()
+    assert code == EXIT_ERROR
+    assert err.startswith(f"driftguard: error: {policy}: rule id DG-ENC-001 (package "
+                          "driftguard.rules.mine) is already the id of package "
+                          "driftguard.rules.encryption.s3_bucket in ")
+    assert err.count("\n") == 1
+
+    policy.write_text(OWN_ID, encoding="utf-8")
+    written = tmp_path / "check.json"
+    code = main(["check", str(plan), "--policy", str(policies), "-f", "json", "-o",
+                 str(written)])
+    capsys.readouterr()
+    assert code == EXIT_FINDINGS
+    again, out, err = report(capsys, str(written), "-f", "json")
+    assert (again, err) == (code, "")
+    assert json.loads(out)["findings"] == load(written)["findings"]

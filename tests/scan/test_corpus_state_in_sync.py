@@ -9,6 +9,7 @@ account) rewritten, every other attribute as in the corpus file, is what is scan
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ import boto3
 import pytest
 from moto_estate import ACCOUNT
 
-from driftguard.catalog import specs
+from driftguard.catalog import canonical_type, specs
 from driftguard.cli import main
 
 Ids = dict[str, str]  # the corpus state's id -> moto's id
@@ -79,6 +80,9 @@ def make_subnets(doc: dict[str, Any], region: str, ids: Ids) -> None:
     for a in instances_of(doc, "aws_default_subnet"):
         ids[a["id"]] = default_subnet(region, a["availability_zone"])
         ids[a["vpc_id"]] = default_vpc(region)
+        # A default subnet's range is the zone's in that account: moto's, once applied here.
+        live = ec2(region).describe_subnets(SubnetIds=[ids[a["id"]]])["Subnets"][0]
+        ids[f'"cidr_block": "{a["cidr_block"]}"'] = f'"cidr_block": "{live["CidrBlock"]}"'
     for a in instances_of(doc, "aws_subnet"):
         if a["vpc_id"] not in ids:  # a VPC declared elsewhere: it exists, undeclared here
             ids[a["vpc_id"]] = ec2(region).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -216,6 +220,12 @@ def security_group_state(doc: dict[str, Any], region: str) -> Ids:
     for a in instances_of(doc, "aws_default_security_group"):
         ids[a["vpc_id"]] = default_vpc(region)
         ids[a["id"]] = default_group(region, ids[a["vpc_id"]])
+        # AWS's default group lets its members in (moto's has no ingress): as the state says.
+        assert [(r["protocol"], r["self"]) for r in a["ingress"]] == [("-1", True)]
+        client.authorize_security_group_ingress(GroupId=ids[a["id"]], IpPermissions=[
+            {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": ids[a["id"]]}]}])
+        if tags(a):
+            client.create_tags(Resources=[ids[a["id"]]], Tags=tags(a))
     for a in instances_of(doc, "aws_security_group"):
         group = client.create_security_group(GroupName=a["name"],
                                              Description=a["description"],
@@ -261,8 +271,9 @@ CASES: dict[str, tuple[str, list[tuple[str, Recreate]]]] = {
 
 def rewrite(text: str, ids: Ids, accounts: set[str]) -> str:
     """The state's ids (in ids, ARNs, references) and account ids, replaced by moto's."""
-    for old in sorted(ids, key=len, reverse=True):
-        text = text.replace(old, ids[old])
+    if ids:  # at once: a replacement is not replaced again (two subnets swapping ranges)
+        olds = re.compile("|".join(re.escape(old) for old in sorted(ids, key=len, reverse=True)))
+        text = olds.sub(lambda m: ids[m[0]], text)
     for account in accounts:
         text = text.replace(account, ACCOUNT)
     return text
@@ -279,8 +290,12 @@ def declared_accounts(doc: dict[str, Any]) -> set[str]:
 
 
 def declared_counts(doc: dict[str, Any]) -> Counter[str]:
-    return Counter({rtype: len(instances_of(doc, rtype)) for rtype in specs()
-                    if instances_of(doc, rtype)})
+    # aws_default_vpc is an aws_vpc (a catalog alias), and so on.
+    counts: Counter[str] = Counter()
+    for rtype in {r["type"] for r in doc["resources"]}:
+        if canonical_type(rtype) in specs() and instances_of(doc, rtype):
+            counts[canonical_type(rtype)] += len(instances_of(doc, rtype))
+    return counts
 
 
 @pytest.mark.parametrize("case", list(CASES))

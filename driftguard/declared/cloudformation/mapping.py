@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_spec_for
+from driftguard.catalog import cfn_folds, cfn_resource_id, cfn_spec_for, zone_region
 from driftguard.catalog.project import (
     CLOUDFORMATION,
     DEPLOYED_STACK,
+    find,
     fold_into,
     ids_of,
     link_into,
@@ -51,6 +52,7 @@ class _Mapped:
 def build(origin: str, doc: dict[str, Any], resolver: Resolver,
           stack: StackContext | None = None) -> list[Resource]:
     fold_types = cfn_folds()
+    place = _place(resolver)
     mapped: dict[str, _Mapped] = {}
     folded: list[tuple[ResourceSpec, CfnFold, _Mapped]] = []
     for logical, declared in doc["Resources"].items():
@@ -66,16 +68,16 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
         fold = fold_types.get(cfn_type)
         owner = spec or (fold[0] if fold else None)
         if owner is None:
-            mapped[logical] = _Mapped(_resource(logical, cfn_type, origin, stack, props), None,
-                                      props, None, {})
+            mapped[logical] = _Mapped(_resource(logical, cfn_type, origin, stack, props, place),
+                                      None, props, None, {})
             continue
         resolved, refs = resolver.properties(props)
         for name in owner.cfn_sensitive:
             if resolved.get(name) is not None:
                 resolved[name] = MASK
         values, unknown = split_unknown(resolved)
-        entry = _Mapped(_resource(logical, cfn_type, origin, stack, values), spec, values,
-                        unknown, refs)
+        entry = _Mapped(_resource(logical, cfn_type, origin, stack, values, place), spec,
+                        values, unknown, refs)
         if spec is not None:
             dialect = CLOUDFORMATION if stack is None else DEPLOYED_STACK
             with reading(origin, entry.resource.address):
@@ -84,6 +86,7 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
             entry.resource.type = spec.tf_type
             entry.resource.attributes = attributes
             entry.resource.unknown = unknown_names
+            entry.resource.region = entry.resource.region or zone_region(spec, attributes)
         elif fold is not None:
             folded.append((fold[0], fold[1], entry))
         mapped[logical] = entry
@@ -94,14 +97,22 @@ def build(origin: str, doc: dict[str, Any], resolver: Resolver,
     return [m.resource for m in mapped.values()]
 
 
+def _place(resolver: Resolver) -> tuple[str | None, str | None]:
+    """(account, region) where the template's resources live: its deployed stack's, or
+    the AWS::AccountId and AWS::Region it is given (--cfn-parameter), when known."""
+    account, region = (resolver.pseudo.get(name) for name in ("AWS::AccountId", "AWS::Region"))
+    return (account if isinstance(account, str) and account else None,
+            region if isinstance(region, str) and region else None)
+
+
 def _resource(logical: str, cfn_type: str, origin: str, stack: StackContext | None,
-              raw: dict[str, Any]) -> Resource:
+              raw: dict[str, Any], place: tuple[str | None, str | None]) -> Resource:
     return Resource.model_construct(
         type=cfn_type,
         id=cfn_resource_id(cfn_type, stack.physical.get(logical), raw) if stack else None,
         address=f"{stack.name}/{logical}" if stack else logical,
         source="cloudformation", origin=origin,
-        account=stack.account if stack else None, region=stack.region if stack else None,
+        account=place[0], region=place[1],
         action=None, attributes={}, raw=raw, unknown=[])
 
 
@@ -155,13 +166,13 @@ def _all_referenced(entry: _Mapped, via: Attr, mapped: dict[str, _Mapped]) -> bo
 def _link(mapped: dict[str, _Mapped], by_id: _ById) -> None:
     for entry in mapped.values():
         for link, via in links(entry.spec, CLOUDFORMATION) if entry.spec else ():
-            targets = _link_targets(entry, via, link.target_type, mapped, by_id)
+            targets = _link_targets(entry, via, link.target_types, mapped, by_id)
             link_into(entry.resource, link, via, targets)
 
 
-def _link_targets(entry: _Mapped, via: Attr, tf_type: str, mapped: dict[str, _Mapped],
-                  by_id: _ById) -> Sequence[Resource | None] | None:
-    """The resources of `tf_type` that `via`'s properties name: by a reference to their
+def _link_targets(entry: _Mapped, via: Attr, types: tuple[str, ...],
+                  mapped: dict[str, _Mapped], by_id: _ById) -> Sequence[Resource | None] | None:
+    """The resources of `types` that `via`'s properties name: by a reference to their
     logical ids (in a list, each item's), else by their physical ids; null if not here.
     None (unknown) for a list known only at deploy whose items are not all references to
     resources here (Fn::ImportValue, a parameter without a value)."""
@@ -174,12 +185,12 @@ def _link_targets(entry: _Mapped, via: Attr, tf_type: str, mapped: dict[str, _Ma
             if where != path and not (many and where.startswith(f"{path}.")):
                 continue
             for target in (mapped.get(logical) for logical in logicals):
-                if target is not None and target.resource.type == tf_type and not any(
+                if target is not None and target.resource.type in types and not any(
                         target.resource is seen for seen in referenced):
                     referenced.append(target.resource)
         if referenced and not many:
             return referenced[:1]
     if referenced:
         return referenced
-    found = [by_id.get((tf_type, i)) for i in ids_of(entry.resource, via) or []]
+    found = [find(by_id, types, i) for i in ids_of(entry.resource, via) or []]
     return [f.resource if f else None for f in found] if found or many else [None]

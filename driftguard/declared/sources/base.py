@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, S3Client
-from driftguard.model import NotChecked, Resource, SourceSummary, Stack
+from driftguard.model import NotChecked, Resource, SourceSummary, Stack, TerraformDrift
 
 
 class Clients(Protocol):
@@ -38,6 +38,8 @@ class Declared:
     stacks: list[Stack] = field(default_factory=list)  # for CloudFormation's drift detection
     # Each says whether a live resource belongs to a source that could not be read.
     unread_owners: list[Callable[[Resource], bool]] = field(default_factory=list)
+    # What plans say changed outside Terraform since the last apply (`check` reports it).
+    terraform_drift: list[TerraformDrift] = field(default_factory=list)
 
     def extend(self, other: Declared) -> None:
         self.resources.extend(other.resources)
@@ -45,6 +47,7 @@ class Declared:
         self.not_checked.extend(other.not_checked)
         self.stacks.extend(other.stacks)
         self.unread_owners.extend(other.unread_owners)
+        self.terraform_drift.extend(other.terraform_drift)
 
     def owns_unread(self, live: Resource) -> bool:
         """A live resource of a source that could not be read is neither managed nor
