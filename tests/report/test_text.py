@@ -317,7 +317,7 @@ def test_the_demo_s_scan_at_80_and_200_columns(tmp_path: Path) -> None:
     from driftguard import demo
     from driftguard.config import Config
 
-    result = demo.run(Config(), tmp_path, say=lambda line: None)
+    result, _ = demo.run(Config(), tmp_path, say=lambda line: None)
     kinds = sorted(f.rule_id for f in result.findings if f.rule_id.startswith("DG-DRIFT"))
     assert kinds == ["DG-DRIFT-001", "DG-DRIFT-002", "DG-DRIFT-002", "DG-DRIFT-003"]
     for width in (80, 200):
