@@ -192,9 +192,10 @@ def test_rules_outside_driftguard_rules_are_an_error_not_skipped(capsys, tmp_pat
                     "deny contains {\"resource\": \"x\", \"msg\": \"m\"} if false\n")
     code, _, err = run(capsys, "check", "--policy", str(policies), str(small_plan(tmp_path)))
     assert code == 2
-    assert err == (f"driftguard: error: {rule}: package acme.no_gp2 has deny/warn rules but "
-                   "is not under driftguard.rules, so they would never run: name it "
-                   "driftguard.rules.acme.no_gp2\n")
+    assert err == (f"driftguard: error: {rule}:3: acme.no_gp2.deny is never evaluated: its "
+                   "package is neither a driftguard rule (package driftguard.rules.*) nor a "
+                   "conftest namespace this run reads (main; --namespace NAME, "
+                   "--all-namespaces)\n")
     rule.write_text(rule.read_text().replace("acme.no_gp2", "driftguard.rules.acme.no_gp2"))
     code, _, err = run(capsys, "check", "--policy", str(policies), str(small_plan(tmp_path)))
     assert code == 1 and err == ""

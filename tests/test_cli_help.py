@@ -14,6 +14,7 @@ import pytest
 from driftguard import __version__
 from driftguard.cli import build_parser, main
 from driftguard.completion import _commands
+from driftguard.report import FORMATS
 
 
 def every_help() -> list[tuple[str, str]]:
@@ -100,7 +101,7 @@ def test_zsh_and_fish_scripts_name_every_command(shell: str,
             assert re.search(rf"\b{re.escape(word)}\b", script), (shell, word)
     if shell == "fish":
         assert "complete -c driftguard -n '__fish_seen_subcommand_from check' -l format " \
-               "-xa 'github json junit markdown sarif text'" in script
+               f"-xa '{' '.join(sorted(FORMATS))}'" in script
     else:
         assert script.startswith("#compdef driftguard")
     binary = shutil.which(shell)

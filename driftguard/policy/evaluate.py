@@ -74,7 +74,6 @@ def load(dirs: list[Path], namespaces: Namespaces | None = None) -> Policies:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise InputError(path, f"cannot read policy: {exc}") from None
-            _check_package(path, text)
             files.append((path, text))
             rule = read_rule(path, text)
             if rule is not None:
@@ -114,26 +113,6 @@ def _check_users_file(path: Path, text: str, namespaces: Namespaces,
         require_sets(path, package, heads(path, text), _DRIFTGUARD_RULE)
     elif not (package == "driftguard" or package.startswith("driftguard.")):
         load_conftest_file(conftest, namespaces, path, text, package, heads(path, text))
-
-
-_PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
-_RULE_HEAD = re.compile(r"^(deny|warn)\b", re.MULTILINE)
-RULES_PACKAGE = "driftguard.rules"
-
-
-def _check_package(path: Path, text: str) -> None:
-    """A file with deny or warn rules outside driftguard.rules would never be evaluated
-    (one query over data.driftguard.rules): an error, not a silent skip. Helper packages
-    (functions, no deny or warn) may live anywhere."""
-    match = _PACKAGE.search(text)
-    if match is None or not _RULE_HEAD.search(text):
-        return
-    package = match.group(1)
-    if package == RULES_PACKAGE or package.startswith(RULES_PACKAGE + "."):
-        return
-    raise InputError(path, f"package {package} has deny/warn rules but is not under "
-                           f"{RULES_PACKAGE}, so they would never run: name it "
-                           f"{RULES_PACKAGE}.{package}")
 
 
 def policy_data(settings: dict[str, Any]) -> dict[str, Any]:
