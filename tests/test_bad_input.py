@@ -690,6 +690,20 @@ SILENT = {  # name -> (content, what the error says)
         '"cpu_core_count": 1', '"cpu_core_count": NaN'), "NaN is not a JSON number"),
     "infinity_in_plan.json": (_rc('{"root_block_device": [{"volume_size": Infinity}]}'),
                               "Infinity is not a JSON number"),
+    # A split resource whose values have the wrong shape was dropped before it was read.
+    "plan_s3_fold_weird.json": (
+        _plan([{"address": "aws_s3_bucket_versioning.v", "mode": "managed",
+                "type": "aws_s3_bucket_versioning", "name": "v", "change": {
+                    "actions": ["create"], "after": {"bucket": {"x": 1},
+                                                     "versioning_configuration": "x"}}}]),
+        "aws_s3_bucket_versioning.v: versioning_configuration: a string, not an object or a "
+        "list"),
+    "plan_sg_fold_weird.json": (
+        _plan([{"address": "aws_security_group_rule.r", "mode": "managed",
+                "type": "aws_security_group_rule", "name": "r", "change": {
+                    "actions": ["create"], "after": {"security_group_id": ["x"],
+                                                     "type": "ingress"}}}]),
+        "aws_security_group_rule.r: security_group_id: a list, not a string"),
 }
 
 

@@ -25,7 +25,15 @@ from driftguard.catalog.project import (
     shape_error,
 )
 from driftguard.catalog.spec import Attr
-from driftguard.catalog.values import ShapeError, any_true, lookup, mask_values, share_sensitivity
+from driftguard.catalog.values import (
+    UNKNOWN,
+    ShapeError,
+    any_true,
+    kind_of,
+    lookup,
+    mask_values,
+    share_sensitivity,
+)
 from driftguard.declared import addresses
 from driftguard.model import MASK, Resource, Source
 
@@ -150,14 +158,17 @@ class _Joiner:
         for rec, _ in self.pairs:
             if rec.type in fold_specs:
                 parent_spec, fold = fold_specs[rec.type]
-                try:
-                    parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
-                    if parent is None:
-                        continue
+                try:  # a malformed fold is an error, even one whose parent is elsewhere
                     values, unknown = project(fold.attrs, rec.values, TERRAFORM, rec.unknown,
                                               rec.masked)
+                    ref = lookup(rec.values, rec.unknown, fold.parent_ref)
+                    if ref is not None and ref is not UNKNOWN and not isinstance(ref, str):
+                        raise ShapeError(fold.parent_ref, f"{kind_of(ref)}, not a string")
                 except ShapeError as exc:
                     raise shape_error(self.origin, rec.address, exc) from None
+                parent = self.target(rec, fold.parent_ref, parent_spec.tf_type)
+                if parent is None:
+                    continue
                 fold_into(parent, values, unknown, fold.extend)
                 self.carry_references(rec, fold.attrs, parent, parent_spec.attrs)
         self.by_ref.update(self.by_id)
