@@ -22,13 +22,6 @@ BUCKET = "acme-cloudtrail-logs"
 NOW = dt.datetime.now(dt.UTC)
 
 
-@pytest.fixture
-def estate(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Estate:
-    monkeypatch.chdir(tmp_path)
-    for key in ("DRIFTGUARD_CONFIG", "DRIFTGUARD_FAIL_ON"):
-        monkeypatch.delenv(key, raising=False)
-    return Estate().build()
-
 
 def record(name: str, source: str, when: dt.datetime, identity: dict[str, Any], agent: str,
            params: dict[str, Any] | None = None, response: dict[str, Any] | None = None

@@ -14,14 +14,6 @@ from moto_estate import AMI, REGION, Estate, scan_json
 from driftguard.cli import main
 
 
-@pytest.fixture
-def estate(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Estate:
-    monkeypatch.chdir(tmp_path)
-    for key in ("DRIFTGUARD_CONFIG", "DRIFTGUARD_FAIL_ON"):
-        monkeypatch.delenv(key, raising=False)
-    return Estate().build()
-
-
 def stray_instance() -> str:
     ec2 = boto3.client("ec2")
     subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]

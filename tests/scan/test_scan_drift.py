@@ -18,14 +18,6 @@ from driftguard.model import HIDDEN
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 
 
-@pytest.fixture
-def estate(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Estate:
-    """The estate, built; the working directory is empty (no ./driftguard.yaml)."""
-    monkeypatch.chdir(tmp_path)
-    for key in ("DRIFTGUARD_CONFIG", "DRIFTGUARD_FAIL_ON"):
-        monkeypatch.delenv(key, raising=False)
-    return Estate().build()
-
 
 def scan(capsys: pytest.CaptureFixture[str], state: Path, *extra: str
          ) -> tuple[int, dict[str, Any]]:

@@ -15,14 +15,6 @@ from moto_estate import Estate, scan_json
 from driftguard.cli import main
 
 
-@pytest.fixture
-def estate(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Estate:
-    monkeypatch.chdir(tmp_path)
-    for key in ("DRIFTGUARD_CONFIG", "DRIFTGUARD_FAIL_ON"):
-        monkeypatch.delenv(key, raising=False)
-    return Estate().build()
-
-
 def by_rule(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(f["rule_id"], f["resource"]["address"]): f for f in report["findings"]}
 
