@@ -271,10 +271,10 @@ def test_an_alias_bomb_in_the_config_stops_serve_at_once(tmp_path: Path) -> None
     config.write_text("serve:\n  listen: 127.0.0.1:0\n  jobs:\n    - name: j\n"
                       "      scan: {types: [aws_s3_bucket]}\n"
                       f"      aws: {{regions: {_bomb()}}}\n")
-    code, _, err, took = dg("serve", "-c", str(config), timeout=20, cwd=tmp_path)
+    code, _, err, took = dg("serve", "-c", str(config), timeout=60, cwd=tmp_path)
     assert code == 2
     one_error_line(err, config, "YAML aliases expand the document to", "alias bomb")
-    assert took < 10
+    assert took < 20  # minutes before; a second or two on a quiet machine
 
 
 def test_an_alias_bomb_in_waivers_is_refused(capsys, tmp_path: Path) -> None:
