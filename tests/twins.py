@@ -14,7 +14,11 @@ import pytest
 from plans import write
 
 from driftguard import pipeline
+from driftguard.catalog import spec_for
+from driftguard.catalog.spec import ResourceSpec
 from driftguard.config import Config
+from driftguard.declared.sources import load_file
+from driftguard.model import Resource
 
 CFN = Path(__file__).resolve().parent / "cfn"
 Verdicts = dict[str, set[tuple[str, str, bool, str]]]
@@ -41,3 +45,36 @@ def twin_verdicts(tmp_path_factory: pytest.TempPathFactory,
         out[(compliant, "terraform")] = verdicts_of(path)
         out[(compliant, "cloudformation")] = verdicts_of(CFN / template)
     return out
+
+
+def load_twins(tmp_path_factory: pytest.TempPathFactory, estate: Callable[[bool], dict[str, Any]],
+               template: str, compliant: bool) -> tuple[list[Resource], list[Resource]]:
+    """The resources of one twin: (from the plan, from the template)."""
+    _, terraform = load_file(write(tmp_path_factory.mktemp("tf"), estate(compliant)))
+    _, cloudformation = load_file(CFN / template)
+    return terraform, cloudformation
+
+
+def assert_same_canonical_attributes(terraform: dict[str, Resource],
+                                     cloudformation: dict[str, Resource],
+                                     compared: Callable[[ResourceSpec], set[str]]) -> None:
+    """What both sources know before apply or deploy is the same; what either leaves
+    unknown (ids, references) is unknown, never a value. `compared`: the attributes of a
+    type that both sources read (`name` is not: Terraform's is the resource's own)."""
+    for name, tf in terraform.items():
+        cfn = cloudformation[name]
+        spec = spec_for(tf.type)
+        assert spec is not None
+        both = compared(spec)
+        shared = (set(tf.attributes) & set(cfn.attributes) & both) - {"name"}
+        assert {k: _comparable(tf)[k] for k in shared} == {
+            k: _comparable(cfn)[k] for k in shared}, name
+        known_one_side = ((set(tf.attributes) ^ set(cfn.attributes)) & both) - {"name"}
+        assert known_one_side <= set(tf.unknown) | set(cfn.unknown), (name, known_one_side)
+
+
+def _comparable(res: Resource) -> dict[str, Any]:
+    """Canonical attributes, links to other resources compared by the target's name."""
+    return {name: value.rsplit("#", 1)[-1].split(".")[-1]
+            if name.endswith("_key") and isinstance(value, str) else value
+            for name, value in res.attributes.items()}

@@ -11,14 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gpu_estate import CFN, estate
+from gpu_estate import estate
 from plans import write
-from twins import twin_verdicts
+from twins import assert_same_canonical_attributes, load_twins, twin_verdicts
 
 from driftguard import pipeline
-from driftguard.catalog import spec_for
 from driftguard.config import Config
-from driftguard.declared.sources import load_file
 from driftguard.model import Resource
 
 TWINS = {False: "gpu-estate.yaml", True: "gpu-estate-compliant.yaml"}
@@ -31,17 +29,9 @@ def by_name(resources: list[Resource]) -> dict[str, Resource]:
 @pytest.fixture(scope="module", params=[False, True], ids=["violating", "compliant"])
 def twins(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> tuple[dict[str, Resource], dict[str, Resource]]:
-    path = write(tmp_path_factory.mktemp("tf"), estate(request.param))
-    _, terraform = load_file(path)
-    _, cloudformation = load_file(CFN / TWINS[request.param])
+    terraform, cloudformation = load_twins(tmp_path_factory, estate, TWINS[request.param],
+                                           request.param)
     return by_name(terraform), by_name(cloudformation)
-
-
-def _comparable(res: Resource) -> dict[str, Any]:
-    """Canonical attributes, links to other resources compared by the target's name."""
-    return {name: value.rsplit("#", 1)[-1].split(".")[-1]
-            if name.endswith("_key") and isinstance(value, str) else value
-            for name, value in res.attributes.items()}
 
 
 def test_the_plan_and_the_template_declare_the_same_resources(twins: Any) -> None:
@@ -52,22 +42,9 @@ def test_the_plan_and_the_template_declare_the_same_resources(twins: Any) -> Non
 
 
 def test_the_same_canonical_attributes_from_both(twins: Any) -> None:
-    """What both know before apply or deploy is the same; what either leaves unknown
-    (ids, references) is unknown, never a value."""
-    terraform, cloudformation = twins
-    for name, tf in terraform.items():
-        cfn = cloudformation[name]
-        spec = spec_for(tf.type)
-        assert spec is not None
-        # Read from both (Terraform-only bookkeeping such as is_default is not), and not
-        # the names the two write differently (Terraform's `name` is the resource's own).
-        both = {a.name for a in spec.attrs if a.tf and a.cfn} | {
-            link.name for link in spec.links}
-        shared = (set(tf.attributes) & set(cfn.attributes) & both) - {"name"}
-        assert {k: _comparable(tf)[k] for k in shared} == {
-            k: _comparable(cfn)[k] for k in shared}, name
-        known_one_side = ((set(tf.attributes) ^ set(cfn.attributes)) & both) - {"name"}
-        assert known_one_side <= set(tf.unknown) | set(cfn.unknown), (name, known_one_side)
+    # Read from both (Terraform-only bookkeeping such as is_default is not).
+    assert_same_canonical_attributes(*twins, lambda spec: {
+        a.name for a in spec.attrs if a.tf and a.cfn} | {link.name for link in spec.links})
 
 
 # --- the verdicts: the same from the plan and the template, rule by rule -------------------
