@@ -7,12 +7,9 @@ opa_double.py, or a real OPA at DRIFTGUARD_OPA_URL)."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from opa_double import OpaDouble
 
 from driftguard import pipeline
 from driftguard.cli import main
@@ -66,15 +63,6 @@ def files(tmp_path: Path) -> tuple[Path, Path, Path]:
     write(policies, "main.rego", MAIN)
     return plan, template, policies
 
-
-@pytest.fixture(scope="module")
-def opa_url() -> Iterator[str]:
-    real = os.environ.get("DRIFTGUARD_OPA_URL")
-    if real:
-        yield real
-        return
-    with OpaDouble() as double:
-        yield double.url
 
 
 def config(engine: str, url: str) -> Config:

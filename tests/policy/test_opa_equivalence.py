@@ -11,13 +11,10 @@ corpus is beside the repository or named by DRIFTGUARD_CORPUS (which must then e
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from opa_double import OpaDouble
 
 from driftguard import pipeline
 from driftguard.config import Config
@@ -32,15 +29,6 @@ EXAMPLES = sorted([*REPO.glob("configs/examples/*.json"), *REPO.glob("configs/ex
 SETTINGS = {"allowed_instance_types": ["t3.*", "g5.*", "p4d.*"], "admin_ports": [22, 3389, 5432],
             "required_tags": ["owner"]}
 
-
-@pytest.fixture(scope="module")
-def opa_url() -> Iterator[str]:
-    real = os.environ.get("DRIFTGUARD_OPA_URL")
-    if real:
-        yield real
-        return
-    with OpaDouble() as double:
-        yield double.url
 
 
 def _config(engine: str, url: str, mode: str = "push") -> Config:
