@@ -64,7 +64,6 @@ def files(tmp_path: Path) -> tuple[Path, Path, Path]:
     return plan, template, policies
 
 
-
 def config(engine: str, url: str) -> Config:
     return Config.model_validate({"engine": engine, "builtin_policies": False,
                                   "opa": {"url": url, "ready_timeout": 5}})

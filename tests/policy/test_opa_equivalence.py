@@ -30,7 +30,6 @@ SETTINGS = {"allowed_instance_types": ["t3.*", "g5.*", "p4d.*"], "admin_ports": 
             "required_tags": ["owner"]}
 
 
-
 def _config(engine: str, url: str, mode: str = "push") -> Config:
     return Config.model_validate({"engine": engine, "policy": SETTINGS,
                                   "opa": {"url": url, "mode": mode, "ready_timeout": 5}})
