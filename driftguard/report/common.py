@@ -49,6 +49,13 @@ SECURITY_SEVERITY: dict[Severity, str] = {
 _RANK: dict[Level, int] = {"note": 0, "warning": 1, "error": 2}
 
 
+# The drift classes, in the order reports list them, and what each means.
+DRIFT_CLASSES = {
+    "missing": "declared in code, not found in AWS",
+    "changed": "the live resource differs from its code",
+    "unmanaged": "in AWS, declared by no code",
+}
+
 def severity_level(severity: Severity) -> Level:
     """The level of a deny at this severity (a rule's default)."""
     return SEVERITY_LEVEL[severity]

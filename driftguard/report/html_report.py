@@ -30,14 +30,15 @@ from typing import Any
 
 from driftguard import __version__
 from driftguard.model import HIDDEN, KIND_OF_RULE, MASK, CheckResult, Drift, Finding, Severity
-from driftguard.report.common import message, rule_heading, rules_with_findings, why_text
+from driftguard.report.common import (
+    DRIFT_CLASSES,
+    message,
+    rule_heading,
+    rules_with_findings,
+    why_text,
+)
 from driftguard.report.summary import coverage_text, headline, summarize, type_counts
 
-DRIFT_CLASSES = {
-    "missing": "declared in code, not found in AWS",
-    "changed": "the live resource differs from its code",
-    "unmanaged": "in AWS, declared by no code",
-}
 POLICY = "policy"
 SEVERITIES = [s.name for s in reversed(Severity)]
 # Finding fields shown in their own place (the row, the group, the why); any other field

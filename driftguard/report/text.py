@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from driftguard.model import HIDDEN, KIND_OF_RULE, CheckResult, Drift, Finding, NotChecked, Severity
-from driftguard.report.common import message, waiver_note, why_text
+from driftguard.report.common import DRIFT_CLASSES, message, waiver_note, why_text
 from driftguard.report.summary import headline, type_counts
 
 INDENT = "  "
@@ -48,11 +48,6 @@ MAX_LINES = 2  # lines of one message (or one change) before it is cut, without 
 MARK = "\u2026"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-DRIFT_MEANING = {
-    "missing": "declared in code, not found in AWS",
-    "changed": "the live resource differs from its code",
-    "unmanaged": "in AWS, declared by no code",
-}
 
 _COLOR = {Severity.critical: "1;31", Severity.high: "31", Severity.medium: "33",
           Severity.low: "36", Severity.info: "2"}
@@ -71,10 +66,10 @@ def render(result: CheckResult, *, width: int | None = None, color: bool = False
 
     if drift:
         counts: Counter[str] = Counter(kinds[f.rule_id] for f in drift)
-        out.title("DRIFT", ", ".join(f"{counts[k]} {k}" for k in DRIFT_MEANING if counts[k]))
+        out.title("DRIFT", ", ".join(f"{counts[k]} {k}" for k in DRIFT_CLASSES if counts[k]))
         out.section([
             (f"{kind} ({', '.join(p for p in (str(len(group)), severity.name, status) if p)})"
-             f": {DRIFT_MEANING[kind]}", severity,
+             f": {DRIFT_CLASSES[kind]}", severity,
              [_drift_row(f, kind, context) for f in group])
             for (kind, status, severity), group in _groups(drift, result, kinds)])
     if policy:
@@ -243,7 +238,7 @@ def _groups(findings: list[Finding], result: CheckResult, kinds: Mapping[str, st
             ) -> list[tuple[tuple[str, str, Severity], list[Finding]]]:
     """Findings under their headings, in order: drift class (missing, changed, unmanaged),
     severity (highest first), then what fails the gate before what does not."""
-    order = list(DRIFT_MEANING)
+    order = list(DRIFT_CLASSES)
     groups: dict[tuple[int, int, int, str, str, Severity], list[Finding]] = {}
     for f in findings:
         kind = kinds.get(f.rule_id, "")
