@@ -269,10 +269,11 @@ def _run_check(args: argparse.Namespace) -> int:
     from driftguard.policy.conftest import DEFAULT_NAMESPACE, Namespaces
 
     namespaces = Namespaces(tuple(args.namespace) or (DEFAULT_NAMESPACE,), args.all_namespaces)
-    result = pipeline.check(args.files, config, args.policy,
-                            cfn_parameters=_cfn_parameters(args), namespaces=namespaces)
-    _remember(args, result)
-    _write_reports(args, result)
+    with pipeline.no_gc():  # the reports too: a collection would walk the whole plan
+        result = pipeline.check(args.files, config, args.policy,
+                                cfn_parameters=_cfn_parameters(args), namespaces=namespaces)
+        _remember(args, result)
+        _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
 

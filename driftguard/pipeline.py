@@ -62,9 +62,11 @@ def policy_dirs(config: Config, extra: Sequence[Path] = ()) -> list[Path]:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Building millions of small objects (a 50 MB plan) triggers the cyclic collector
-    over and over for nothing: the stages make no cycles. Pausing it triples load speed."""
+    over and over for nothing: the stages make no cycles. Pausing it triples load speed,
+    and spares the full collections that each walk every object of the plan (0.2 s at
+    15,000 resources) while the findings and the reports are made."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -102,7 +104,7 @@ def check(
     conftest-style policies (`namespaces`) over each file's parsed document."""
     now = now or dt.datetime.now(dt.UTC)
     timer = _Timer()
-    with _no_gc():
+    with no_gc():
         with timer("load"):
             declared = declare_files(paths, cfn_parameters, config.max_input_bytes)
         with timer("drift"):
@@ -118,11 +120,12 @@ def check(
                                       namespaces, documents)
         findings = [*drifted.findings, *findings]
         explain(findings, declared.resources)
-    name_resources(findings, declared.resources)
-    return assemble(config, declared.summaries, len(declared.resources),
-                    [*drifted.rules, *policies.rules.values()], findings,
-                    today, timer.timings, unread_types=unread(policies, declared.resources),
-                    drifts=drifted.drifts, scanned_at=now)
+        name_resources(findings, declared.resources)
+        return assemble(config, declared.summaries, len(declared.resources),
+                        [*drifted.rules, *policies.rules.values()], findings,
+                        today, timer.timings,
+                        unread_types=unread(policies, declared.resources),
+                        drifts=drifted.drifts, scanned_at=now)
 
 
 def scan(

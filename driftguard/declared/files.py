@@ -24,7 +24,7 @@ def parse_json(path: str | Path, data: bytes) -> Any:
             "this is a binary plan file from `terraform plan -out`; "
             "convert it with `terraform show -json PLANFILE > plan.json`",
         )
-    if not data.strip():
+    if not data or data.isspace():  # not strip(): a copy of the whole file
         raise InputError(path, "the file is empty")
     return loads_json(path, data)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from driftguard import __version__
 from driftguard.model import CheckResult, Finding, ResultKind
+from driftguard.report import indented_json
 from driftguard.report.common import timestamp, why_doc
 from driftguard.report.summary import summarize
 
@@ -43,7 +44,7 @@ def render(result: CheckResult) -> str:
         doc["timings"] = result.timings
         doc["units"] = result.units
     doc["digest"] = digest(doc)
-    return json.dumps(doc, indent=2) + "\n"
+    return indented_json.dumps(doc) + "\n"
 
 
 def digest(doc: dict[str, Any]) -> str:

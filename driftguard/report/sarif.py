@@ -11,11 +11,11 @@ suppression; they are reported, not hidden.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from driftguard import __version__
 from driftguard.model import CheckResult, Finding, Rule, WaiverRef
+from driftguard.report import indented_json
 from driftguard.report.common import (
     SECURITY_SEVERITY,
     finding_level,
@@ -50,7 +50,7 @@ def render(result: CheckResult) -> str:
         "results": [_result(f, index[f.rule_id]) for f in result.findings],
     }
     doc = {"$schema": SCHEMA_URI, "version": VERSION, "runs": [run]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return indented_json.dumps(doc, ensure_ascii=False) + "\n"
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
