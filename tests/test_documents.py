@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import math
+from pathlib import Path
+
 import pytest
 import yaml
 
 from driftguard import documents
+from driftguard.catalog.values import OutOfRange, check_finite
+from driftguard.declared.sources.file import load_file
 from driftguard.errors import InputError
 
 
@@ -73,3 +79,59 @@ def test_text_is_utf8_or_has_a_bom() -> None:
     assert documents.decode("f", "é".encode("utf-16")) == "é"  # with its BOM
     with pytest.raises(InputError, match=r"^f: not utf-8 text \(byte 2\)$"):
         documents.decode("f", b"ab\xff")
+
+
+# --- the fast parse (jiter) of big Terraform files -------------------------------------
+
+
+def test_the_fast_parse_is_the_strict_parse_on_the_corpus(corpus_dir: Path) -> None:
+    files = [p for p in sorted(corpus_dir.rglob("*.json")) if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        try:
+            strict = documents.loads_json(path, data)
+        except InputError:
+            continue  # the fast parse's errors are the strict parse's: below
+        fast = documents.loads_json(path, data, fast=True)
+        assert fast == strict, path
+        assert json.dumps(fast) == json.dumps(strict), path  # -0.0, 1.0 and 1 kept apart
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": 1, "a": 2}', '{"a": NaN}', '{"a": Infinity}', '[1,]', '["\\ud800"]',
+    '["x\\udc00"]', "[" * 5000 + "]" * 5000, '{"a": ' + "1" * 5000 + "}",
+])
+def test_what_the_fast_parse_refuses_the_strict_parse_says(text: str) -> None:
+    with pytest.raises(InputError) as strict:
+        documents.loads_json("d.json", text.encode())
+    with pytest.raises(InputError) as fast:
+        documents.loads_json("d.json", text.encode(), fast=True)
+    assert str(fast.value) == str(strict.value)
+
+
+def test_the_fast_parse_takes_what_only_the_strict_one_decodes() -> None:
+    for data in ("\ufeff[1]".encode(), "[1]".encode("utf-16"), b'["\\ud83d\\ude00"]'):
+        assert documents.loads_json("d.json", data, fast=True) == documents.loads_json(
+            "d.json", data)
+
+
+def test_a_number_that_overflows_is_named_in_a_file_loaded_fast(tmp_path: Path) -> None:
+    """The fast parse reads 1e400 as infinity; the loader's check of what it reads sends
+    the file to the strict parse, which names the number (declared/files.load_json)."""
+    plan = {"format_version": "1.2", "resource_changes": [{
+        "address": "aws_ebs_volume.a", "mode": "managed", "type": "aws_ebs_volume",
+        "name": "a", "change": {"actions": ["create"], "after": {"size": "@N"}}}]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan).replace('"@N"', "1e400"))
+    with pytest.raises(InputError, match="not valid JSON: the number 1e400 is out of range"):
+        load_file(path)
+    path.write_text(json.dumps(plan).replace('"@N"', "4"))
+    assert load_file(path)[1][0].attributes["size"] == 4
+
+
+def test_check_finite_finds_infinity_and_nan_at_any_depth() -> None:
+    check_finite({"a": [1, 2.5, {"b": "inf"}], "c": None})
+    for value in (math.inf, [-math.inf], {"a": {"b": [math.nan]}}):
+        with pytest.raises(OutOfRange):
+            check_finite(value)

@@ -14,8 +14,9 @@ from typing import Any
 
 from driftguard.model import MASK
 
-__all__ = ["MASK", "UNKNOWN", "ShapeError", "any_true", "contains_mask", "lookup", "mask",
-           "mask_values", "share_sensitivity", "split_unknown"]
+__all__ = ["MASK", "UNKNOWN", "OutOfRange", "ShapeError", "any_true", "check_finite",
+           "contains_mask", "lookup", "mask", "mask_values", "share_sensitivity",
+           "split_unknown"]
 
 
 class ShapeError(ValueError):
@@ -25,6 +26,32 @@ class ShapeError(ValueError):
     def __init__(self, path: str, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
         self.path, self.problem = path, problem
+
+
+class OutOfRange(Exception):
+    """A number read from a document is infinite or NaN: JSON has no such numbers, so the
+    document had one that overflows (1e400), which a fast parse reads as infinity
+    (declared/files.load_json parses it again the strict way, which names it)."""
+
+
+def check_finite(value: Any) -> None:
+    """OutOfRange when a number in `value` (a canonical attribute: nested lists and
+    objects) is infinite or NaN."""
+    kind = type(value)
+    if kind is float:
+        if value - value != 0.0:  # inf - inf and nan - nan are nan
+            raise OutOfRange
+    elif kind is dict:
+        for item in value.values():
+            if type(item) in _NESTED_OR_FLOAT:
+                check_finite(item)
+    elif kind is list:
+        for item in value:
+            if type(item) in _NESTED_OR_FLOAT:
+                check_finite(item)
+
+
+_NESTED_OR_FLOAT = frozenset({float, dict, list})
 
 
 def kind_of(value: Any) -> str:

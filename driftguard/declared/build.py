@@ -29,6 +29,7 @@ from driftguard.catalog.values import (
     UNKNOWN,
     ShapeError,
     any_true,
+    check_finite,
     kind_of,
     lookup,
     mask_values,
@@ -61,6 +62,8 @@ def build(records: list[Record], origin: str, source: Source) -> list[Resource]:
         except ShapeError as exc:
             raise shape_error(origin, rec.address, exc) from None
     _Joiner(records, resources, origin).run()
+    for resource in resources:  # what policies and drift read: every number in range
+        check_finite(resource.attributes)
     return resources
 
 

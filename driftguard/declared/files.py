@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from driftguard.catalog.values import OutOfRange
 from driftguard.documents import loads_json
 from driftguard.errors import InputError
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, read_file
 
 Kind = Literal["plan", "state", "state-json", "cloudformation"]
+T = TypeVar("T")
 
 
 def read_bytes(path: Path, limit: int = DEFAULT_MAX_INPUT_MB * MB) -> bytes:
     return read_file(path, "cannot read file", limit)
 
 
-def parse_json(path: str | Path, data: bytes) -> Any:
-    """JSON from a file's bytes (any UTF BOM); `path` names the source in errors."""
+def parse_json(path: str | Path, data: bytes, fast: bool = False) -> Any:
+    """JSON from a file's bytes (any UTF BOM); `path` names the source in errors. `fast`:
+    see documents.loads_json (and load_json, which makes it safe)."""
     if data.startswith(b"PK\x03\x04"):
         raise InputError(
             path,
@@ -26,7 +30,19 @@ def parse_json(path: str | Path, data: bytes) -> Any:
         )
     if not data or data.isspace():  # not strip(): a copy of the whole file
         raise InputError(path, "the file is empty")
-    return loads_json(path, data)
+    return loads_json(path, data, fast)
+
+
+def load_json(path: str | Path, data: bytes, load: Callable[[Any], T]) -> T:
+    """`load(document)` of a Terraform file's JSON, parsed fast; on an InputError or a
+    number out of range (which the fast parse reads as infinity: OutOfRange, from the
+    loader's check of what it reads), parsed and loaded again the strict way, so that the
+    result or the error is the strict parse's (a 80 MB plan: 0.3 s instead of 0.55 s)."""
+    try:
+        return load(parse_json(path, data, fast=True))
+    except (InputError, OutOfRange):
+        pass
+    return load(parse_json(path, data))
 
 
 def detect(path: str | Path, doc: Any) -> Kind:

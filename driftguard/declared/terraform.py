@@ -12,7 +12,7 @@ from driftguard.catalog import folds, spec_for, terraform_spec
 from driftguard.catalog.values import any_true, kind_of, sensitivity_union
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
-from driftguard.declared.files import detect, parse_json, read_bytes
+from driftguard.declared.files import detect, load_json, read_bytes
 from driftguard.errors import InputError
 from driftguard.model import Resource, TerraformDrift
 
@@ -35,7 +35,7 @@ def load(path: Path) -> tuple[str, list[Resource]]:
 
 def load_bytes(origin: str, data: bytes) -> tuple[str, list[Resource]]:
     """(kind, resources) of a plan or state document; `origin` names it (path, s3:// URL)."""
-    return load_document(origin, parse_json(origin, data))
+    return load_json(origin, data, lambda doc: load_document(origin, doc))
 
 
 def load_document(origin: str, doc: Any) -> tuple[str, list[Resource]]:

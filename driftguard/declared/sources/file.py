@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard.declared import cloudformation, terraform
-from driftguard.declared.files import detect, parse_json, read_bytes
+from driftguard.declared.files import detect, load_json, parse_json, read_bytes
 from driftguard.declared.sources.base import Declared, Source, SourceContext
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, expand
 from driftguard.model import Resource, SourceSummary, TerraformDrift
@@ -49,12 +49,15 @@ def _load(path: Path, cfn_parameters: dict[str, str] | None, max_input_bytes: in
     data, origin = read_bytes(path, max_input_bytes), str(path)
     if cloudformation.is_yaml_file(path, data):
         return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters), None
-    doc = parse_json(origin, data)
-    if detect(origin, doc) == "cloudformation":  # parsed again: duplicate keys are errors
-        return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters,
-                                                           yaml_text=False), None
-    kind, found = terraform.load_document(origin, doc)
-    return kind, found, terraform.plan_drift(origin, doc) if kind == "plan" else None
+
+    def load(doc: Any) -> tuple[str, list[Resource], TerraformDrift | None]:
+        if detect(origin, doc) == "cloudformation":  # parsed again, the template's way
+            return "cloudformation", cloudformation.load_bytes(origin, data, cfn_parameters,
+                                                               yaml_text=False), None
+        kind, found = terraform.load_document(origin, doc)
+        return kind, found, terraform.plan_drift(origin, doc) if kind == "plan" else None
+
+    return load_json(origin, data, load)
 
 
 def read_document(path: Path, max_input_bytes: int = DEFAULT_MAX_INPUT_MB * MB) -> Any:
