@@ -131,12 +131,17 @@ def evaluate(engine: Any, policies: Policies, resources: list[Resource]) -> list
 
 def policy_input(resources: list[Resource], indexed: frozenset[str] | None = None
                  ) -> dict[str, Any]:
-    """The input document (docs/canonical-model.md): the resources and, with the library's
-    indexed attributes, `attribute_index`: for each of those names, the positions in
-    `resources` of the resources that have it (set, null, or unknown until apply).
-    lib.with_attribute reads it instead of indexing 10,000 resources in Rego."""
+    """The input document (docs/canonical-model.md): the resources and, with the rule
+    library (`indexed`: the attributes it indexes), `type_index`: each type's positions in
+    `resources`, and `attribute_index`: for each indexed name, the positions of the
+    resources that have it (set, null, or unknown until apply). lib.resources and
+    lib.with_attribute read them instead of indexing 10,000 resources in Rego."""
     doc: dict[str, Any] = {"resources": [r.policy_input() for r in resources]}
     if indexed is not None:
+        by_type: dict[str, list[int]] = {}
+        for i, r in enumerate(resources):
+            by_type.setdefault(r.type, []).append(i)
+        doc["type_index"] = dict(sorted(by_type.items()))
         index: dict[str, list[int]] = {}
         for i, r in enumerate(resources):
             names = indexed.intersection(r.attributes)

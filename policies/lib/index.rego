@@ -1,6 +1,6 @@
-# The attribute index of data.driftguard.lib.with_attribute, built in Rego for an input that
-# comes without input.attribute_index (driftguard sends one). Not under driftguard.lib: see
-# the comment on lib.with_attribute.
+# The indexes of data.driftguard.lib.with_attribute and lib.resources, built in Rego for an
+# input that comes without input.attribute_index and input.type_index (driftguard sends
+# them). Not under driftguard.lib: see the comment on lib.with_attribute.
 package driftguard.index
 
 import rego.v1
@@ -16,4 +16,10 @@ with_attribute[name] contains r if {
 	some r in input.resources
 	some name in r.unknown
 	name in data.driftguard.lib.indexed_attributes
+}
+
+# One pass over input.resources, by type.
+resources[type] contains r if {
+	some r in input.resources
+	type := r.type
 }

@@ -1,5 +1,6 @@
-"""lib.with_attribute: the index driftguard sends with the input (input.attribute_index,
-built in Python) and the one data.driftguard.index builds in Rego without it agree."""
+"""lib.with_attribute and lib.resources: the indexes driftguard sends with the input
+(input.attribute_index, input.type_index, built in Python) and the ones
+data.driftguard.index builds in Rego without them agree."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ INPUTS = [REPO / "configs/examples/ml-plan.json", REPO / "configs/examples/ml-st
           REPO / "tests/cfn/estate.yaml"]
 
 
-def _by_name(engine: regorus.Engine, doc: dict[str, Any]) -> dict[str, set[str]]:
+def _by_name(engine: regorus.Engine, doc: dict[str, Any],
+             query: str = "data.driftguard.lib.with_attribute") -> dict[str, set[str]]:
     engine.set_input(doc)
-    value = json.loads(engine.eval_query_as_json("data.driftguard.lib.with_attribute"))
+    value = json.loads(engine.eval_query_as_json(query))
     return {name: {r["key"] for r in rs}
             for name, rs in value["result"][0]["expressions"][0]["value"].items()}
 
@@ -53,6 +55,18 @@ def test_sent_and_built_indexes_agree(engine: Any, source: Path | None) -> None:
     built = {k: v for k, v in sent.items() if k != "attribute_index"}
     assert _by_name(e, sent) == _by_name(e, built)
     assert _by_name(e, sent), "nothing indexed: the comparison proves nothing"
+
+
+@pytest.mark.parametrize("source", [*INPUTS, None], ids=lambda p: p.name if p else "synthetic")
+def test_sent_and_built_type_groups_agree(engine: Any, source: Path | None) -> None:
+    e, indexed = engine
+    resources = declare_files([source]).resources if source else _synthetic()
+    sent = policy_input(resources, indexed)
+    built = {k: v for k, v in sent.items() if k != "type_index"}
+    groups = _by_name(e, sent, "data.driftguard.lib.resources")
+    assert groups == _by_name(e, built, "data.driftguard.lib.resources")
+    assert groups == {t: {r.key for r in resources if r.type == t}
+                      for t in {r.type for r in resources}}
 
 
 def test_the_index_holds_positions_of_set_null_and_unknown_attributes(engine: Any) -> None:
