@@ -28,15 +28,10 @@ def dumps(doc: Any, ensure_ascii: bool = True) -> str:
                 put("{}")
                 return
             deeper = indent + "  "
-            put("{\n" + deeper)
-            separator = ",\n" + deeper
-            first = True
+            lead = "{\n" + deeper  # then, before each next item: ",\n" + deeper
             for key, item in o.items():
-                if first:
-                    first = False
-                else:
-                    put(separator)
-                name = escape(key if type(key) is str else _key(key)) + ": "
+                name = lead + escape(key if type(key) is str else _key(key)) + ": "
+                lead = ",\n" + deeper
                 if type(item) is str:  # most values: no call for them
                     put(name + escape(item))
                 else:
@@ -48,14 +43,10 @@ def dumps(doc: Any, ensure_ascii: bool = True) -> str:
                 put("[]")
                 return
             deeper = indent + "  "
-            put("[\n" + deeper)
-            separator = ",\n" + deeper
-            first = True
+            lead = "[\n" + deeper
             for item in o:
-                if first:
-                    first = False
-                else:
-                    put(separator)
+                put(lead)
+                lead = ",\n" + deeper
                 value(item, deeper)
             put("\n" + indent + "]")
         elif isinstance(o, str):  # an enum's value
