@@ -10,6 +10,8 @@ side by side with the floor: parsing the same file and nothing else.
     python bench/bench_check.py --engine opa         # the opa engine, against the OPA test
                                                      # double (tests/policy/opa_double.py)
     python bench/bench_check.py --engine opa --opa-url http://127.0.0.1:8181   # a real OPA
+    python bench/bench_check.py --baseline "env PYTHONPATH=/tmp/old python -m driftguard"
+                                                     # an earlier tree, in the same rounds
 
 For each size: generate a plan with bench/gen_plan.py (the provider shape by default; kept
 in --workdir and reused when it is there), run each command once to warm the file cache
@@ -18,6 +20,7 @@ on a shared machine):
 
   floor       PYTHON -c "import json,gc; gc.disable(); json.load(open(PLAN))"
   driftguard  CMD check PLAN --format json
+  baseline    BASELINE check PLAN --format json   (with --baseline: before and after)
 
 Each run is one child process: wall time is time.perf_counter() around start and reap,
 peak RSS is the child's ru_maxrss from os.wait4 (KiB on Linux; for driftguard the larger
@@ -128,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="gen_plan.py --shape (default provider)")
     parser.add_argument("--cmd", help="how to run driftguard, split like a shell would "
                         "(default: this Python with -m driftguard, from this checkout)")
+    parser.add_argument("--baseline", help="another driftguard to run in the same rounds "
+                        "(an earlier commit's tree), split like --cmd; its medians are "
+                        "printed beside the command's")
     parser.add_argument("--seed", type=int, default=1, help="gen_plan.py seed (default 1)")
     parser.add_argument("--workdir", type=Path,
                         help="keep generated plans and reports here (default: a temp dir)")
@@ -175,8 +181,12 @@ def main(argv: list[str] | None = None) -> int:
             for size in sizes:
                 plan, nbytes = generate(size, args.seed, args.shape, workdir)
                 report = workdir / f"report-{size}.json"
-                cmds = {"floor": [*floor, str(plan)],
-                        "driftguard": [*base, "check", str(plan), "--format", "json"]}
+                cmds = {"floor": [*floor, str(plan)]}
+                if args.baseline:
+                    cmds["baseline"] = [*shlex.split(args.baseline), "check", str(plan),
+                                        "--format", "json"]
+                # last: the report described is the command's
+                cmds["driftguard"] = [*base, "check", str(plan), "--format", "json"]
                 for cmd in cmds.values():  # warm-up: page cache, .pyc files
                     run_once(cmd, report, workdir, env)
                 note = describe_report(report)
@@ -216,6 +226,14 @@ def main(argv: list[str] | None = None) -> int:
               f"  {row['time_ratio']:>6.2f} {row['rss_ratio']:>5.2f}  "
               f"{'met' if row['met'] else 'MISSED'} (<= {TIME_RATIO:g}x, <= {RSS_RATIO:g}x"
               f"{limit})")
+    if args.baseline:
+        print(f"\nbaseline: {args.baseline}")
+        for row in results:
+            b, d = row["baseline"], row["driftguard"]
+            print(f"{row['resources']:>9} resources: baseline {b['median_s']:.2f} s "
+                  f"{b['median_peak_mb']:.0f} MB ({b['median_s'] / row['floor']['median_s']:.2f}x "
+                  f"the floor); the command {d['median_s'] / b['median_s']:.2f}x its time, "
+                  f"{d['median_peak_mb'] / b['median_peak_mb']:.2f}x its peak")
     for flag, row in startup.items():
         print(f"{flag:>9}  median {row['median_s']:.3f} s (min {row['min_s']:.3f}, max "
               f"{row['max_s']:.3f})  target < {STARTUP_SECONDS:g} s")
