@@ -19,8 +19,9 @@ Whatever the source, a document that cannot be used is one `InputError` naming i
   numbers that JSON, Terraform or the policy engine know; integers are limited to Python's
   4,300 digits.
 - Big Terraform files may be parsed fast (`loads_json(..., fast=True)`: jiter, in Rust,
-  with its own check of duplicate keys): the same document, in a third of the time and
-  with its repeated strings shared, except that a float that overflows reads as infinity.
+  with its own check of duplicate keys): the same document, a quarter faster and with its
+  repeated strings shared (a sixth less memory), except that a float that overflows reads
+  as infinity.
   Their loader checks every number it reads and, on that or any other error, parses the
   file again the strict way (declared/files.load_json), so that the result or the error
   is the strict parse's.

@@ -37,7 +37,7 @@ def load_json(path: str | Path, data: bytes, load: Callable[[Any], T]) -> T:
     """`load(document)` of a Terraform file's JSON, parsed fast; on an InputError or a
     number out of range (which the fast parse reads as infinity: OutOfRange, from the
     loader's check of what it reads), parsed and loaded again the strict way, so that the
-    result or the error is the strict parse's (an 80 MB plan: 0.3 s instead of 0.55 s)."""
+    result or the error is the strict parse's (an 85 MB plan: 0.45 s instead of 0.58 s)."""
     try:
         return load(parse_json(path, data, fast=True))
     except (InputError, OutOfRange):
