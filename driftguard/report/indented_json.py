@@ -88,17 +88,10 @@ def _float(o: float) -> str:
 
 
 def _key(key: Any) -> str:
-    """A dict key that is not a string, as json turns it into one."""
+    """A dict key that is not a string, as json turns it into one: written as the scalar
+    it is (a bool before an int, as json checks them)."""
     if isinstance(key, str):
         return key
-    if isinstance(key, float):
-        return _float(key)
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, int):
-        return int.__repr__(key)
+    if key is None or isinstance(key, int | float):
+        return _scalar(key)
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
