@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from driftguard.model import (
+    DRIFT_RULE_IDS,
     MASK,
     AttributeChange,
     CheckResult,
@@ -25,8 +26,6 @@ TYPES = ["aws_instance", "aws_s3_bucket", "aws_security_group", "aws_db_instance
          "aws_kms_key", "aws_ecr_repository", "aws_eks_cluster", "aws_sagemaker_endpoint"]
 WHERE = [(a, r) for a in ("111111111111", "222222222222")
          for r in ("eu-west-1", "us-east-1", "ap-south-1")]
-DRIFT_RULES = {"missing": "DG-DRIFT-001", "changed": "DG-DRIFT-002",
-               "unmanaged": "DG-DRIFT-003"}
 POLICY_RULES = [Rule(id=f"DG-BIG-{i:03d}", package=f"driftguard.rules.big.r{i}",
                      title=f"Rule {i} about {TYPES[i % len(TYPES)]}",
                      severity=Severity(4 - i % 5), remediation=f"Fix the thing of rule {i}.")
@@ -37,7 +36,7 @@ def big_scan(findings: int = 10_000) -> CheckResult:
     """A scan result with `findings` findings: a fifth drift, the rest policy."""
     rules = [Rule(id=rid, package=f"driftguard.drift.{kind}", title=f"{kind} resource",
                   severity=Severity.medium if kind != "missing" else Severity.high)
-             for kind, rid in DRIFT_RULES.items()] + POLICY_RULES
+             for kind, rid in DRIFT_RULE_IDS.items()] + POLICY_RULES
     drifts: list[Drift] = []
     out: list[Finding] = []
     n_drift = findings // 5
@@ -55,7 +54,7 @@ def big_scan(findings: int = 10_000) -> CheckResult:
         drifts.append(Drift(kind=kind, type=rtype, id=ident, address=address, origin=origin,
                             account=account, region=region, changes=changes))
         out.append(Finding(
-            rule_id=DRIFT_RULES[kind], title=f"{kind} resource",
+            rule_id=DRIFT_RULE_IDS[kind], title=f"{kind} resource",
             severity=Severity.high if kind == "missing" else Severity.medium, level="deny",
             message=f"{rtype} {ident} {kind}", resource_address=address, resource_type=rtype,
             origin=origin or "live", source="live" if kind == "unmanaged" else "state",
