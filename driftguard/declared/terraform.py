@@ -129,9 +129,9 @@ def plan_drift(path: str, doc: dict[str, Any]) -> TerraformDrift | None:
         if parsed is None or not isinstance(address, str):
             raise InputError(path, f"resource_drift has an entry without a valid address: "
                                    f"{str(address)[:80]}")
-        if entry.get("mode", "data" if parsed.is_data else "managed") == "managed":
-            drifted[address] = _field(path, entry, "change", dict,
-                                      f"resource_drift[{n}] ({address}): ", {})
+        where = f"resource_drift[{n}] ({address}): "
+        if _managed(path, entry, where, "data" if parsed.is_data else "managed"):
+            drifted[address] = _field(path, entry, "change", dict, where, {})
     if not drifted:
         return None
     prior = _field(path, _field(path, doc, "prior_state", dict, "", {}), "values", dict,
@@ -158,8 +158,9 @@ def plan_drift(path: str, doc: dict[str, Any]) -> TerraformDrift | None:
         else:
             after[address] = Record(address=address, type=rtype, values=now,
                                     sensitive=sensitive)
+    leaving = _leaving(doc)  # the plan deletes them: their drift does not matter
     for side in (before, after):
-        for address in _leaving(doc):  # the plan deletes it: its drift does not matter
+        for address in leaving:
             side.pop(address, None)
         for rec in side.values():
             rec.values = _set_by_code(rec, configured)

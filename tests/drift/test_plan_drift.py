@@ -285,6 +285,8 @@ def test_a_deleted_resource_is_missing_and_a_sensitive_change_is_masked(
     ([{"address": "aws_subnet.a", "change": []}],
      "resource_drift[0] (aws_subnet.a): change is a list, not an object"),
     ([7], "resource_drift[0] is a number, not an object"),
+    ([{"address": "aws_subnet.a", "mode": 5, "change": {}}],
+     "resource_drift[0] (aws_subnet.a): mode is a number '5', neither managed nor data"),
 ])
 def test_bad_resource_drift_is_one_line_naming_the_file(
         drift: Any, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
