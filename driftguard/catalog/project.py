@@ -30,7 +30,14 @@ from typing import Any, TypeVar
 from driftguard.catalog import spec_for
 from driftguard.catalog.convert import CFN_RULE_FIELDS, cfn_bool, sort_rules
 from driftguard.catalog.spec import KEY, Attr, Link, ResourceSpec
-from driftguard.catalog.values import UNKNOWN, ShapeError, contains_mask, lookup
+from driftguard.catalog.values import (
+    UNKNOWN,
+    ShapeError,
+    contains_mask,
+    lookup,
+    lookup_steps,
+    steps_of,
+)
 from driftguard.errors import InputError
 from driftguard.model import Resource
 
@@ -72,7 +79,7 @@ LIVE = Dialect("live", paths=lambda a: a.live, convert=lambda a: a.live_convert,
                defaults_unread=False, strict=False)
 
 
-def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
+def project(attrs: tuple[Attr, ...], values: dict[str, Any], dialect: Dialect,
             unknown: Any = None, masked: bool = False) -> tuple[dict[str, Any], list[str]]:
     """(canonical attributes, names of those unknown) of one document.
 
@@ -81,25 +88,27 @@ def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
     """
     out: dict[str, Any] = {}
     unknown_names: list[str] = []
-    for attr in attrs:
-        if attr.when and not _applies(lookup(values, unknown, attr.when[0], dialect.strict),
+    strict = dialect.strict
+    for read in _reads(attrs, dialect):
+        attr = read.attr
+        if attr.when and not _applies(lookup(values, unknown, attr.when[0], strict),
                                       attr.when[1]):
             continue
-        paths = dialect.paths(attr)
+        paths = read.paths
         if not paths:
             if dialect.defaults_unread:
-                out[attr.name] = copy.copy(attr.default)
+                out[attr.name] = _default(attr)
             continue
         tree = unknown
         if dialect.rule_fields and attr.kind == "list[rule]":
             tree = _rule_fields_only(unknown, paths, dialect.rule_fields)
-        found = [lookup(values, tree, path, dialect.strict) for path in paths]
+        found = [lookup_steps(values, tree, steps, strict) for steps in read.steps]
         if masked:
             found = [UNKNOWN if contains_mask(v) else v for v in found]
-        convert = dialect.convert(attr)
-        if convert is None:
+        convert = read.convert
+        if convert is None and len(found) > 1:
             found = [next((v for v in found if v is not None), None)]
-        if any(v is UNKNOWN for v in found):
+        if UNKNOWN in found:  # JSON values equal nothing but themselves: `in` is `is` here
             unknown_names.append(attr.name)
             continue
         if dialect.explicit_only and attr.kind != "list[rule]" and all(
@@ -108,10 +117,45 @@ def project(attrs: Iterable[Attr], values: dict[str, Any], dialect: Dialect,
         if dialect.coerce_strings:
             found = [_coerce(attr.kind, v) for v in found]
         if convert is not None:
-            out[attr.name] = _converted(attr, paths, convert, found, dialect.strict)
+            out[attr.name] = _converted(attr, paths, convert, found, strict)
         else:
-            out[attr.name] = copy.copy(attr.default) if found[0] is None else found[0]
+            out[attr.name] = _default(attr) if found[0] is None else found[0]
     return out, unknown_names
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One attribute as one dialect reads it: its paths, each split into its steps, and
+    its converter (worked out once per type, not once per resource)."""
+
+    attr: Attr
+    paths: tuple[str, ...]
+    steps: tuple[tuple[str, ...], ...]
+    convert: Converter | None
+
+
+# (id of the attrs, id of the dialect) -> (the attrs, the dialect, their reads); the attrs
+# and dialects are the catalog's and this module's constants, kept alive here.
+_READS: dict[tuple[int, int], tuple[tuple[Attr, ...], Dialect, tuple[_Read, ...]]] = {}
+
+
+def _reads(attrs: tuple[Attr, ...], dialect: Dialect) -> tuple[_Read, ...]:
+    found = _READS.get((id(attrs), id(dialect)))
+    if found is not None and found[0] is attrs and found[1] is dialect:
+        return found[2]
+    reads = tuple(_Read(a, dialect.paths(a), tuple(steps_of(p) for p in dialect.paths(a)),
+                        dialect.convert(a)) for a in attrs)
+    _READS[(id(attrs), id(dialect))] = (attrs, dialect, reads)
+    return reads
+
+
+_IMMUTABLE = frozenset({type(None), bool, int, float, str, tuple})
+
+
+def _default(attr: Attr) -> Any:
+    """The attribute's default, a copy where it could be changed in place (a list)."""
+    default = attr.default
+    return default if type(default) in _IMMUTABLE else copy.copy(default)
 
 
 # What converters raise on a value of the wrong shape (int("abc"), "x".get, 5 as a list).

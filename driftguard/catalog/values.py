@@ -99,7 +99,12 @@ def lookup(values: dict[str, Any], unknown: Any, path: str, strict: bool = False
     `strict`: a step into a value that is neither an object nor a list (a block written as
     a string) is a ShapeError, not an unset value.
     """
-    steps = _steps(path)
+    return lookup_steps(values, unknown, steps_of(path), strict)
+
+
+def lookup_steps(values: dict[str, Any], unknown: Any, steps: tuple[str, ...],
+                 strict: bool = False) -> Any:
+    """`lookup` of a path already split into its steps (`steps_of`)."""
     if len(steps) == 1 and steps[0] != "*" and isinstance(values, dict):
         # The common case (`instance_type`), as the loop below reads it, without the loop.
         if unknown is True:
@@ -113,7 +118,7 @@ def lookup(values: dict[str, Any], unknown: Any, path: str, strict: bool = False
 
 
 @lru_cache(maxsize=4096)  # the catalog's paths: a few hundred
-def _steps(path: str) -> tuple[str, ...]:
+def steps_of(path: str) -> tuple[str, ...]:
     return tuple(path.split("."))
 
 

@@ -30,7 +30,12 @@ class Address:
     @property
     def config_key(self) -> tuple[tuple[str, ...], str]:
         """Where the resource block lives in the configuration (no instance keys)."""
-        return tuple(_MODULE_NAME.findall(self.module)), f"{self.type}.{self.name}"
+        return _module_path(self.module), f"{self.type}.{self.name}"
+
+
+@lru_cache(maxsize=1 << 14)  # the modules of a plan: a resource's is asked for once or twice
+def _module_path(module: str) -> tuple[str, ...]:
+    return tuple(_MODULE_NAME.findall(module))
 
 
 @lru_cache(maxsize=1 << 16)  # a plan's loader asks for each address three times

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,8 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         raise InputError(path, f"plan format_version {fmt} is newer than driftguard reads "
                                "(0.1 to 1.x)")
     planned_values = _field(path, doc, "planned_values", dict, "", {})
-    planned = {r.address: r for r in module_records(
+    # Records are made only for what resource_changes leaves out (most plans: nothing).
+    planned = {res["address"]: res for res in module_resources(
         path, _field(path, planned_values, "root_module", dict, "planned_values.", {}))}
     configuration = _field(path, doc, "configuration", dict, "", {})
     configured = _configuration_index(path, configuration)
@@ -83,7 +85,8 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
             continue
         values = change.get("after")
         if not isinstance(values, dict):
-            values = planned[address].values if address in planned else {}
+            values = _module_record(path, planned[address]).values if address in planned \
+                else {}
         set_by_code, refs, provider = configured.get(parsed.config_key, (None, {}, None))
         rtype = _type(path, rc, where, parsed.type) or parsed.type
         spec, _ = terraform_spec(rtype)
@@ -100,8 +103,9 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
             region=regions.get(provider) if provider else None,
         )
     changed = {rc.get("address") for rc in changes}
-    for address, rec in planned.items():
+    for address, res in planned.items():
         if address not in changed:
+            rec = _module_record(path, res)
             parsed = addresses.parse(address)
             provider = configured.get(parsed.config_key, (None, {}, None))[2] if parsed else None
             rec.region = regions.get(provider) if provider else None
@@ -239,8 +243,9 @@ def _prune(unknown: Any, tree: Any) -> Any:
         return unknown
     if isinstance(unknown, list):  # the blocks of one type: what any of them sets
         return [_prune(u, tree) for u in unknown]
-    if isinstance(unknown, dict):
-        return {k: _prune(v, tree[k]) for k, v in unknown.items() if k in tree}
+    if isinstance(unknown, dict):  # a leaf (true, false) is kept as it is, without a call
+        return {k: _prune(v, tree[k]) if isinstance(v, dict | list) else v
+                for k, v in unknown.items() if k in tree}
     return unknown
 
 
@@ -345,7 +350,12 @@ def _references(origin: str, expressions: Any, prefix: str, out: dict[str, list[
 
 def module_records(path: str, module: dict[str, Any]) -> list[Record]:
     """Managed resources of a planned_values / show -json values module tree."""
-    records: list[Record] = []
+    return [_module_record(path, res) for res in module_resources(path, module)]
+
+
+def module_resources(path: str, module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The managed resources of a module tree, each checked: an object with an address,
+    a mode Terraform writes and a type that is a string."""
     stack = [module]
     while stack:
         mod = _object(path, stack.pop(), "a module")
@@ -354,15 +364,15 @@ def module_records(path: str, module: dict[str, Any]) -> list[Record]:
             where = f"resource {str(res.get('address'))[:80]}: "
             if not _managed(path, res, where, "managed") or not res.get("address"):
                 continue
-            values = res["values"] if isinstance(res.get("values"), dict) else {}
-            records.append(Record(
-                address=res["address"],
-                type=_type(path, res, where, ""),
-                values=values,
-                sensitive=res.get("sensitive_values"),
-            ))
+            _type(path, res, where, "")
+            yield res
         stack.extend(reversed(mod.get("child_modules") or []))
-    return records
+
+
+def _module_record(path: str, res: dict[str, Any]) -> Record:
+    values = res["values"] if isinstance(res.get("values"), dict) else {}
+    return Record(address=res["address"], type=res.get("type", ""), values=values,
+                  sensitive=res.get("sensitive_values"))
 
 
 def _managed(path: str, res: dict[str, Any], where: str, default: str | None) -> bool:
