@@ -24,7 +24,9 @@ Whatever the source, a document that cannot be used is one `InputError` naming i
   as infinity.
   Their loader checks every number it reads and, on that or any other error, parses the
   file again the strict way (declared/files.load_json), so that the result or the error
-  is the strict parse's.
+  is the strict parse's. A big plan is read faster still, in its parts the loader reads
+  (declared/plan_parts), while `BackgroundCheck` makes sure on the other core that the
+  fast parse takes the whole document.
 - YAML goes through a safe loader: dates that do not exist are errors with their line,
   and aliases are bounded (a "billion laughs" document that expands past
   ALIAS_EXPANSION_LIMIT is refused before anything walks it).
@@ -32,9 +34,12 @@ Whatever the source, a document that cannot be used is one `InputError` naming i
 
 from __future__ import annotations
 
+import gc
 import json
 import math
+import os
 import re
+import signal
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -136,6 +141,58 @@ def loads_json(origin: object, data: bytes | str, fast: bool = False) -> Any:
     if escaped:
         check_strings(origin, doc)
     return doc
+
+
+class BackgroundCheck:
+    """Whether the fast parse (jiter: valid JSON in UTF-8, keys unique, no NaN, no lone
+    surrogate) takes the whole of `data`, found out in a forked child, on another core,
+    while the caller reads only some parts of the same bytes with a parser that checks
+    less (declared/plan_parts). The child does nothing but the parse, one byte down its
+    pipe and os._exit: it takes no lock that another thread of the parent could hold at
+    the fork. Call `passed` or `cancel` once."""
+
+    def __init__(self, data: bytes) -> None:
+        read_end, write_end = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child
+            verdict = b"0"
+            try:
+                os.close(read_end)
+                gc.disable()  # a collection would touch, and so copy, the parent's pages
+                jiter.from_json(data, catch_duplicate_keys=True, allow_inf_nan=False)
+                verdict = b"1"
+            except BaseException:  # noqa: BLE001, S110 - every failure is a "no"
+                pass
+            finally:
+                try:
+                    os.write(write_end, verdict)
+                finally:
+                    os._exit(0)
+        os.close(write_end)
+        self._verdict = read_end
+
+    def passed(self) -> bool:
+        """Waits for the child: True when the whole document parsed. A child that died
+        (out of memory) says no."""
+        try:
+            verdict = os.read(self._verdict, 1)
+        except BaseException:  # ^C while waiting
+            self.cancel()
+            raise
+        self._end()
+        return verdict == b"1"
+
+    def cancel(self) -> None:
+        """Stops the child: its answer is not needed."""
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._end()
+
+    def _end(self) -> None:
+        os.close(self._verdict)
+        os.waitpid(self._pid, 0)
 
 
 # --- strings ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftguard.config import Config, ScanSettings
+from driftguard.declared import plan_parts
 from driftguard.declared import sources as declared_sources
 from driftguard.declared.sources import Declared, SourceContext
 from driftguard.documents import check_strings
@@ -101,8 +102,16 @@ def check(
 ) -> CheckResult:
     """Policies over what the code declares (plans, state, CloudFormation templates), and
     the drift that plans say Terraform's refresh found (their `resource_drift`); the
-    conftest-style policies (`namespaces`) over each file's parsed document."""
+    conftest-style policies (`namespaces`) over each file's parsed document. Big plans
+    load from the parts the loader reads, checked whole beside the run (plan_parts)."""
     now = now or dt.datetime.now(dt.UTC)
+    return plan_parts.confirmed(lambda: _check(paths, config, extra_policy_dirs, today,
+                                               cfn_parameters, namespaces, now))
+
+
+def _check(paths: Sequence[Path], config: Config, extra_policy_dirs: Sequence[Path],
+           today: dt.date | None, cfn_parameters: dict[str, str] | None,
+           namespaces: Namespaces | None, now: dt.datetime) -> CheckResult:
     timer = _Timer()
     with no_gc():
         with timer("load"):

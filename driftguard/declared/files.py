@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from driftguard.catalog.values import OutOfRange
+from driftguard.declared import plan_parts
 from driftguard.documents import loads_json
 from driftguard.errors import InputError
 from driftguard.locations import DEFAULT_MAX_INPUT_MB, MB, read_file
@@ -37,7 +38,22 @@ def load_json(path: str | Path, data: bytes, load: Callable[[Any], T]) -> T:
     """`load(document)` of a Terraform file's JSON, parsed fast; on an InputError or a
     number out of range (which the fast parse reads as infinity: OutOfRange, from the
     loader's check of what it reads), parsed and loaded again the strict way, so that the
-    result or the error is the strict parse's (an 85 MB plan: 0.45 s instead of 0.58 s)."""
+    result or the error is the strict parse's (an 85 MB plan: 0.45 s instead of 0.58 s).
+    A big plan is loaded first from the parts the loader reads (plan_parts), kept once
+    the fast parse has taken the whole file."""
+    parts = plan_parts.read(str(path), data)
+    if parts is not None:
+        document, check = parts
+        try:
+            result = load(document)
+        except (InputError, OutOfRange):
+            check.cancel()
+        except BaseException:
+            check.cancel()
+            raise
+        else:
+            if plan_parts.stands(check):
+                return result
     try:
         return load(parse_json(path, data, fast=True))
     except (InputError, OutOfRange):

@@ -14,6 +14,7 @@ from driftguard.catalog.values import any_true, kind_of, sensitivity_union
 from driftguard.declared import addresses
 from driftguard.declared.build import Record, build
 from driftguard.declared.files import detect, load_json, read_bytes
+from driftguard.declared.plan_parts import resolved
 from driftguard.errors import InputError
 from driftguard.model import Resource, TerraformDrift
 
@@ -370,7 +371,9 @@ def module_resources(path: str, module: dict[str, Any]) -> Iterator[dict[str, An
 
 
 def _module_record(path: str, res: dict[str, Any]) -> Record:
-    values = res["values"] if isinstance(res.get("values"), dict) else {}
+    values = resolved(res.get("values"))
+    if not isinstance(values, dict):
+        values = {}
     return Record(address=res["address"], type=res.get("type", ""), values=values,
                   sensitive=res.get("sensitive_values"))
 
@@ -408,7 +411,7 @@ def _field(path: str, obj: dict[str, Any], key: str, kind: type, where: str,
            default: Any) -> Any:
     """`obj[key]` when it is of `kind`, `default` when it is absent or null; any other
     value is an error naming the field (`where` is the path to `obj`)."""
-    value = obj.get(key)
+    value = resolved(obj.get(key))
     if value is None:
         return default
     if not isinstance(value, kind):
