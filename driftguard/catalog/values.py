@@ -110,10 +110,13 @@ def lookup_steps(values: dict[str, Any], unknown: Any, steps: tuple[str, ...],
         if unknown is True:
             return UNKNOWN
         step = steps[0]
-        value, unk = values.get(step), _child(unknown, step)
-        if value is None and unk is not True:
-            return None
-        return UNKNOWN if unk is not None and any_true(unk) else value
+        value = values.get(step)
+        unk = unknown.get(step) if type(unknown) is dict else _child(unknown, step)
+        if unk is None or unk is False:
+            return value
+        if unk is True:
+            return UNKNOWN
+        return None if value is None else UNKNOWN if any_true(unk) else value
     return _lookup(values, unknown, steps, strict)
 
 
