@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import regorus
 
 from driftguard.errors import PolicyError
@@ -56,13 +57,17 @@ class EmbeddedEngine:
 
     def evaluate(self, policy_input: dict[str, Any]) -> dict[str, Any]:
         """The value of data.driftguard.rules: nested packages, each with deny/warn sets."""
-        return self.document("data.driftguard.rules", policy_input) or {}
+        return self.document("data.driftguard.rules", policy_input,
+                             _json_text(policy_input)) or {}
 
-    def document(self, path: str, policy_input: Any) -> Any:
-        """The value of the document at `path` (`data.main`) for this input; None when it
-        is undefined."""
+    def document(self, path: str, policy_input: Any, text: str | None = None) -> Any:
+        """The value of the document at `path` (`data.main`) for this input (given as
+        `text` too, when it is JSON: policy_input); None when it is undefined."""
         def work() -> bytes:
-            self._engine.set_input(policy_input)
+            if text is None:
+                self._engine.set_input(policy_input)
+            else:
+                self._engine.set_input_json(text)
             # eval_query cannot return sets of objects (unhashable in Python): use JSON.
             return str(self._engine.eval_query_as_json(path)).encode()
 
@@ -74,3 +79,15 @@ class EmbeddedEngine:
         if not rows:
             return None
         return rows[0]["expressions"][0]["value"]
+
+
+def _json_text(policy_input: dict[str, Any]) -> str | None:
+    """The resources' input (JSON values: docs/canonical-model.md) as JSON text, which
+    regorus reads in half the time it takes to convert the Python objects (15,000
+    resources: 0.025 s to write and 0.06 s to read, against 0.11 s), to the same values
+    (numbers past 64 bits too); None for what msgspec cannot write (a lone surrogate),
+    which regorus then converts itself."""
+    try:
+        return msgspec.json.encode(policy_input).decode()
+    except (TypeError, ValueError, msgspec.EncodeError):
+        return None
