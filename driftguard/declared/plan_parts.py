@@ -129,11 +129,35 @@ def _all_passed(checks: list[BackgroundCheck]) -> bool:
     return all([c.passed() for c in checks])  # a list: every child is waited for
 
 
-def _cores() -> int:
+def _cores() -> float:
+    """The cores this process may use: its CPU affinity, within its container's CPU quota
+    where it has one (a pod limited to one CPU would run the check on the same core)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = float(len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        cores = float(os.cpu_count() or 1)
+    return min(cores, _cpu_quota() or cores)
+
+
+def _cpu_quota() -> float | None:
+    """CPUs allowed by the cgroup (v2 `cpu.max`, or v1's CFS quota); None for no limit."""
+    try:
+        quota, _, period = _read("/sys/fs/cgroup/cpu.max").partition(" ")
+    except OSError:
+        try:
+            quota = _read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+            period = _read("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+        except OSError:
+            return None
+    try:
+        return int(quota) / int(period) if int(quota) > 0 else None
+    except (ValueError, ZeroDivisionError):  # "max": no limit
+        return None
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="ascii") as f:
+        return f.read().strip()
 
 
 def _defer(origin: str, doc: dict[str, Any]) -> None:

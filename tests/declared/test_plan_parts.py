@@ -198,6 +198,30 @@ def test_the_corpus_bad_files_fail_as_whole(
     assert from_parts == usual
 
 
+@pytest.mark.parametrize(("files", "cpus"), [
+    ({"/sys/fs/cgroup/cpu.max": "max 100000"}, None),
+    ({"/sys/fs/cgroup/cpu.max": "150000 100000"}, 1.5),
+    ({"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1",
+      "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000"}, None),
+    ({"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "50000",
+      "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000"}, 0.5),
+    ({}, None),
+])
+def test_a_container_cpu_quota_counts_as_the_cores_there_are(
+        files: dict[str, str], cpus: float | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cgroup files, as the kernel writes them (v2, then v1), given in place of the
+    machine's own."""
+    def read(path: str) -> str:
+        if path not in files:
+            raise FileNotFoundError(path)
+        return files[path]
+
+    monkeypatch.setattr(plan_parts, "_read", read)
+    assert plan_parts._cpu_quota() == cpus
+    if cpus is not None:
+        assert plan_parts._cores() <= cpus
+
+
 def _check(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, str, str]:
     code = main(["check", *map(str, paths), "--format", "json"])
     out, err = capsys.readouterr()
