@@ -118,16 +118,8 @@ def test_the_parts_are_read_and_give_what_the_whole_plan_gives(
     assert "m5.xlarge" in drift[0]  # prior_state, read where the drift needs it
 
 
-def _null(*keys: str | int) -> Callable[[dict[str, Any]], None]:
-    def edit(doc: dict[str, Any]) -> None:
-        node: Any = doc
-        for key in keys[:-1]:
-            node = node[key]
-        node[keys[-1]] = None
-    return edit
-
-
 def _set(value: Any, *keys: str | int) -> Callable[[dict[str, Any]], None]:
+    """An edit that sets the value at the path of keys."""
     def edit(doc: dict[str, Any]) -> None:
         node: Any = doc
         for key in keys[:-1]:
@@ -145,9 +137,9 @@ BAD_TEXT = [
                   '"a": NaN', '"a": 1,')
 ]
 EDITS = {
-    "change null": _null("resource_changes", 0, "change"),
-    "resource_changes null": _null("resource_changes"),
-    "after null: the planned values": _null("resource_changes", 0, "change", "after"),
+    "change null": _set(None, "resource_changes", 0, "change"),
+    "resource_changes null": _set(None, "resource_changes"),
+    "after null: the planned values": _set(None, "resource_changes", 0, "change", "after"),
     "planned values a string": _set("x", "planned_values", "root_module", "resources", 0,
                                     "values"),
     "prior_state a string": _set("x", "prior_state"),
