@@ -26,10 +26,10 @@ Each run is one child process: wall time is time.perf_counter() around start and
 peak RSS is the child's ru_maxrss from os.wait4 (KiB on Linux; for driftguard the largest
 of its processes: the watchdog, the command and a big plan's check), and the tree's peak
 is the sum of all their RSS, sampled every 5 ms (an upper bound: shared pages count
-once per process). Exit codes 0 (clean) and 1
-(findings) are both a successful run; anything else stops the benchmark with the
-command's stderr. The report goes to a file, as a CI job would capture it. Then the
-start-up: `CMD --version` and `CMD --help`, R runs each.
+once per process), or with --pss their PSS (shared pages counted once in all). Exit
+codes 0 (clean) and 1 (findings) are both a successful run; anything else stops the
+benchmark with the command's stderr. The report goes to a file, as a CI job would
+capture it. Then the start-up: `CMD --version` and `CMD --help`, R runs each.
 
 Targets (issue 19): driftguard's median within 2.5x of the floor's and its peak RSS (the
 largest process's, and the tree's) within 1.5x of the floor's, at every size; 1,000
@@ -95,9 +95,13 @@ def run_once(cmd: list[str], out: Path, cwd: Path, env: dict[str, str]
 
 
 class TreeSampler(threading.Thread):
-    """The peak of the summed RSS of a process and its descendants (Linux; 0 elsewhere)."""
+    """The peak of the summed RSS (or, with PSS set, proportional set size: a page two
+    processes share counts half in each) of a process and its descendants (Linux; 0
+    elsewhere). PSS is read from /proc/PID/smaps_rollup, which walks the page tables:
+    slower to read, so sampled every 20 ms, and it costs the machine a little CPU."""
 
     PAGE_MB = os.sysconf("SC_PAGE_SIZE") / (1024 * 1024) if hasattr(os, "sysconf") else 0.0
+    PSS = False
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -105,8 +109,9 @@ class TreeSampler(threading.Thread):
         self.start()
 
     def run(self) -> None:
-        while not self.done.wait(0.005):
-            self.peak = max(self.peak, sum(self.rss(p) for p in self.tree()))
+        size = self.pss if self.PSS else self.rss
+        while not self.done.wait(0.02 if self.PSS else 0.005):
+            self.peak = max(self.peak, sum(size(p) for p in self.tree()))
 
     def tree(self) -> list[int]:
         found, todo = [], [self.pid]
@@ -126,6 +131,16 @@ class TreeSampler(threading.Thread):
                 return int(f.read().split()[1]) * self.PAGE_MB
         except (OSError, IndexError, ValueError):
             return 0.0
+
+    def pss(self, pid: int) -> float:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1]) / 1024
+        except (OSError, IndexError, ValueError):
+            pass
+        return 0.0
 
     def stop(self) -> float:
         self.done.set()
@@ -187,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path,
                         help="keep generated plans and reports here (default: a temp dir)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--pss", action="store_true",
+                        help="the tree's peak as summed PSS (shared pages counted once), "
+                        "not RSS: for memory figures; it slows the runs a little")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target is missed")
     parser.add_argument("--engine", choices=("embedded", "opa"), default="embedded",
@@ -194,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--opa-url", help="OPA server for --engine opa (default: start the "
                         "test double of tests/policy/opa_double.py in this process)")
     args = parser.parse_args(argv)
+    TreeSampler.PSS = args.pss
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     try:
