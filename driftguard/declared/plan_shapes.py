@@ -10,10 +10,11 @@ import msgspec
 
 
 def decode(data: bytes) -> dict[str, Any] | None:
-    """The plan's parts, or None where msgspec refuses them (not JSON, another shape)."""
+    """The plan's parts, or None where msgspec refuses them (not JSON, another shape, or
+    nested deeper than it goes)."""
     try:
         return msgspec.json.decode(data, type=_Plan)  # type: ignore[return-value]
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
 
 

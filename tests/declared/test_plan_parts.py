@@ -129,12 +129,13 @@ def _set(value: Any, *keys: str | int) -> Callable[[dict[str, Any]], None]:
 
 
 DEEP = "[" * 250 + "]" * 250  # deeper than jiter goes; the strict parse takes it
+DEEPER = "[" * 5000 + "]" * 5000  # deeper than msgspec and the strict parse go
 
 # (part, the JSON written there) and plans edited in a part the parts read
 BAD_TEXT = [
     (part, value) for part in ("top", "before", "after", "planned", "prior", "configuration")
     for value in ('"a": 1, "a": 2', '"a": "\\ud800"', '"a": 1e400', f'"a": {DEEP}',
-                  '"a": NaN', '"a": 1,')
+                  f'"a": {DEEPER}', '"a": NaN', '"a": 1,')
 ]
 EDITS = {
     "change null": _set(None, "resource_changes", 0, "change"),
