@@ -89,5 +89,5 @@ def _json_text(policy_input: dict[str, Any]) -> str | None:
     which regorus then converts itself."""
     try:
         return msgspec.json.encode(policy_input).decode()
-    except (TypeError, ValueError, msgspec.EncodeError):
+    except (TypeError, ValueError, RecursionError, msgspec.EncodeError):
         return None

@@ -18,5 +18,5 @@ def dumps(doc: Any, ensure_ascii: bool = True) -> str:
     compact = json.dumps(doc, ensure_ascii=ensure_ascii, separators=(",", ":"))
     try:
         return msgspec.json.format(compact, indent=2)
-    except (msgspec.DecodeError, UnicodeEncodeError):
+    except (msgspec.DecodeError, UnicodeEncodeError, RecursionError):
         return json.dumps(doc, indent=2, ensure_ascii=ensure_ascii)
