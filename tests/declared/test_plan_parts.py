@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from driftguard.declared.sources.file import LocalFile
 from driftguard.errors import InputError
 
 USUAL = 1 << 62
+REPO = Path(__file__).resolve().parents[2]
 
 AFTER = {"id": "i-1", "arn": "arn:aws:ec2:eu-west-1:123456789012:instance/i-1",
          "instance_type": "m5.large", "associate_public_ip_address": False,
@@ -173,6 +176,19 @@ def test_a_plan_of_another_shape_gives_what_the_whole_parse_gives(
     path.write_bytes(text(doc))
     from_parts, usual = both_ways(path, monkeypatch)
     assert from_parts == usual
+
+
+@pytest.mark.parametrize("shape", ["provider", "compact"])
+def test_a_generated_plan_reads_from_its_parts_as_whole(
+        shape: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/gen_plan.py's plans: modules, for_each and count, folds and links, `before`
+    and prior_state for the half already applied."""
+    path = tmp_path / "plan.json"
+    subprocess.run([sys.executable, str(REPO / "bench" / "gen_plan.py"), "--resources",
+                    "400", "--shape", shape, "--out", str(path)], check=True)
+    from_parts, usual = both_ways(path, monkeypatch)
+    assert from_parts == usual
+    assert len(usual[0]) >= 400
 
 
 def test_the_corpus_plans_read_from_their_parts_as_whole(
