@@ -89,7 +89,7 @@ def _resource(rec: Record, origin: str, source: Source) -> Resource:
     own = rec.values.get("region")  # AWS provider v6: each resource names its region
     region = (own if isinstance(own, str) and own else region
               or zone_region(spec, attributes) or rec.region)
-    return Resource.model_construct(  # inputs built here: skip validation
+    return Resource.trusted(  # inputs built here: no validation
         type=spec.tf_type if spec is not None else rec.type,
         id=ident if isinstance(ident, str) and ident != MASK else None,
         address=rec.address,

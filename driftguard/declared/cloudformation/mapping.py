@@ -107,7 +107,7 @@ def _place(resolver: Resolver) -> tuple[str | None, str | None]:
 
 def _resource(logical: str, cfn_type: str, origin: str, stack: StackContext | None,
               raw: dict[str, Any], place: tuple[str | None, str | None]) -> Resource:
-    return Resource.model_construct(
+    return Resource.trusted(
         type=cfn_type,
         id=cfn_resource_id(cfn_type, stack.physical.get(logical), raw) if stack else None,
         address=f"{stack.name}/{logical}" if stack else logical,
