@@ -152,8 +152,14 @@ class BackgroundCheck:
     the fork. Call `passed` or `cancel` once."""
 
     def __init__(self, data: bytes) -> None:
+        """OSError when there is no pipe or process to be had."""
         read_end, write_end = os.pipe()
-        self._pid = os.fork()
+        try:
+            self._pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if self._pid == 0:  # the child
             verdict = b"0"
             try:

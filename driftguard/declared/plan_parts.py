@@ -75,7 +75,10 @@ def read(origin: str, data: bytes) -> tuple[dict[str, Any], BackgroundCheck] | N
         return None
     from driftguard.declared import plan_shapes  # msgspec: 12 ms to import
 
-    check = BackgroundCheck(data)  # first: it runs while msgspec decodes
+    try:
+        check = BackgroundCheck(data)  # first: it runs while msgspec decodes
+    except OSError:  # no process or pipe to be had (EAGAIN, EMFILE): the usual load
+        return None
     doc = plan_shapes.decode(data)
     if doc is None:
         check.cancel()

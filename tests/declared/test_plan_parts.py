@@ -207,6 +207,32 @@ def test_the_corpus_bad_files_fail_as_whole(
     assert from_parts == usual
 
 
+def test_without_a_pipe_to_be_had_the_plan_is_read_the_usual_way(tmp_path: Path) -> None:
+    """Every file descriptor taken (EMFILE): no check, no error, the usual load."""
+    path = tmp_path / "plan.json"
+    path.write_bytes(text(base_plan()))
+    script = f"""
+import os
+from driftguard.declared import plan_parts
+from driftguard.declared.terraform import load_bytes
+plan_parts.FROM_BYTES = 0
+data = open({str(path)!r}, "rb").read()
+usual = load_bytes("plan.json", data)
+taken = []
+try:
+    while True:
+        taken.append(os.open("/dev/null", os.O_RDONLY))
+except OSError:
+    pass
+assert plan_parts.read("plan.json", data) is None
+assert load_bytes("plan.json", data) == usual
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout == "ok\n", done.stderr
+
+
 @pytest.mark.parametrize(("files", "cpus"), [
     ({"/sys/fs/cgroup/cpu.max": "max 100000"}, None),
     ({"/sys/fs/cgroup/cpu.max": "150000 100000"}, 1.5),
