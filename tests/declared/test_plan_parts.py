@@ -183,12 +183,35 @@ def test_a_generated_plan_reads_from_its_parts_as_whole(
         shape: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """bench/gen_plan.py's plans: modules, for_each and count, folds and links, `before`
     and prior_state for the half already applied."""
-    path = tmp_path / "plan.json"
-    subprocess.run([sys.executable, str(REPO / "bench" / "gen_plan.py"), "--resources",
-                    "400", "--shape", shape, "--out", str(path)], check=True)
+    path = generated_plan(tmp_path, shape)
     from_parts, usual = both_ways(path, monkeypatch)
     assert from_parts == usual
     assert len(usual[0]) >= 400
+
+
+def generated_plan(tmp_path: Path, shape: str = "provider") -> Path:
+    path = tmp_path / "plan.json"
+    subprocess.run([sys.executable, str(REPO / "bench" / "gen_plan.py"), "--resources",
+                    "400", "--shape", shape, "--out", str(path)], check=True)
+    return path
+
+
+def test_the_report_of_a_plan_read_from_its_parts_is_the_usual_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole JSON report (but when it was made), as the golden reports' plans are too
+    small to be read from their parts."""
+    monkeypatch.chdir(tmp_path)
+    path = generated_plan(tmp_path)
+    reports = []
+    for from_bytes in (0, USUAL):
+        monkeypatch.setattr(plan_parts, "FROM_BYTES", from_bytes)
+        assert main(["check", str(path), "--format", "json"]) in (0, 1)
+        report = json.loads(capsys.readouterr().out)
+        del report["scanned_at"], report["digest"]
+        reports.append(report)
+    assert reports[0] == reports[1]
+    assert reports[0]["findings"]
 
 
 def test_the_corpus_plans_read_from_their_parts_as_whole(
