@@ -198,7 +198,10 @@ class BackgroundCheck:
 
     def _end(self) -> None:
         os.close(self._verdict)
-        os.waitpid(self._pid, 0)
+        try:
+            os.waitpid(self._pid, 0)
+        except ChildProcessError:  # reaped already (a host process ignoring SIGCHLD)
+            pass
 
 
 # --- strings ---------------------------------------------------------------------------

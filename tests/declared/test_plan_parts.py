@@ -256,6 +256,29 @@ print("ok")
     assert done.stdout == "ok\n", done.stderr
 
 
+def test_a_host_that_ignores_sigchld_still_reads_the_plan_from_its_parts(
+        tmp_path: Path) -> None:
+    """With SIGCHLD ignored the kernel reaps the check's child itself: its verdict is read
+    from the pipe all the same, and the wait for it finds nothing left to wait for."""
+    path = tmp_path / "plan.json"
+    path.write_bytes(text(base_plan()))
+    script = f"""
+import signal
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+from driftguard.declared import plan_parts
+from driftguard.declared.terraform import load_bytes
+plan_parts.FROM_BYTES = 0
+data = open({str(path)!r}, "rb").read()
+document, check = plan_parts.read("plan.json", data)
+assert check.passed()
+kind, resources = load_bytes("plan.json", data)
+print(kind, len(resources))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout == "plan 2\n", done.stderr
+
+
 @pytest.mark.parametrize(("files", "cpus"), [
     ({"/sys/fs/cgroup/cpu.max": "max 100000"}, None),
     ({"/sys/fs/cgroup/cpu.max": "150000 100000"}, 1.5),
