@@ -139,15 +139,14 @@ def policy_input(resources: list[Resource], indexed: frozenset[str] | None = Non
     doc: dict[str, Any] = {"resources": [r.policy_input() for r in resources]}
     if indexed is not None:
         by_type: dict[str, list[int]] = {}
-        for i, r in enumerate(resources):
-            by_type.setdefault(r.type, []).append(i)
-        doc["type_index"] = dict(sorted(by_type.items()))
         index: dict[str, list[int]] = {}
         for i, r in enumerate(resources):
+            by_type.setdefault(r.type, []).append(i)
             names = indexed.intersection(r.attributes)
             if r.unknown:
                 names |= indexed.intersection(r.unknown)
             for name in names:
                 index.setdefault(name, []).append(i)
+        doc["type_index"] = dict(sorted(by_type.items()))
         doc["attribute_index"] = dict(sorted(index.items()))
     return doc
