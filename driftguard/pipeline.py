@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from driftguard import teardown
 from driftguard.config import Config, ScanSettings
 from driftguard.declared import plan_parts
 from driftguard.declared import sources as declared_sources
@@ -74,7 +75,19 @@ def no_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _age_survivors()
             gc.enable()
+
+
+def _age_survivors() -> None:
+    """Moves every tracked object to the oldest generation, where the collections that
+    no_gc spared would have moved what the stages keep. Else the youngest generation holds
+    all of it, and the first collection after the pause walks the whole plan (0.06 s at
+    10,000 resources, as a command ends). freeze and unfreeze each move a whole list: O(1).
+    Skipped in a host process that froze objects of its own, which unfreeze would let go."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 class _Timer:
@@ -126,10 +139,11 @@ def _check(paths: Sequence[Path], config: Config, extra_policy_dirs: Sequence[Pa
                     for s in declared.summaries]
 
         policies, findings = evaluate(config, extra_policy_dirs, declared.resources, timer,
-                                      namespaces, documents)
+                                      namespaces, documents, only=True)
         findings = [*drifted.findings, *findings]
         explain(findings, declared.resources)
         name_resources(findings, declared.resources)
+        teardown.keep(declared)
         return assemble(config, declared.summaries, len(declared.resources),
                         [*drifted.rules, *policies.rules.values()], findings,
                         today, timer.timings,
@@ -350,10 +364,12 @@ def attribute(settings: ScanSettings, drifts: list[Drift], findings: list[Findin
 def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[Resource],
              timer: _Timer, namespaces: Namespaces | None = None,
              documents: Callable[[], list[tuple[str, Any]]] | None = None,
-             ) -> tuple[policy.Policies, list[Finding]]:
+             only: bool = False) -> tuple[policy.Policies, list[Finding]]:
     """Every rule over every resource, in one evaluation; and the conftest-style rules
     over each of the `documents` (check's files). Without documents (a scan reads
-    AWS), a conftest rule would never run: an error."""
+    AWS), a conftest rule would never run: an error. `only`: the process's only
+    evaluation (a check's), whose engine teardown may keep (an organization's scan
+    evaluates once per unit)."""
     with timer("policy_load"):
         policies = policy.load(policy_dirs(config, extra_policy_dirs), namespaces)
         if policies.conftest.rules and documents is None:
@@ -368,6 +384,8 @@ def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[
         findings = policy.evaluate(engine, policies, resources)
         if policies.conftest.rules and documents is not None:
             findings += conftest.evaluate(engine, policies.conftest, documents())
+    if only:
+        teardown.keep(engine)
     return policies, findings
 
 

@@ -17,7 +17,8 @@ PACKAGE = Path(driftguard.__file__).parent
 ROOT = PACKAGE.parent
 
 # What shares the bottom with the model: imports nothing above it.
-BOTTOM = {"model", "errors", "aws_errors", "locations", "documents", "globs", "catalog"}
+BOTTOM = {"model", "errors", "aws_errors", "locations", "documents", "globs", "catalog",
+          "teardown"}
 ABOVE_BOTTOM = {"config", "declared", "collect", "drift", "policy", "report", "results",
                 "notify", "daemon", "org", "pipeline", "cli", "demo", "history", "waivers",
                 "iam", "onboard"}

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
+from driftguard import teardown
 from driftguard.errors import PolicyError
 
 _RESULT, _ERROR = b"R", b"E"
@@ -155,6 +156,7 @@ def supervise(command: Callable[[], int]) -> NoReturn:
     if pid == 0:  # the command
         os.close(read_end)
         _watchdog = write_end
+        teardown.skip()
         code: object = 1
         try:
             code = command()
