@@ -8,8 +8,10 @@ stage costs rather than how long it waited for a core) and wall seconds: import 
 modules `check` needs), read, parse (json), convert (records and Resources: the model),
 policy load (files, metadata, the engine), input (the policy input document), evaluate
 (regorus: taking the input and running the rules; in process, no watchdog), findings, and
-report (the JSON report). With --tracemalloc, each stage's peak of Python allocations too
-(slower; the times are then not comparable). The best of --repeat runs is printed per
+report (the JSON report); and what freeing costs: the parsed document ("free parsed"), and
+what `check` keeps to its end instead ("free kept": driftguard/teardown). With
+--tracemalloc, each stage's peak of Python allocations too (slower; the times are then
+not comparable). The best of --repeat runs is printed per
 stage (imports are timed once). The parse is what `check` does: a big plan's parts
 (declared/plan_parts), whose check of the whole file runs in a child meanwhile ("check
 wait": what is left of it after the report), else jiter over the whole file.
@@ -109,6 +111,12 @@ def main() -> int:
         timed(stages, "report", lambda: formats["json"](result_obj), memory)
         if check is not None:  # the whole file's check, in its child since the parse
             timed(stages, "check wait", check.passed, memory)
+        # What freeing costs: the parsed document, which check frees as it goes, and the
+        # resources and the engine with its input, which it keeps to its end (teardown).
+        parsed, kept = [doc], [resources, engine, raw, doc_in, by_key, findings, result_obj]
+        doc = resources = engine = raw = doc_in = by_key = findings = result_obj = None
+        timed(stages, "free parsed", parsed.clear, memory)
+        timed(stages, "free kept", kept.clear, memory)
 
     if args.tracemalloc:
         tracemalloc.start()
