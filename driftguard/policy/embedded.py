@@ -29,6 +29,25 @@ def engine_error(exc: Exception) -> str:
     return " ".join(text.split())
 
 
+def loaded(files: list[tuple[Path, str]]) -> regorus.Engine:
+    """A regorus engine with the policy files added; PolicyError (one line) for the first
+    that does not parse. A failed load lets its engine go here, in the thread that made
+    it: the error's traceback keeps this frame, and a collection that frees the engine
+    from another thread (the daemon's) cannot (PyO3: regorus engines are unsendable), so
+    it would leak, with an `Exception ignored` on stderr."""
+    engine = regorus.Engine()
+    for path, text in files:
+        try:
+            engine.add_policy(str(path), text)
+        except RuntimeError as exc:
+            error = engine_error(exc)
+            break
+    else:
+        return engine
+    del engine
+    raise PolicyError(error)
+
+
 class EmbeddedEngine:
     """Loads policy files and data once; evaluates `data.driftguard.rules` per input.
 
@@ -40,17 +59,17 @@ class EmbeddedEngine:
     def __init__(self, files: list[tuple[Path, str]], data: dict[str, Any],
                  timeout: float = DEFAULT_TIMEOUT, builtin: Path | None = None) -> None:
         self.timeout = timeout
-        self._engine = regorus.Engine()
-        for path, text in files:
-            try:
-                self._engine.add_policy(str(path), text)
-            except RuntimeError as exc:
-                raise PolicyError(engine_error(exc)) from None
+        engine = loaded(files)
         if builtin is None or not all(path.is_relative_to(builtin) for path, _ in files):
             from driftguard.policy import recursion  # a few ms of imports, when needed
 
-            recursion.check(self._engine)  # the built-in policies are tested for it
-        self._engine.add_data(data)
+            try:
+                recursion.check(engine)  # the built-in policies are tested for it
+            except PolicyError:
+                del engine  # as in loaded()
+                raise
+        engine.add_data(data)
+        self._engine = engine  # last: a failed load's frame (self) holds no engine
 
     def close(self) -> None:
         """Nothing to release (the opa engine closes its HTTP session)."""

@@ -34,15 +34,9 @@ class Head:
 
 def heads(path: Path, text: str) -> list[Head]:
     """Every rule head of the file (functions excluded), in order."""
-    import regorus  # only to read users' files: the opa engine's runs need no more
+    from driftguard.policy.embedded import loaded  # regorus: only to read users' files
 
-    from driftguard.policy.embedded import engine_error
-
-    engine = regorus.Engine()
-    try:
-        engine.add_policy(str(path), text)
-    except RuntimeError as exc:
-        raise PolicyError(engine_error(exc)) from None
+    engine = loaded([(path, text)])
     out: list[Head] = []
     for module in json.loads(engine.get_ast_as_json()):
         for rule in module["ast"]["rules"]:
