@@ -3,18 +3,18 @@
 
     python bench/profile_check.py PLAN [--repeat 3] [--tracemalloc] [--cprofile OUT]
 
-Stages, each timed in CPU seconds (time.process_time: on a shared machine, what the
-stage costs rather than how long it waited for a core) and wall seconds: import (the
-modules `check` needs), read, parse (json), convert (records and Resources: the model),
-policy load (files, metadata, the engine), input (the policy input document), evaluate
-(regorus: taking the input and running the rules; in process, no watchdog), findings, and
-report (the JSON report); and what freeing costs: the parsed document ("free parsed"), and
-what `check` keeps to its end instead ("free kept": driftguard/teardown). With
---tracemalloc, each stage's peak of Python allocations too (slower; the times are then
-not comparable). The best of --repeat runs is printed per
-stage (imports are timed once). The parse is what `check` does: a big plan's parts
-(declared/plan_parts), whose check of the whole file runs in a child meanwhile ("check
-wait": what is left of it after the report), else jiter over the whole file.
+Stages, each timed in CPU seconds (time.process_time: on a shared machine, what the stage
+costs rather than how long it waited for a core) and wall seconds: import (the modules
+`check` needs), read, parse (json), convert (records and Resources: the model), policy
+load (files, metadata, the engine), input (the policy input document), evaluate (regorus:
+taking the input and running the rules; in process, no watchdog), findings, and report
+(the JSON report); and what freeing costs: the parsed document ("free parsed"), and what
+`check` keeps to its end instead ("free kept": driftguard/teardown). With --tracemalloc,
+each stage's peak of Python allocations too (slower; the times are then not comparable).
+The best of --repeat runs is printed per stage (imports are timed once). The parse is
+what `check` does: a big plan's parts (declared/plan_parts), whose check of the whole
+file runs in a child meanwhile ("check wait": what is left of it after the report), else
+jiter over the whole file.
 """
 
 from __future__ import annotations

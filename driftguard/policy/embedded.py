@@ -29,20 +29,29 @@ def engine_error(exc: Exception) -> str:
     return " ".join(text.split())
 
 
-def loaded(files: list[tuple[Path, str]]) -> regorus.Engine:
+def loaded(files: list[tuple[Path, str]], refuse_recursion: bool = False) -> regorus.Engine:
     """A regorus engine with the policy files added; PolicyError (one line) for the first
-    that does not parse. A failed load lets its engine go here, in the thread that made
-    it: the error's traceback keeps this frame, and a collection that frees the engine
-    from another thread (the daemon's) cannot (PyO3: regorus engines are unsendable), so
-    it would leak, with an `Exception ignored` on stderr."""
+    that does not parse, or with `refuse_recursion`, for a recursive function. A failed
+    load lets its engine go here, in the thread that made it, and raises from here alone:
+    the error's traceback keeps its frames, and a collection that frees the engine from
+    another thread (the daemon's) cannot (PyO3: regorus engines are unsendable), so it
+    would leak, with an `Exception ignored` on stderr."""
     engine = regorus.Engine()
+    error = None
     for path, text in files:
         try:
             engine.add_policy(str(path), text)
         except RuntimeError as exc:
             error = engine_error(exc)
             break
-    else:
+    if error is None and refuse_recursion:
+        from driftguard.policy import recursion  # a few ms of imports, when needed
+
+        try:
+            recursion.check(engine)
+        except PolicyError as exc:
+            error = str(exc)
+    if error is None:
         return engine
     del engine
     raise PolicyError(error)
@@ -59,17 +68,11 @@ class EmbeddedEngine:
     def __init__(self, files: list[tuple[Path, str]], data: dict[str, Any],
                  timeout: float = DEFAULT_TIMEOUT, builtin: Path | None = None) -> None:
         self.timeout = timeout
-        engine = loaded(files)
-        if builtin is None or not all(path.is_relative_to(builtin) for path, _ in files):
-            from driftguard.policy import recursion  # a few ms of imports, when needed
-
-            try:
-                recursion.check(engine)  # the built-in policies are tested for it
-            except PolicyError:
-                del engine  # as in loaded()
-                raise
+        # The built-in policies are tested for recursion.
+        engine = loaded(files, refuse_recursion=builtin is None or not all(
+            path.is_relative_to(builtin) for path, _ in files))
         engine.add_data(data)
-        self._engine = engine  # last: a failed load's frame (self) holds no engine
+        self._engine = engine
 
     def close(self) -> None:
         """Nothing to release (the opa engine closes its HTTP session)."""

@@ -135,7 +135,6 @@ def check(engine: Any) -> None:
     """PolicyError (as OPA's rego_recursion_error) if a loaded function is recursive;
     `engine` is a regorus.Engine with the policies added."""
     found = find_cycle(json.loads(engine.get_ast_as_json()))
-    del engine  # the error's traceback keeps this frame (embedded.loaded says why)
     if found is not None:
         where, cycle = found
         raise PolicyError(f"{where}: rego_recursion_error: function {cycle[0]} is "

@@ -36,8 +36,7 @@ def _engines_in(tb: Any) -> list[str]:
     found = []
     while tb is not None:
         for value in tb.tb_frame.f_locals.values():
-            held = getattr(value, "__dict__", {}).values() if hasattr(value, "__dict__") \
-                else ()
+            held = vars(value).values() if hasattr(value, "__dict__") else ()
             if type(value) is regorus.Engine or any(type(v) is regorus.Engine for v in held):
                 found.append(tb.tb_frame.f_code.co_name)
         tb = tb.tb_next
