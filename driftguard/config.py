@@ -189,6 +189,9 @@ class ScanSettings(BaseModel):
                               "live value, not only those the catalog marks safe to show")
     attribution: AttributionSettings | None = Field(default=None, description="who changed "
                                                     "it: CloudTrail (off when absent)")
+    collect_unread: bool = Field(default=False, description="also make the per-resource calls "
+                                 "for attributes that no loaded rule reads (for rules that "
+                                 "read attributes in ways `driftguard catalog` does not show)")
 
     def compares_nothing(self) -> bool:
         return not (self.states or self.plans or self.types or self.stacks)

@@ -174,11 +174,15 @@ def scan(
     with timer("load"):
         declared = declare(config.scan, clients, regions, config.max_input_bytes)
         ignore = load_ignore(config.scan)
+    with timer("policy_load"):
+        policies = load_policies(config, extra_policy_dirs)
     with timer("collect"):
-        live = collect(config, declared, clients, regions, progress, with_global)
+        live = collect(config, declared, clients, regions, progress, with_global,
+                       attributes_read(config, policies, declared))
     with timer("drift"):
         drifted = diff(config.scan, declared, live, ignore, with_global)
-    policies, findings = evaluate(config, extra_policy_dirs, live.resources, timer)
+    policies, findings = evaluate(config, extra_policy_dirs, live.resources, timer,
+                                  policies=policies)
     findings = [*drifted.findings, *findings]
     explain(findings, declared.resources, live.resources)
     name_resources(findings, [*declared.resources, *live.resources])
@@ -251,10 +255,29 @@ class Live:
     read_nothing: bool = False
 
 
+def attributes_read(config: Config, policies: policy.Policies, declared: Declared
+                    ) -> dict[str, frozenset[str]]:
+    """By type, for the types a scan may collect in part (collect/scope.py), the attributes
+    read: none with scan.collect_unread, or with an OPA server (its rules may be more than
+    those loaded here); not the declared types, whose drift reads every attribute."""
+    from driftguard.catalog import specs
+    from driftguard.collect.scope import attributes_read as read_of
+    from driftguard.policy.reads import library_reads, rule_reads
+
+    if config.scan.collect_unread or config.engine != "embedded":
+        return {}
+    reads = [*rule_reads(policies.files).values(), library_reads(policies.files)]
+    declared_types = {r.type for r in declared.resources}
+    return {t: names for t, spec in specs().items() if t not in declared_types
+            and (names := read_of(spec, reads)) is not None}
+
+
 def collect(config: Config, declared: Declared, clients: Any, regions: list[str],
-            progress: Progress | None, with_global: bool) -> Live:
+            progress: Progress | None, with_global: bool,
+            read: dict[str, frozenset[str]] | None = None) -> Live:
     """The live resources of the declared types (and scan.types) in `regions`; then,
-    when asked, CloudFormation's drift detection on the declared stacks."""
+    when asked, CloudFormation's drift detection on the declared stacks. `read`: by type,
+    the attributes read, where the others need not be collected (attributes_read)."""
     from driftguard.catalog import spec_for
     from driftguard.collect.account import caller_account
     from driftguard.collect.engine import Collector
@@ -263,7 +286,7 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
     types = {t for t in {r.type for r in declared.resources} | set(config.scan.types)
              if (spec := spec_for(t)) and (with_global or not spec.collect.is_global)}
     inventory = Collector(clients, account=account, max_workers=config.aws.max_workers,
-                          progress=progress).collect(types, regions)
+                          progress=progress).collect(types, regions, read)
     for res in inventory.resources:  # AWS's answers are documents too: valid strings only
         check_strings(res.origin, res.policy_input(), f"{res.type} {res.id}")
     gaps = [*([gap] if gap is not None else []), *inventory.not_checked,
@@ -364,14 +387,15 @@ def attribute(settings: ScanSettings, drifts: list[Drift], findings: list[Findin
 def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[Resource],
              timer: _Timer, namespaces: Namespaces | None = None,
              documents: Callable[[], list[tuple[str, Any]]] | None = None,
-             only: bool = False) -> tuple[policy.Policies, list[Finding]]:
+             only: bool = False, policies: policy.Policies | None = None
+             ) -> tuple[policy.Policies, list[Finding]]:
     """Every rule over every resource, in one evaluation; and the conftest-style rules
     over each of the `documents` (check's files). Without documents (a scan reads
     AWS), a conftest rule would never run: an error. `only`: the process's only
     evaluation (a check's), whose engine teardown may keep (an organization's scan
-    evaluates once per unit)."""
+    evaluates once per unit). `policies`: already loaded (load_policies)."""
     with timer("policy_load"):
-        policies = policy.load(policy_dirs(config, extra_policy_dirs), namespaces)
+        policies = policies or load_policies(config, extra_policy_dirs, namespaces)
         if policies.conftest.rules and documents is None:
             rule = next(iter(policies.conftest.rules.values()))
             raise PolicyError(f"{rule.file}: conftest-style policies (package "
@@ -387,6 +411,11 @@ def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[
     if only:
         teardown.keep(engine)
     return policies, findings
+
+
+def load_policies(config: Config, extra_policy_dirs: Sequence[Path],
+                  namespaces: Namespaces | None = None) -> policy.Policies:
+    return policy.load(policy_dirs(config, extra_policy_dirs), namespaces)
 
 
 def unread(policies: policy.Policies, resources: list[Resource]) -> dict[str, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +26,7 @@ from driftguard.catalog.spec import Detail, ResourceSpec
 from driftguard.catalog.values import lookup
 from driftguard.collect.clients import ClientFactory
 from driftguard.collect.progress import Progress
+from driftguard.collect.scope import details_to_call, unfed
 from driftguard.model import NotChecked, Resource
 
 
@@ -55,13 +56,23 @@ class Collector:
         self.max_workers = max_workers
         self._progress = progress
         self._lock = threading.Lock()
+        self._details: dict[str, tuple[Detail, ...]] = {}  # by type: the ones called
+        self._unfed: dict[str, frozenset[str]] = {}  # by type: attributes left out
 
-    def collect(self, types: Iterable[str], regions: list[str]) -> Inventory:
+    def collect(self, types: Iterable[str], regions: list[str],
+                read: Mapping[str, frozenset[str]] | None = None) -> Inventory:
         """Every (type, region) unit; a global type once, whatever the regions. The types
-        their links need are read along; only the asked-for types are returned."""
+        their links need are read along; only the asked-for types are returned.
+
+        `read`: for the types given there, the attributes read (collect/scope.py): their
+        other details are not called. A type read along for a link is read whole."""
         wanted = {t for t in types if spec_for(t) is not None}
         reading = _with_needs(wanted)
         specs = [s for s in (spec_for(t) for t in sorted(reading)) if s is not None]
+        along = {n for s in specs for n in s.collect.needs}
+        self._details = {s.tf_type: details_to_call(
+            s, None if s.tf_type in along else (read or {}).get(s.tf_type)) for s in specs}
+        self._unfed = {s.tf_type: unfed(s, self._details[s.tf_type]) for s in specs}
         units = [(s, None if s.collect.is_global else r) for s in specs
                  for r in ([regions[0]] if s.collect.is_global else regions)]
         inventory = Inventory(units=len(units))
@@ -85,6 +96,9 @@ class Collector:
             if watcher is not None:
                 self.clients.stats.watchers.remove(watcher)
         _link(inventory)
+        for res in inventory.resources:
+            for name in self._unfed[res.type]:  # absent, not null: "not set" is false
+                res.attributes.pop(name, None)
         inventory.resources = [r for r in inventory.resources if r.type in wanted]
         return inventory
 
@@ -132,7 +146,7 @@ class Collector:
         if progress:
             progress.listed(spec.tf_type, region, len(docs))
         # Details in waves: those reading an earlier detail's response wait for it.
-        for wave in detail_waves(spec.collect.details):
+        for wave in detail_waves(self._details[spec.tf_type]):
             if progress and docs:
                 progress.details_planned(spec.tf_type, region, len(docs) * len(wave))
             pending: list[tuple[dict[str, Any], list[Future[Any]]]] = [

@@ -13,10 +13,14 @@ the canonical model (docs/canonical-model.md):
   leaves S3 buckets to DG-ENC-001);
 - attributes: `r.attributes.x`, `r.attributes["x"]`, `object.get(r.attributes, "x", d)`,
   `"x" in r.unknown`, and the helpers `lib.attr`, `lib.is_unset`, `lib.is_unknown` and
-  `lib.unknown_finding` (`lib.attr(r, "x")`).
+  `lib.unknown_finding` (`lib.attr(r, "x")`);
+- any attribute: `attributes` in any other way (`r.attributes[k]`, `some k, v in
+  r.attributes`, `lib.attr(r, name)`): the rule reads every attribute of the types it reads.
 
 Comments and the contents of strings other than these names are ignored. An attribute is
 credited to every type the rule reads that has it: a rule file rarely reads two types.
+The library's own reads (`library_reads`: lib.launched_by reads launch_template_key) are
+credited to every type that has the attributes, since any rule may call it.
 
 A selector must be one of the attributes that the library indexes (`indexed_attributes` in
 policies/lib/driftguard.rego): `check_selectors` makes any other a policy error, since the
@@ -54,6 +58,8 @@ _EXCLUDED = re.compile(r"\bnot\s+[\w.\[\]]*\.type\s+in\s+\{(?P<names>[^}]*)\}")
 _SELECTOR = re.compile(r"\bwith_attribute\s*\[\s*\"" + _NAME + r"\"\s*\]")
 _INDEXED = re.compile(r"^indexed_attributes\s*:=\s*\{(?P<names>[^}]*)\}", re.MULTILINE)
 _LIB_PACKAGE = re.compile(r"^package\s+driftguard\.lib\s*$", re.MULTILINE)
+# The library and its index: their accessors read the names their callers give.
+_LIBRARY_PACKAGE = re.compile(r"^package\s+driftguard\.(?:lib|index)\s*$", re.MULTILINE)
 _ATTRIBUTES = (
     re.compile(r"\battributes\s*\.\s*" + _NAME),
     re.compile(r"\battributes\s*\[\s*\"" + _NAME + r"\"\s*\]"),
@@ -62,6 +68,9 @@ _ATTRIBUTES = (
     re.compile(r"\blib\.(?:attr|is_unset|is_unknown|unknown_finding)\(\s*[\w.\[\]]+\s*,\s*\""
                + _NAME + r"\""),
 )
+# `attributes` read otherwise than by a literal name (above), or the helpers given a name
+# that is not a literal.
+_ANY_ATTRIBUTE = re.compile(r"\battributes\b|\blib\.(?:attr|is_unset)\(")
 # Strings (with their escapes), raw strings, and comments, in one pass.
 _LEXEME = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|#[^\n]*")
 
@@ -76,6 +85,7 @@ class Reads:
     attributes: frozenset[str]
     selectors: frozenset[str] = frozenset()  # lib.with_attribute["x"]: types that have x
     excluded: frozenset[str] = frozenset()  # types it selects by attribute but leaves alone
+    any_attribute: bool = False  # reads attributes by names it computes: all of them
 
     def of(self, tf_type: str, attribute_names: Iterable[str]) -> list[str] | None:
         """The attributes of `tf_type` this rule reads, or None when it does not read the
@@ -83,7 +93,7 @@ class Reads:
         attributes (DG-TAG-001 reads the types that have `tags`); a rule that selects by
         attributes reads the types that have one of them."""
         given = list(attribute_names)
-        names = [n for n in given if n in self.attributes]
+        names = given if self.any_attribute else [n for n in given if n in self.attributes]
         if tf_type in self.excluded and tf_type not in self.types:
             return None
         if (tf_type in self.types or (self.every_type and names)
@@ -125,6 +135,16 @@ def excluded(text: str) -> frozenset[str]:
                      for name in re.findall(r"\"" + _NAME + r"\"", m["names"]))
 
 
+@functools.lru_cache(maxsize=512)
+def reads_any_attribute(text: str) -> bool:
+    """Whether a Rego source reads `attributes` otherwise than by literal names."""
+    code = strip_comments(text)
+    known = [m.span() for pattern in _ATTRIBUTES for m in pattern.finditer(code)]
+    known += [m.span() for m in _LEXEME.finditer(code)]  # strings
+    return any(not any(start <= m.start() < end for start, end in known)
+               for m in _ANY_ATTRIBUTE.finditer(code))
+
+
 def indexed_attributes(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
     """The attributes the library indexes (`indexed_attributes` in package driftguard.lib),
     or None when no library is among `files`."""
@@ -156,20 +176,39 @@ def check_selectors(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
 def rule_reads(files: Iterable[tuple[Path, str]]) -> dict[str, Reads]:
     """By rule id, for the rule files among `files` (path, text); a rule whose package
     spans several files reads what they read together."""
-    found: dict[str, tuple[set[str], bool, set[str], set[str], set[str]]] = {}
+    found: dict[str, tuple[set[str], bool, set[str], set[str], set[str], bool]] = {}
     for path, text in files:
         rule = read_rule(path, text)
         if rule is None:
             continue  # the library, conftest-style policies: not driftguard rules
         types, every, attributes = scan(text)
-        known = found.setdefault(rule.id, (set(), False, set(), set(), set()))
+        known = found.setdefault(rule.id, (set(), False, set(), set(), set(), False))
         known[0].update(types)
         known[2].update(attributes)
         known[3].update(selectors(text))
         known[4].update(excluded(text))
-        found[rule.id] = (known[0], known[1] or every, known[2], known[3], known[4])
-    return {rule: Reads(rule, frozenset(t), e, frozenset(a), frozenset(sel), frozenset(x))
-            for rule, (t, e, a, sel, x) in sorted(found.items())}
+        found[rule.id] = (known[0], known[1] or every, known[2], known[3], known[4],
+                          known[5] or reads_any_attribute(text))
+    return {rule: Reads(rule, frozenset(t), e, frozenset(a), frozenset(sel), frozenset(x), d)
+            for rule, (t, e, a, sel, x, d) in sorted(found.items())}
+
+
+def library_reads(files: Iterable[tuple[Path, str]]) -> Reads:
+    """What the files that are not rules read (the library, a user's helpers), as one rule
+    over every type that has one of their attributes. The library's accessors take their
+    names from the rules that call them (`lib.attr(r, "x")`), which the rules' scan
+    reads, and its index reads the indexed attributes, which the rules selecting by them
+    read too; any other helper that reads attributes by computed names reads them all."""
+    attributes: set[str] = set()
+    any_attribute = False
+    for path, text in files:
+        if read_rule(path, text) is not None:
+            continue
+        attributes |= scan(text)[2]
+        any_attribute = any_attribute or (
+            not _LIBRARY_PACKAGE.search(text) and reads_any_attribute(text))
+    return Reads("(library)", frozenset(), True, frozenset(attributes),
+                 any_attribute=any_attribute)
 
 
 def load_reads(dirs: list[Path]) -> dict[str, Reads]:
