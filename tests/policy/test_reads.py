@@ -8,8 +8,8 @@ import pytest
 
 from driftguard.catalog import specs
 from driftguard.errors import PolicyError
-from driftguard.policy.evaluate import builtin_dir
-from driftguard.policy.reads import Reads, load_reads
+from driftguard.policy.evaluate import builtin_dir, load
+from driftguard.policy.reads import Reads, library_reads, load_reads
 
 # What the built-in rules read, one idiom or more each (the scan must get every one right).
 BUILTIN = {
@@ -139,3 +139,54 @@ def test_a_selector_the_library_does_not_index_is_a_policy_error(tmp_path: Path)
     with pytest.raises(PolicyError, match=r'r\.rego: lib\.with_attribute\["bucket"\]: bucket is '
                                           "not an indexed attribute"):
         load_reads([builtin_dir(), tmp_path])
+
+
+def test_no_builtin_rule_reads_attributes_by_computed_names(builtin: dict[str, Reads]) -> None:
+    assert [r for r, reads in builtin.items() if reads.any_attribute] == []
+
+
+RULE = ("# METADATA\n# title: t\n# custom:\n#   id: ACME-1\n"
+        "package driftguard.rules.acme.r\n\nimport data.driftguard.lib\nimport rego.v1\n\n")
+
+
+@pytest.mark.parametrize("body", [
+    'some r in lib.resources["aws_s3_bucket"]\n\tsome k, v in r.attributes\n\tv == false',
+    'some r in lib.resources["aws_s3_bucket"]\n\tsome k in {"versioning"}\n'
+    '\tr.attributes[k] == false',
+    'some r in lib.resources["aws_s3_bucket"]\n\tsome k in {"versioning"}\n'
+    '\tlib.attr(r, k) == false',
+    'some r in lib.resources["aws_s3_bucket"]\n\tcount(object.keys(r.attributes)) > 3',
+])
+def test_a_rule_reading_attributes_by_computed_names_reads_them_all(
+        tmp_path: Path, body: str) -> None:
+    (tmp_path / "r.rego").write_text(RULE + f"deny contains r.key if {{\n\t{body}\n}}\n")
+    reads = load_reads([builtin_dir(), tmp_path])["ACME-1"]
+    spec = specs()["aws_s3_bucket"]
+    assert reads.any_attribute
+    assert reads.of("aws_s3_bucket", spec.attr_names) == list(spec.attr_names)
+    assert reads.of("aws_ebs_volume", specs()["aws_ebs_volume"].attr_names) is None
+
+
+def test_literal_names_in_strings_and_comments_are_not_computed_reads(tmp_path: Path) -> None:
+    (tmp_path / "r.rego").write_text(RULE + (
+        "# reads r.attributes[k] for no k\n"
+        'deny contains lib.finding(r, "its attributes are wrong") if {\n'
+        '\tsome r in lib.resources["aws_s3_bucket"]\n'
+        '\tobject.get(r.attributes, "versioning", null) == false\n'
+        '\tnot lib.is_unset(r, "acl")\n}\n'))
+    reads = load_reads([builtin_dir(), tmp_path])["ACME-1"]
+    assert (reads.any_attribute, reads.attributes) == (False, {"versioning", "acl"})
+
+
+def test_the_library_reads_by_its_callers_names_and_a_helper_reads_all(
+        tmp_path: Path) -> None:
+    """The library's accessors read the names their callers give; its own functions read
+    a few attributes of every type that has them. A user's helper package that reads
+    attributes by computed names makes every attribute read."""
+    builtin = load([builtin_dir()]).files
+    lib = library_reads(builtin)
+    assert (lib.every_type, lib.any_attribute) == (True, False)
+    assert {"launch_template_key", "key_manager", "kms_key_manager"} <= lib.attributes
+    (tmp_path / "helpers.rego").write_text(
+        "package acme.helpers\n\nimport rego.v1\n\nflags(r) := {k | some k, v in r.attributes; v}\n")
+    assert library_reads([*builtin, *load([tmp_path]).files]).any_attribute
