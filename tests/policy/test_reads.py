@@ -188,5 +188,6 @@ def test_the_library_reads_by_its_callers_names_and_a_helper_reads_all(
     assert (lib.every_type, lib.any_attribute) == (True, False)
     assert {"launch_template_key", "key_manager", "kms_key_manager"} <= lib.attributes
     (tmp_path / "helpers.rego").write_text(
-        "package acme.helpers\n\nimport rego.v1\n\nflags(r) := {k | some k, v in r.attributes; v}\n")
+        "package acme.helpers\n\nimport rego.v1\n\n"
+        "flags(r) := {k | some k, v in r.attributes; v}\n")
     assert library_reads([*builtin, *load([tmp_path]).files]).any_attribute
