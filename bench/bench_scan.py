@@ -680,9 +680,9 @@ def s3_question(url: str, work: Path, args: argparse.Namespace, start: float) ->
         got = len(json.loads((out / "s3-unencrypted" / "resources.json").read_text()))
         print(f"custodian: {got} matched (expected {truth['s3-unencrypted']}); API calls "
               f"{meta['api-stats']}")
-    print(f"\n{'tool':<11} {'median s':>8} {'min s':>6} {'max s':>6} {'peak MB':>7}")
+    print(f"\n{'tool':<16} {'median s':>8} {'min s':>6} {'max s':>6} {'peak MB':>7}")
     for name, r in rows.items():
-        print(f"{name:<11} {r['median_s']:>8.2f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
+        print(f"{name:<16} {r['median_s']:>8.2f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
               f"{r['peak_mb']:>7.0f}")
     met = {}
     for name in ("driftguard", "dg-enc-001"):
@@ -731,10 +731,10 @@ def report(rows: list, calls: Counter, ccalls: Counter, mins: dict[str, int], ch
     for op in sorted(set(calls) | set(mins) | set(ccalls)):
         print(f"  {op:39} {calls[op]:>8} {mins.get(op, 0):>8}"
               + (f" {ccalls[op]:>10}" if custodian else ""))
-    print(f"\n{'tool':<11} {'median s':>8} {'min s':>6} {'max s':>6} {'peak MB':>7} "
+    print(f"\n{'tool':<16} {'median s':>8} {'min s':>6} {'max s':>6} {'peak MB':>7} "
           f"{'resources':>9} {'API calls':>9} {'calls/res':>9}")
     for name, r in rows:
-        print(f"{name:<11} {r['median_s']:>8.2f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
+        print(f"{name:<16} {r['median_s']:>8.2f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
               f"{r['peak_mb']:>7.0f} {r['seen']:>9} {r['calls']:>9} "
               f"{r['calls'] / r['seen']:>9.2f}")
     dg = rows[0][1]

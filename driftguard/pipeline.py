@@ -260,7 +260,7 @@ def attributes_read(config: Config, policies: policy.Policies, declared: Declare
     """By type, for the types a scan may collect in part (collect/scope.py), the attributes
     read: none with scan.collect_unread, or with an OPA server (its rules may be more than
     those loaded here); not the declared types, whose drift reads every attribute."""
-    from driftguard.catalog import specs
+    from driftguard.catalog import cfn_folds, folds, specs
     from driftguard.collect.scope import attributes_read as read_of
     from driftguard.policy.reads import library_reads, rule_reads
 
@@ -268,6 +268,8 @@ def attributes_read(config: Config, policies: policy.Policies, declared: Declare
         return {}
     reads = [*rule_reads(policies.files).values(), library_reads(policies.files)]
     declared_types = {r.type for r in declared.resources}
+    parents = {**folds(), **cfn_folds()}  # a declared fold declares its parent's settings
+    declared_types |= {parents[t][0].tf_type for t in declared_types if t in parents}
     return {t: names for t, spec in specs().items() if t not in declared_types
             and (names := read_of(spec, reads)) is not None}
 

@@ -118,3 +118,17 @@ def test_a_rule_reading_every_attribute_gets_every_call(
     off = {(f["resource"]["address"], f["message"]) for f in report["findings"]
            if f["rule_id"] == "ACME-001"}
     assert ("acme-plain", "versioning is off") in off
+
+
+def test_a_declared_fold_declares_its_parent_type(
+        cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """aws_s3_bucket_versioning alone (its bucket declared in another state): the buckets
+    are compared, so every call is made."""
+    state = State()
+    state.add("aws_s3_bucket_versioning", "plain", {
+        "id": "acme-plain", "bucket": "acme-plain", "expected_bucket_owner": "",
+        "mfa": None, "versioning_configuration": [{"status": "Enabled", "mfa_delete": ""}]})
+    path = state.write(cwd / "terraform.tfstate")
+    report = scan(capsys, cwd, policy_dir(cwd, "encryption/s3_bucket.rego"),
+                  "--state", str(path))
+    assert bucket_calls(report) == dict.fromkeys(ALL_CALLS, 2)
