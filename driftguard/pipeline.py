@@ -397,7 +397,8 @@ def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[
     evaluation (a check's), whose engine teardown may keep (an organization's scan
     evaluates once per unit). `policies`: already loaded (load_policies)."""
     with timer("policy_load"):
-        policies = policies or load_policies(config, extra_policy_dirs, namespaces)
+        if policies is None:
+            policies = load_policies(config, extra_policy_dirs, namespaces)
         if policies.conftest.rules and documents is None:
             rule = next(iter(policies.conftest.rules.values()))
             raise PolicyError(f"{rule.file}: conftest-style policies (package "

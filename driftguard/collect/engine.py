@@ -56,8 +56,6 @@ class Collector:
         self.max_workers = max_workers
         self._progress = progress
         self._lock = threading.Lock()
-        self._details: dict[str, tuple[Detail, ...]] = {}  # by type: the ones called
-        self._unfed: dict[str, frozenset[str]] = {}  # by type: attributes left out
 
     def collect(self, types: Iterable[str], regions: list[str],
                 read: Mapping[str, frozenset[str]] | None = None) -> Inventory:
@@ -70,9 +68,8 @@ class Collector:
         reading = _with_needs(wanted)
         specs = [s for s in (spec_for(t) for t in sorted(reading)) if s is not None]
         along = {n for s in specs for n in s.collect.needs}
-        self._details = {s.tf_type: details_to_call(
+        called = {s.tf_type: details_to_call(
             s, None if s.tf_type in along else (read or {}).get(s.tf_type)) for s in specs}
-        self._unfed = {s.tf_type: unfed(s, self._details[s.tf_type]) for s in specs}
         units = [(s, None if s.collect.is_global else r) for s in specs
                  for r in ([regions[0]] if s.collect.is_global else regions)]
         inventory = Inventory(units=len(units))
@@ -83,8 +80,8 @@ class Collector:
             with ThreadPoolExecutor(self.max_workers, thread_name_prefix="detail") as details, \
                     ThreadPoolExecutor(min(8, max(1, len(units))),
                                        thread_name_prefix="list") as lists:
-                futures = [lists.submit(self._unit, spec, region, details)
-                           for spec, region in units]
+                futures = [lists.submit(self._unit, spec, region, details,
+                                        called[spec.tf_type]) for spec, region in units]
                 for (spec, region), future in zip(units, futures, strict=True):
                     try:
                         inventory.resources.extend(future.result())
@@ -96,8 +93,9 @@ class Collector:
             if watcher is not None:
                 self.clients.stats.watchers.remove(watcher)
         _link(inventory)
+        left_out = {s.tf_type: unfed(s, called[s.tf_type]) for s in specs}
         for res in inventory.resources:
-            for name in self._unfed[res.type]:  # absent, not null: "not set" is false
+            for name in left_out[res.type]:  # absent, not null: "not set" is false
                 res.attributes.pop(name, None)
         inventory.resources = [r for r in inventory.resources if r.type in wanted]
         return inventory
@@ -125,10 +123,10 @@ class Collector:
                     progress.throttled(rtype, unit_region)
         return watch
 
-    def _unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor
-              ) -> list[Resource]:
+    def _unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor,
+              details: tuple[Detail, ...]) -> list[Resource]:
         try:
-            resources = self._read_unit(spec, region, pool)
+            resources = self._read_unit(spec, region, pool, details)
         except _Gap as gap:
             if self._progress:
                 self._progress.failed(spec.tf_type, region, f"{gap.operation}: {gap.reason}")
@@ -137,8 +135,8 @@ class Collector:
             self._progress.finished(spec.tf_type, region, len(resources))
         return resources
 
-    def _read_unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor
-                   ) -> list[Resource]:
+    def _read_unit(self, spec: ResourceSpec, region: str | None, pool: ThreadPoolExecutor,
+                   details: tuple[Detail, ...]) -> list[Resource]:
         client = self.clients.client(spec.collect.service, region)
         docs = [dict(i) for i in self._list(client, spec)
                 if not _skipped(spec, i) and not self._foreign(spec, i)]
@@ -146,7 +144,7 @@ class Collector:
         if progress:
             progress.listed(spec.tf_type, region, len(docs))
         # Details in waves: those reading an earlier detail's response wait for it.
-        for wave in detail_waves(self._details[spec.tf_type]):
+        for wave in detail_waves(details):
             if progress and docs:
                 progress.details_planned(spec.tf_type, region, len(docs) * len(wave))
             pending: list[tuple[dict[str, Any], list[Future[Any]]]] = [
