@@ -15,7 +15,9 @@ the canonical model (docs/canonical-model.md):
   `"x" in r.unknown`, and the helpers `lib.attr`, `lib.is_unset`, `lib.is_unknown` and
   `lib.unknown_finding` (`lib.attr(r, "x")`);
 - any attribute: `attributes` in any other way (`r.attributes[k]`, `some k, v in
-  r.attributes`, `lib.attr(r, name)`): the rule reads every attribute of the types it reads.
+  r.attributes`, `lib.attr(r, name)`, `object.get(r, "attributes", {})`), or a builtin
+  that reads a whole value (`walk`, `json.marshal`, `object.filter`, ...): the rule reads
+  every attribute of the types it reads.
 
 Comments and the contents of strings other than these names are ignored. An attribute is
 credited to every type the rule reads that has it: a rule file rarely reads two types.
@@ -68,9 +70,12 @@ _ATTRIBUTES = (
     re.compile(r"\blib\.(?:attr|is_unset|is_unknown|unknown_finding)\(\s*[\w.\[\]]+\s*,\s*\""
                + _NAME + r"\""),
 )
-# `attributes` read otherwise than by a literal name (above), or the helpers given a name
-# that is not a literal.
-_ANY_ATTRIBUTE = re.compile(r"\battributes\b|\blib\.(?:attr|is_unset)\(")
+# `attributes` read otherwise than by a literal name (above), the helpers given a name
+# that is not a literal, `object.get(r, "attributes", {})`, and the builtins that read a
+# whole value (a resource, its attributes).
+_ANY_ATTRIBUTE = re.compile(r"\"attributes\"|\battributes\b|\blib\.(?:attr|is_unset)\(|\bwalk\("
+                            r"|\b(?:json|yaml)\.(?:marshal|filter|remove|patch)\("
+                            r"|\bobject\.(?:filter|remove)\(")
 # Strings (with their escapes), raw strings, and comments, in one pass.
 _LEXEME = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|#[^\n]*")
 
@@ -140,7 +145,7 @@ def reads_any_attribute(text: str) -> bool:
     """Whether a Rego source reads `attributes` otherwise than by literal names."""
     code = strip_comments(text)
     known = [m.span() for pattern in _ATTRIBUTES for m in pattern.finditer(code)]
-    known += [m.span() for m in _LEXEME.finditer(code)]  # strings
+    known += [m.span() for m in _LEXEME.finditer(code) if m[0] != '"attributes"']  # strings
     return any(not any(start <= m.start() < end for start, end in known)
                for m in _ANY_ATTRIBUTE.finditer(code))
 

@@ -74,3 +74,19 @@ def test_the_builtin_rules_leave_only_unread_calls_out() -> None:
                for t, s in specs().items()}
     assert {t: ops for t, ops in skipped.items() if ops} == {
         "aws_cloudtrail": ["get_trail_status"]}
+
+
+def test_a_scan_collects_in_part_with_the_embedded_engine_only() -> None:
+    """An OPA server may hold rules beyond those loaded here, and scan.collect_unread asks
+    for everything: then no type is collected in part."""
+    from driftguard.config import Config
+    from driftguard.declared.sources import Declared
+    from driftguard.pipeline import attributes_read as scan_reads
+    from driftguard.pipeline import load_policies
+
+    config = Config()
+    policies = load_policies(config, [])
+    assert "aws_s3_bucket" in scan_reads(config, policies, Declared())
+    assert scan_reads(config.with_overrides(engine="opa"), policies, Declared()) == {}
+    assert scan_reads(config.with_overrides(scan={"collect_unread": True}), policies,
+                      Declared()) == {}

@@ -156,6 +156,10 @@ RULE = ("# METADATA\n# title: t\n# custom:\n#   id: ACME-1\n"
     'some r in lib.resources["aws_s3_bucket"]\n\tsome k in {"versioning"}\n'
     '\tlib.attr(r, k) == false',
     'some r in lib.resources["aws_s3_bucket"]\n\tcount(object.keys(r.attributes)) > 3',
+    'some r in lib.resources["aws_s3_bucket"]\n\ta := object.get(r, "attributes", {})\n'
+    '\ta.versioning == false',
+    'some r in lib.resources["aws_s3_bucket"]\n\tcontains(json.marshal(r), "false")',
+    'some r in lib.resources["aws_s3_bucket"]\n\tsome path, v in walk(r)\n\tv == false',
 ])
 def test_a_rule_reading_attributes_by_computed_names_reads_them_all(
         tmp_path: Path, body: str) -> None:
