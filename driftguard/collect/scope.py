@@ -1,13 +1,13 @@
 """Which detail calls a scan makes for a type: those whose answers something reads.
 
 A detail call (get_bucket_tagging, ...) costs one request per resource. The collector
-makes it when it feeds an attribute that is read: by a loaded rule (policy/reads.py, the
-library counting as a rule over every type), by the report's names (`NAMED_BY`), by a
-link (its `via`), or when it gives the id or the ARN, or the parameter of another detail
-that is made. Every detail is made for a type that the scan compares with declared
-resources (drift reads every attribute) or whose `aws_default` test, opaque code, reads
-attributes. An attribute whose detail was not made is absent from the resource, never
-null (null reads "not set").
+makes it when it feeds an attribute that is read: by name by a loaded rule or the
+library (policy/reads.py), by the report's names (`NAMED_BY`), by a link (its `via`), or
+when it gives the id or the ARN, or the parameter of another detail that is made. Every
+detail is made for a type that the scan compares with declared resources (drift reads
+every attribute) or whose `aws_default` test, opaque code, reads attributes, and for
+every type when a rule reads attributes by names it computes. An attribute whose detail
+was not made is absent from the resource, never null (null reads "not set").
 """
 
 from __future__ import annotations
@@ -23,12 +23,16 @@ NAMED_BY = frozenset({"tags", "name"})
 
 
 def attributes_read(spec: ResourceSpec, reads: Iterable[Reads]) -> frozenset[str] | None:
-    """The attributes of an undeclared type that a scan reads; None: all of them."""
-    if spec.aws_default is not None:
+    """The attributes of an undeclared type that a scan reads; None: all of them.
+
+    By name, whatever types the rules name: a rule may reach a type through a helper
+    that the scan of its file does not see (`some r in helpers.buckets`), and reading one
+    attribute too many costs a call where one too few would lose a finding."""
+    reads = list(reads)
+    if spec.aws_default is not None or any(r.any_attribute for r in reads):
         return None
-    names = [a.name for a in spec.attrs]
-    read = {n for r in reads for n in (r.of(spec.tf_type, names) or ())}
-    return frozenset(read | (NAMED_BY & set(names)))
+    names = {a.name for a in spec.attrs}
+    return frozenset(n for n in names if n in NAMED_BY or any(n in r.attributes for r in reads))
 
 
 def details_to_call(spec: ResourceSpec, attributes: frozenset[str] | None

@@ -11,6 +11,8 @@ from driftguard.policy.reads import Reads, library_reads, rule_reads
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 LIBRARY = [POLICIES / "lib/driftguard.rego", POLICIES / "lib/index.rego"]
+RULE = ("# METADATA\n# title: t\n# custom:\n#   id: ACME-1\n"
+        "package driftguard.rules.acme.r\n\nimport rego.v1\n")
 
 
 def reads_of(*rule_files: Path) -> list[Reads]:
@@ -30,6 +32,28 @@ def test_the_bucket_encryption_rule_needs_two_of_five_calls() -> None:
     called = details_to_call(spec, read)
     assert [d.operation for d in called] == ["get_bucket_encryption", "get_bucket_tagging"]
     assert unfed(spec, called) == {"versioning", "public_access_block", "policy"}
+
+
+def test_a_rule_reaching_a_type_through_a_helper_still_gets_its_attributes(
+        tmp_path: Path) -> None:
+    """The rule's file names no type (a helper does): what it reads is read of every type
+    that has it."""
+    helper = tmp_path / "helpers.rego"
+    helper.write_text('package acme.helpers\n\nimport data.driftguard.lib\n\n'
+                      'buckets := lib.resources["aws_s3_bucket"]\n')
+    rule = tmp_path / "rule.rego"
+    rule.write_text(RULE + "import data.acme.helpers\n\ndeny contains r.key if {\n"
+                    "\tsome r in helpers.buckets\n\tr.attributes.versioning == false\n}\n")
+    read = attributes_read(specs()["aws_s3_bucket"], reads_of(helper, rule))
+    assert read is not None and "versioning" in read
+
+
+def test_a_rule_reading_attributes_by_computed_names_gets_every_call(tmp_path: Path) -> None:
+    rule = tmp_path / "rule.rego"
+    rule.write_text(RULE + "import data.driftguard.lib\n\ndeny contains r.key if {\n"
+                    '\tsome r in lib.resources["aws_ebs_volume"]\n'
+                    "\tsome k, v in r.attributes\n}\n")
+    assert attributes_read(specs()["aws_s3_bucket"], reads_of(rule)) is None
 
 
 def test_every_call_for_all_attributes_and_none_unfed() -> None:
