@@ -17,8 +17,8 @@ peak RSS under 500 MB.
 The S3 estate (`--estate s3`, issue 19's question), at scale 1: 400 buckets, a third
 encrypted, nothing declared. Side by side, each a whole process: `driftguard scan --type
 aws_s3_bucket` with every built-in rule (5 reads per bucket: what the rules read), and
-with DG-ENC-001's rule file alone (`dg-enc-001`: Custodian's question, so the reads its
-rule and the reports' names need: encryption and tags, collect/scope.py); Custodian's
+with `--rule DG-ENC-001` (`dg-enc-001`: Custodian's question, so the reads its rule and
+the reports' names need: encryption and tags, collect/scope.py); Custodian's
 s3-unencrypted policy alone; and for each driftguard run its floor, a minimal boto3
 script (FLOOR_S3) that makes the same calls (sts:GetCallerIdentity, ListBuckets, then each
 bucket's reads) with its concurrency (16 threads over one client with the same botocore
@@ -243,15 +243,6 @@ print(len(names), "buckets,", unencrypted, "unencrypted")
 
 ALL_S3_READS = ("get_bucket_encryption", "get_bucket_versioning", "get_public_access_block",
                 "get_bucket_tagging", "get_bucket_policy")
-
-
-def enc_001_policies(work: Path) -> Path:
-    """A policy directory with the library and DG-ENC-001's rule file only."""
-    out = work / "dg-enc-001-policies"
-    for name in ("lib/driftguard.rego", "lib/index.rego", "encryption/s3_bucket.rego"):
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(HERE.parent / "policies" / name, out / name)
-    return out
 
 
 def in_child(function, *args):  # noqa: ANN001, ANN201 - any picklable call
@@ -645,12 +636,10 @@ def s3_question(url: str, work: Path, args: argparse.Namespace, start: float) ->
     print(f"moto on {url}: seeded in {time.perf_counter() - start:.0f} s; {truth['s3']} "
           f"buckets, {truth['s3-unencrypted']} unencrypted", flush=True)
     rows: dict[str, dict] = {}
-    config = work / "dg-enc-001.yaml"  # Custodian's question alone: DG-ENC-001's rule file
-    config.write_text(json.dumps({"builtin_policies": False,
-                                  "policy_dirs": [str(enc_001_policies(work))]}))
     for name, extra, calls in (
             ("driftguard", [], ALL_S3_READS),  # every built-in rule
-            ("dg-enc-001", ["-c", str(config)], ("get_bucket_encryption", "get_bucket_tagging"))):
+            ("dg-enc-001", ["--rule", "DG-ENC-001"],  # Custodian's question alone
+             ("get_bucket_encryption", "get_bucket_tagging"))):
         rows[f"floor-{name}"] = timed([sys.executable, "-c", FLOOR_S3, url, *calls],
                                       os.environ, work, args.runs, (0,))
         rows[name] = timed([sys.executable, "-m", "driftguard", "scan", *extra, "--type",

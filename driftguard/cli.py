@@ -66,6 +66,9 @@ def _report_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--config", "-c", type=Path, help="config file (YAML)")
     cmd.add_argument("--policy", action="append", type=Path, default=[], metavar="DIR",
                      help="extra Rego policy directory (repeatable)")
+    cmd.add_argument("--rule", action="append", default=[], metavar="ID",
+                     help="evaluate only this rule: an id or a glob, DG-ENC-* (repeatable; "
+                          "drift is still reported)")
     cmd.add_argument("--waivers", type=Path, metavar="FILE",
                      help="reviewed exceptions (YAML): rule, resource, reason, owner, expires")
     cmd.add_argument("--timings", action="store_true", help="print stage timings to stderr")
@@ -257,6 +260,8 @@ def _load_config(args: argparse.Namespace) -> Config:
         overrides["fail_on"] = fail_on
     if args.waivers:
         overrides["waivers"] = args.waivers
+    if args.rule:
+        overrides["rules"] = args.rule
     return config.with_overrides(**overrides)
 
 
@@ -526,10 +531,9 @@ def _run_rules(args: argparse.Namespace) -> int:
 
     from driftguard import pipeline
     from driftguard.config import load_config
-    from driftguard.policy import evaluate as policy
 
     config = load_config(args.config)
-    rules = sorted(policy.load(pipeline.policy_dirs(config, args.policy)).rules.values(),
+    rules = sorted(pipeline.load_policies(config, args.policy).rules.values(),
                    key=lambda r: r.id)
     if args.format == "json":
         doc = [{**r.model_dump(exclude={"severity"}), "severity": r.severity.name}

@@ -388,6 +388,8 @@ class Config(BaseModel):
     opa: OpaSettings = Field(default_factory=OpaSettings)
     policy_dirs: list[Path] = Field(default_factory=list, description="added to built-ins")
     builtin_policies: bool = True
+    rules: list[str] = Field(default_factory=list, description="the rules evaluated, by id "
+                             "or glob (DG-ENC-*); empty: every loaded rule")
     waivers: Path | None = Field(default=None, description="waiver file (YAML)")
     policy: PolicySettings = Field(default_factory=PolicySettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)

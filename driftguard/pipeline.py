@@ -418,7 +418,8 @@ def evaluate(config: Config, extra_policy_dirs: Sequence[Path], resources: list[
 
 def load_policies(config: Config, extra_policy_dirs: Sequence[Path],
                   namespaces: Namespaces | None = None) -> policy.Policies:
-    return policy.load(policy_dirs(config, extra_policy_dirs), namespaces)
+    """The policies a run evaluates: the directories' rules, those of `config.rules` only."""
+    return policy.load(policy_dirs(config, extra_policy_dirs), namespaces, config.rules)
 
 
 def unread(policies: policy.Policies, resources: list[Resource]) -> dict[str, int]:

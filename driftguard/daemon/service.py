@@ -33,7 +33,6 @@ from driftguard.model import CheckResult
 from driftguard.notify.notifier import Notifier
 from driftguard.org.runner import Scan, scan_organization
 from driftguard.org.shard import Shard
-from driftguard.policy import evaluate as policy
 
 log = logging.getLogger("driftguard.serve")
 
@@ -96,7 +95,7 @@ class Daemon:
         )
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
         rules = drift_rules(config.scan.drift_severity) + list(
-            policy.load(pipeline.policy_dirs(config)).rules.values())
+            pipeline.load_policies(config, ()).rules.values())
         for job in self.jobs.values():
             self.metrics.prepare(job.name, rules, job.interval, time.time())
             first_run = dt.datetime.now(dt.UTC)  # scan at start, then on schedule

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +55,12 @@ class Policies:
 _DRIFTGUARD_RULE = re.compile(r"^(deny|warn)$")
 
 
-def load(dirs: list[Path], namespaces: Namespaces | None = None) -> Policies:
+def load(dirs: list[Path], namespaces: Namespaces | None = None,
+         only: Sequence[str] = ()) -> Policies:
     """Every non-test `.rego` file under the directories, with its rule's metadata. The
     users' files (outside the built-in directory) are checked for rules that could never
     report: a deny or warn that is not a set, a conftest rule outside the namespaces read
-    (policy/conftest.py)."""
+    (policy/conftest.py). `only`: the rules to keep, by id or glob (`selected`)."""
     namespaces = namespaces or Namespaces()
     builtin = builtin_dir().resolve()
     files: list[tuple[Path, str]] = []
@@ -87,9 +89,30 @@ def load(dirs: list[Path], namespaces: Namespaces | None = None) -> Policies:
     for rule in conftest.rules.values():  # the rules of one METADATA block: one rule
         rules.setdefault(f"{rule.package}:{rule.id}", rule)
     _unique_ids(rules.values())
+    if only:
+        files, rules = selected(files, rules, only)
     from driftguard.policy.reads import check_selectors  # reads imports this module
 
     return Policies(files, rules, check_selectors(files), conftest)
+
+
+def selected(files: list[tuple[Path, str]], rules: dict[str, Rule], patterns: Sequence[str]
+             ) -> tuple[list[tuple[Path, str]], dict[str, Rule]]:
+    """The driftguard rules whose id matches one of `patterns` (ids or globs, `DG-ENC-*`,
+    in any case), without the files of the other rules' packages; the library, helpers
+    and conftest-style policies stay. A pattern that matches no rule is a PolicyError:
+    it would check nothing and pass."""
+    def chosen(rule: Rule) -> bool:
+        return any(fnmatchcase(rule.id.upper(), p.upper()) for p in patterns)
+
+    for pattern in patterns:
+        if not any(fnmatchcase(r.id.upper(), pattern.upper()) for r in rules.values()):
+            raise PolicyError(f"rules: {pattern} matches no loaded rule (`driftguard rules` "
+                              "lists them)")
+    dropped = {package for package, rule in rules.items()
+               if ":" not in package and not chosen(rule)}  # conftest rules: namespace:id
+    return ([(path, text) for path, text in files if package_of(text) not in dropped],
+            {package: rule for package, rule in rules.items() if package not in dropped})
 
 
 def _unique_ids(rules: Iterable[Rule]) -> None:

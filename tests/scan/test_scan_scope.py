@@ -132,3 +132,17 @@ def test_a_declared_fold_declares_its_parent_type(
     report = scan(capsys, cwd, policy_dir(cwd, "encryption/s3_bucket.rego"),
                   "--state", str(path))
     assert bucket_calls(report) == dict.fromkeys(ALL_CALLS, 2)
+
+
+def test_rule_picks_the_built_in_rule_and_its_calls(
+        cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--rule DG-ENC-001` over the built-in rules asks Custodian's question: two calls per
+    bucket; every built-in rule reads all five."""
+    def calls(*extra: str) -> dict[str, int]:
+        capsys.readouterr()
+        main(["scan", "--type", "aws_s3_bucket", "--format", "json", "--no-progress", *extra])
+        return bucket_calls(json.loads(capsys.readouterr().out))
+
+    assert calls() == dict.fromkeys(ALL_CALLS, 2)
+    assert calls("--rule", "DG-ENC-001") == {"s3:GetBucketEncryption": 2,
+                                             "s3:GetBucketTagging": 2}
