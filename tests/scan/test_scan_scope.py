@@ -98,11 +98,22 @@ def test_one_rule_reads_two_calls_per_bucket_with_the_same_findings(
     assert "acme-plain (raw landing)" in scan(capsys, cwd, policies, fmt="text")
 
 
+# A bucket, and aws_s3_bucket_versioning alone (its bucket declared in another state):
+# either way the buckets are compared with the code, so every call is made, for drift.
+DECLARED = {
+    "aws_s3_bucket": {"id": "acme-plain", "bucket": "acme-plain",
+                      "arn": "arn:aws:s3:::acme-plain", "tags": {}},
+    "aws_s3_bucket_versioning": {
+        "id": "acme-plain", "bucket": "acme-plain", "expected_bucket_owner": "", "mfa": None,
+        "versioning_configuration": [{"status": "Enabled", "mfa_delete": ""}]},
+}
+
+
+@pytest.mark.parametrize("tf_type", sorted(DECLARED))
 def test_a_declared_type_gets_every_call_for_drift(
-        cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        cwd: Path, capsys: pytest.CaptureFixture[str], tf_type: str) -> None:
     state = State()
-    state.add("aws_s3_bucket", "plain", {"id": "acme-plain", "bucket": "acme-plain",
-                                         "arn": "arn:aws:s3:::acme-plain", "tags": {}})
+    state.add(tf_type, "plain", DECLARED[tf_type])
     path = state.write(cwd / "terraform.tfstate")
     report = scan(capsys, cwd, policy_dir(cwd, "encryption/s3_bucket.rego"),
                   "--state", str(path))
@@ -118,20 +129,6 @@ def test_a_rule_reading_every_attribute_gets_every_call(
     off = {(f["resource"]["address"], f["message"]) for f in report["findings"]
            if f["rule_id"] == "ACME-001"}
     assert ("acme-plain", "versioning is off") in off
-
-
-def test_a_declared_fold_declares_its_parent_type(
-        cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """aws_s3_bucket_versioning alone (its bucket declared in another state): the buckets
-    are compared, so every call is made."""
-    state = State()
-    state.add("aws_s3_bucket_versioning", "plain", {
-        "id": "acme-plain", "bucket": "acme-plain", "expected_bucket_owner": "",
-        "mfa": None, "versioning_configuration": [{"status": "Enabled", "mfa_delete": ""}]})
-    path = state.write(cwd / "terraform.tfstate")
-    report = scan(capsys, cwd, policy_dir(cwd, "encryption/s3_bucket.rego"),
-                  "--state", str(path))
-    assert bucket_calls(report) == dict.fromkeys(ALL_CALLS, 2)
 
 
 def test_rule_picks_the_built_in_rule_and_its_calls(
