@@ -181,21 +181,22 @@ def check_selectors(files: Iterable[tuple[Path, str]]) -> frozenset[str] | None:
 def rule_reads(files: Iterable[tuple[Path, str]]) -> dict[str, Reads]:
     """By rule id, for the rule files among `files` (path, text); a rule whose package
     spans several files reads what they read together."""
-    found: dict[str, tuple[set[str], bool, set[str], set[str], set[str], bool]] = {}
+    texts: dict[str, list[str]] = {}
     for path, text in files:
         rule = read_rule(path, text)
-        if rule is None:
-            continue  # the library, conftest-style policies: not driftguard rules
-        types, every, attributes = scan(text)
-        known = found.setdefault(rule.id, (set(), False, set(), set(), set(), False))
-        known[0].update(types)
-        known[2].update(attributes)
-        known[3].update(selectors(text))
-        known[4].update(excluded(text))
-        found[rule.id] = (known[0], known[1] or every, known[2], known[3], known[4],
-                          known[5] or reads_any_attribute(text))
-    return {rule: Reads(rule, frozenset(t), e, frozenset(a), frozenset(sel), frozenset(x), d)
-            for rule, (t, e, a, sel, x, d) in sorted(found.items())}
+        if rule is not None:  # not the library, nor conftest-style policies
+            texts.setdefault(rule.id, []).append(text)
+    return {rule: _reads_of(rule, texts[rule]) for rule in sorted(texts)}
+
+
+def _reads_of(rule: str, texts: list[str]) -> Reads:
+    scans = [scan(text) for text in texts]
+    return Reads(rule, frozenset().union(*(types for types, _, _ in scans)),
+                 any(every for _, every, _ in scans),
+                 frozenset().union(*(attributes for _, _, attributes in scans)),
+                 frozenset().union(*map(selectors, texts)),
+                 frozenset().union(*map(excluded, texts)),
+                 any(map(reads_any_attribute, texts)))
 
 
 def library_reads(files: Iterable[tuple[Path, str]]) -> Reads:
