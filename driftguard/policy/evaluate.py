@@ -102,15 +102,15 @@ def selected(files: list[tuple[Path, str]], rules: dict[str, Rule], patterns: Se
     in any case), without the files of the other rules' packages; the library, helpers
     and conftest-style policies stay. A pattern that matches no rule is a PolicyError:
     it would check nothing and pass."""
-    def chosen(rule: Rule) -> bool:
-        return any(fnmatchcase(rule.id.upper(), p.upper()) for p in patterns)
+    def matches(rule: Rule, pattern: str) -> bool:
+        return fnmatchcase(rule.id.upper(), pattern.upper())
 
     for pattern in patterns:
-        if not any(fnmatchcase(r.id.upper(), pattern.upper()) for r in rules.values()):
+        if not any(matches(rule, pattern) for rule in rules.values()):
             raise PolicyError(f"rules: {pattern} matches no loaded rule (`driftguard rules` "
                               "lists them)")
-    dropped = {package for package, rule in rules.items()
-               if ":" not in package and not chosen(rule)}  # conftest rules: namespace:id
+    dropped = {package for package, rule in rules.items()  # conftest rules: namespace:id
+               if ":" not in package and not any(matches(rule, p) for p in patterns)}
     return ([(path, text) for path, text in files if package_of(text) not in dropped],
             {package: rule for package, rule in rules.items() if package not in dropped})
 
