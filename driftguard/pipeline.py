@@ -178,7 +178,7 @@ def scan(
         policies = load_policies(config, extra_policy_dirs)
     with timer("collect"):
         live = collect(config, declared, clients, regions, progress, with_global,
-                       attributes_read(config, policies, declared))
+                       partly_read(config, policies, declared))
     with timer("drift"):
         drifted = diff(config.scan, declared, live, ignore, with_global)
     policies, findings = evaluate(config, extra_policy_dirs, live.resources, timer,
@@ -255,13 +255,13 @@ class Live:
     read_nothing: bool = False
 
 
-def attributes_read(config: Config, policies: policy.Policies, declared: Declared
-                    ) -> dict[str, frozenset[str]]:
+def partly_read(config: Config, policies: policy.Policies, declared: Declared
+                ) -> dict[str, frozenset[str]]:
     """By type, for the types a scan may collect in part (collect/scope.py), the attributes
     read: none with scan.collect_unread, or with an OPA server (its rules may be more than
     those loaded here); not the declared types, whose drift reads every attribute."""
     from driftguard.catalog import cfn_folds, folds, specs
-    from driftguard.collect.scope import attributes_read as read_of
+    from driftguard.collect.scope import attributes_read
     from driftguard.policy.reads import library_reads, rule_reads
 
     if config.scan.collect_unread or config.engine != "embedded":
@@ -271,7 +271,7 @@ def attributes_read(config: Config, policies: policy.Policies, declared: Declare
     parents = {**folds(), **cfn_folds()}  # a declared fold declares its parent's settings
     declared_types |= {parents[t][0].tf_type for t in declared_types if t in parents}
     return {t: names for t, spec in specs().items() if t not in declared_types
-            and (names := read_of(spec, reads)) is not None}
+            and (names := attributes_read(spec, reads)) is not None}
 
 
 def collect(config: Config, declared: Declared, clients: Any, regions: list[str],
@@ -279,7 +279,7 @@ def collect(config: Config, declared: Declared, clients: Any, regions: list[str]
             read: dict[str, frozenset[str]] | None = None) -> Live:
     """The live resources of the declared types (and scan.types) in `regions`; then,
     when asked, CloudFormation's drift detection on the declared stacks. `read`: by type,
-    the attributes read, where the others need not be collected (attributes_read)."""
+    the attributes read, where the others need not be collected (partly_read)."""
     from driftguard.catalog import spec_for
     from driftguard.collect.account import caller_account
     from driftguard.collect.engine import Collector

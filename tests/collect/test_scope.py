@@ -105,12 +105,11 @@ def test_a_scan_collects_in_part_with_the_embedded_engine_only() -> None:
     for everything: then no type is collected in part."""
     from driftguard.config import Config
     from driftguard.declared.sources import Declared
-    from driftguard.pipeline import attributes_read as scan_reads
-    from driftguard.pipeline import load_policies
+    from driftguard.pipeline import load_policies, partly_read
 
     config = Config()
     policies = load_policies(config, [])
-    assert "aws_s3_bucket" in scan_reads(config, policies, Declared())
-    assert scan_reads(config.with_overrides(engine="opa"), policies, Declared()) == {}
-    assert scan_reads(config.with_overrides(scan={"collect_unread": True}), policies,
+    assert "aws_s3_bucket" in partly_read(config, policies, Declared())
+    assert partly_read(config.with_overrides(engine="opa"), policies, Declared()) == {}
+    assert partly_read(config.with_overrides(scan={"collect_unread": True}), policies,
                       Declared()) == {}
