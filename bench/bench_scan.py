@@ -241,8 +241,13 @@ print(len(names), "buckets,", unencrypted, "unencrypted")
 """
 
 
-ALL_S3_READS = ("get_bucket_encryption", "get_bucket_versioning", "get_public_access_block",
-                "get_bucket_tagging", "get_bucket_policy")
+# The S3 question's driftguard runs: name -> (extra arguments, the calls its floor makes).
+S3_RUNS = {
+    "driftguard": ([], ("get_bucket_encryption", "get_bucket_versioning",  # every rule
+                        "get_public_access_block", "get_bucket_tagging", "get_bucket_policy")),
+    "dg-enc-001": (["--rule", "DG-ENC-001"],  # Custodian's question alone
+                   ("get_bucket_encryption", "get_bucket_tagging")),
+}
 
 
 def in_child(function, *args):  # noqa: ANN001, ANN201 - any picklable call
@@ -636,10 +641,7 @@ def s3_question(url: str, work: Path, args: argparse.Namespace, start: float) ->
     print(f"moto on {url}: seeded in {time.perf_counter() - start:.0f} s; {truth['s3']} "
           f"buckets, {truth['s3-unencrypted']} unencrypted", flush=True)
     rows: dict[str, dict] = {}
-    for name, extra, calls in (
-            ("driftguard", [], ALL_S3_READS),  # every built-in rule
-            ("dg-enc-001", ["--rule", "DG-ENC-001"],  # Custodian's question alone
-             ("get_bucket_encryption", "get_bucket_tagging"))):
+    for name, (extra, calls) in S3_RUNS.items():
         rows[f"floor-{name}"] = timed([sys.executable, "-c", FLOOR_S3, url, *calls],
                                       os.environ, work, args.runs, (0,))
         rows[name] = timed([sys.executable, "-m", "driftguard", "scan", *extra, "--type",
@@ -674,14 +676,14 @@ def s3_question(url: str, work: Path, args: argparse.Namespace, start: float) ->
         print(f"{name:<16} {r['median_s']:>8.2f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
               f"{r['peak_mb']:>7.0f}")
     met = {}
-    for name in ("driftguard", "dg-enc-001"):
+    for name in S3_RUNS:
         ratio = rows[name]["median_s"] / rows[f"floor-{name}"]["median_s"]
         print(f"{name} / its floor: {ratio:.2f}x")
         met[f"{name} within 1.5x of its floor"] = ratio <= 1.5
     dg = rows["dg-enc-001"]  # the same question as Custodian's
     if "custodian" in rows:
         cc = rows["custodian"]
-        for name in ("driftguard", "dg-enc-001"):
+        for name in S3_RUNS:
             print(f"custodian / {name}: {cc['median_s'] / rows[name]['median_s']:.2f}x; peak "
                   f"RSS {name} / custodian: {rows[name]['peak_mb'] / cc['peak_mb']:.2f}")
         met["dg-enc-001 3x faster than Custodian"] = cc["median_s"] >= 3 * dg["median_s"]
