@@ -452,7 +452,8 @@ def name_resources(findings: list[Finding], resources: list[Resource]) -> None:
 
 
 def _name_tag(resource: Resource) -> str | None:
-    """Its Name tag, else its own name (a security group's) when that is not its id."""
+    """Its Name tag, else its own name (a security group's) when that is not its id. A scan
+    collects both for every type that has them (collect/scope.NAMED_BY)."""
     tags = resource.attributes.get("tags")
     name = tags.get("Name") if isinstance(tags, dict) else None
     if not isinstance(name, str) or not name:
