@@ -260,7 +260,7 @@ def partly_read(config: Config, policies: policy.Policies, declared: Declared
     """By type, for the types a scan may collect in part (collect/scope.py), the attributes
     read: none with scan.collect_unread, or with an OPA server (its rules may be more than
     those loaded here); not the declared types, whose drift reads every attribute."""
-    from driftguard.catalog import cfn_folds, folds, specs
+    from driftguard.catalog import fold_of, specs
     from driftguard.collect.scope import attributes_read
     from driftguard.policy.reads import library_reads, rule_reads
 
@@ -268,8 +268,8 @@ def partly_read(config: Config, policies: policy.Policies, declared: Declared
         return {}
     reads = [*rule_reads(policies.files).values(), library_reads(policies.files)]
     declared_types = {r.type for r in declared.resources}
-    parents = {**folds(), **cfn_folds()}  # a declared fold declares its parent's settings
-    declared_types |= {parents[t][0].tf_type for t in declared_types if t in parents}
+    # a declared fold declares its parent's settings
+    declared_types |= {fold[0].tf_type for t in declared_types if (fold := fold_of(t))}
     return {t: names for t, spec in specs().items() if t not in declared_types
             and (names := attributes_read(spec, reads)) is not None}
 
@@ -314,11 +314,11 @@ def not_collectable(declared: list[Resource], account: str | None, regions: list
                     with_global: bool) -> dict[str, int]:
     """This scan's declared resources of types the catalog cannot collect (no spec; types
     that fold into a catalog type are collected with it), by type."""
-    from driftguard.catalog import cfn_folds, folds, spec_for
+    from driftguard.catalog import fold_of, spec_for
 
     counts = Counter(r.type for r in declared if _in_scope(r, account, regions, with_global))
     return {t: n for t, n in sorted(counts.items())
-            if spec_for(t) is None and t not in folds() and t not in cfn_folds()}
+            if spec_for(t) is None and fold_of(t) is None}
 
 
 # --- diff ------------------------------------------------------------------------------

@@ -69,6 +69,12 @@ def spec_for(tf_type: str) -> ResourceSpec | None:
     return specs().get(tf_type)
 
 
+def fold_of(resource_type: str) -> tuple[ResourceSpec, Fold | CfnFold] | None:
+    """(parent spec, fold) of a type that folds into a catalog type, Terraform's
+    (aws_s3_bucket_versioning) or CloudFormation's (AWS::EC2::SecurityGroupIngress)."""
+    return folds().get(resource_type) or cfn_folds().get(resource_type)
+
+
 def unknown_type(types: list[str]) -> str | None:
     """Why a list of types to collect cannot be used: the first the catalog does not
     know (nothing would collect it: a silent PASS), or None."""

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from driftguard.catalog import cfn_folds, folds, spec_for
+from driftguard.catalog import fold_of, spec_for
 from driftguard.errors import PolicyError
 from driftguard.policy.evaluate import load
 from driftguard.policy.metadata import read_rule
@@ -241,7 +241,7 @@ def is_read(reads: Mapping[str, Reads], resource_type: str) -> bool:
     spec = spec_for(resource_type)
     if spec is not None:
         return any(r.of(resource_type, spec.attr_names) is not None for r in reads.values())
-    fold = folds().get(resource_type) or cfn_folds().get(resource_type)
+    fold = fold_of(resource_type)
     if fold is None:
         return False
     parent, child = fold
