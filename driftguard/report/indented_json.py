@@ -1,22 +1,57 @@
-"""`json.dumps(doc, indent=2)`, byte for byte, three times as fast: Python 3.11's C
-encoder cannot indent, and its pure-Python fallback makes a generator per container
-(0.17 s of a 15,000-resource check's 10 MB report). So the C encoder writes the document
-compact, and msgspec (in C too) indents that text: 0.06 s. msgspec leaves strings and
-numbers as the encoder wrote them; a text it cannot read back (NaN, a lone surrogate)
-is written by json.dumps itself."""
+"""`json.dumps`'s text, byte for byte, three times as fast or more.
+
+- `dumps(doc)`: `json.dumps(doc, indent=2)` of any document. Python 3.11's C encoder
+  cannot indent, and its pure-Python fallback makes a generator per container (0.17 s of
+  a 15,000-resource check's 10 MB report). So the C encoder writes the document compact,
+  and msgspec (in C too) indents that text: 0.06 s. msgspec leaves strings and numbers as
+  the encoder wrote them; a text it cannot read back (NaN, a lone surrogate) is written by
+  json.dumps itself.
+- With `json_values` (`dumps`, and `compact`: `json.dumps(doc, separators=(",", ":"))`),
+  for a document of JSON values only (objects with string keys, lists, strings, integers,
+  booleans, null, finite floats: a report's), msgspec writes the compact text too, four
+  times as fast as the C encoder (10,000 resources: 0.013 s against 0.045 s), where its
+  text shows that it is json.dumps's: ASCII without DEL (json escapes the others, \\u00e9,
+  \\u007f) and without a float (json writes 1e+16, msgspec 1e16). Else json.dumps writes
+  it. Not for other documents: msgspec writes what json refuses (a set, a date) and NaN
+  as null.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+# A number with a fraction or an exponent, as a value in compact text (but a document that
+# is one number); in a string too, where it costs the fast path, not the result. No `^|`:
+# the search would lose its first-character scan (3 times as slow).
+_FLOAT = re.compile(rb"[:,\[]-?[0-9]+[.eE]")
 
-def dumps(doc: Any, ensure_ascii: bool = True) -> str:
+
+def dumps(doc: Any, ensure_ascii: bool = True, json_values: bool = False) -> str:
     """What `json.dumps(doc, indent=2, ensure_ascii=ensure_ascii)` returns."""
     import msgspec  # 12 ms to import: not before a report is written
 
-    compact = json.dumps(doc, ensure_ascii=ensure_ascii, separators=(",", ":"))
+    text = (compact(doc, ensure_ascii=ensure_ascii) if json_values else
+            json.dumps(doc, ensure_ascii=ensure_ascii, separators=(",", ":")))
     try:
-        return msgspec.json.format(compact, indent=2)
+        return msgspec.json.format(text, indent=2)
     except (msgspec.DecodeError, UnicodeEncodeError, RecursionError):
         return json.dumps(doc, indent=2, ensure_ascii=ensure_ascii)
+
+
+def compact(doc: Any, sort_keys: bool = False, ensure_ascii: bool = True) -> str:
+    """What `json.dumps(doc, separators=(",", ":"), sort_keys=sort_keys,
+    ensure_ascii=ensure_ascii)` returns, for a document of JSON values only."""
+    import msgspec
+
+    text: bytes | None
+    try:
+        text = msgspec.json.encode(doc, order="sorted" if sort_keys else None)
+    except (TypeError, ValueError, RecursionError, msgspec.EncodeError):
+        text = None  # json.dumps says what is wrong, or writes it (sorted int keys)
+    if (text is not None and text.isascii() and b"\x7f" not in text
+            and text[:1] not in b"-0123456789" and not _FLOAT.search(text)):
+        return text.decode("ascii")
+    return json.dumps(doc, sort_keys=sort_keys, ensure_ascii=ensure_ascii,
+                      separators=(",", ":"))

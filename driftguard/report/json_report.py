@@ -4,7 +4,6 @@ fields are only added within a version; anything else bumps it."""
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from driftguard import __version__
@@ -44,7 +43,7 @@ def render(result: CheckResult) -> str:
         doc["timings"] = result.timings
         doc["units"] = result.units
     doc["digest"] = digest(doc)
-    return indented_json.dumps(doc) + "\n"
+    return indented_json.dumps(doc, json_values=True) + "\n"
 
 
 def digest(doc: dict[str, Any]) -> str:
@@ -54,7 +53,7 @@ def digest(doc: dict[str, Any]) -> str:
     corruption, not who wrote the file: anyone who can write the file can compute it
     (keep reports where only the scanner writes)."""
     content = {k: v for k, v in doc.items() if k not in ("digest", "driftguard_version")}
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    text = indented_json.compact(content, sort_keys=True)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 

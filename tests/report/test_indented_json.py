@@ -1,4 +1,5 @@
-"""report/indented_json writes what json.dumps(indent=2) writes, byte for byte: on every
+"""report/indented_json writes what json.dumps writes, byte for byte: indented, and for
+documents of JSON values compact too (through msgspec where its text is json's), on every
 corner of JSON's types, on random documents, and on the real plans of the corpus."""
 
 from __future__ import annotations
@@ -7,11 +8,12 @@ import enum
 import json
 import random
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from driftguard.report.indented_json import dumps
+from driftguard.report.indented_json import compact, dumps
 
 
 class Color(enum.StrEnum):
@@ -78,3 +80,76 @@ def test_what_json_cannot_write_is_refused_as_json_refuses_it() -> None:
         dumps({"a": {1, 2}})
     with pytest.raises(TypeError, match="keys must be"):
         dumps({(1, 2): "tuple key"})
+
+
+# --- documents of JSON values (json_values, compact) -----------------------------------
+
+
+def _json_values(rng: random.Random, depth: int = 0) -> Any:
+    """A document of JSON values: every escape and kind of text, floats of every form."""
+    text = "".join(chr(rng.choice([rng.randint(0, 0x7F), rng.randint(0x20, 0x7E),
+                                   rng.randint(0x80, 0xD7FF), rng.randint(0xE000, 0x10FFFF)]))
+                   for _ in range(rng.randint(0, 8)))
+    scalars = [None, True, False, rng.randint(-10**25, 10**25), rng.randint(0, 300),
+               rng.uniform(-1e6, 1e6), rng.random() * 10 ** rng.randint(-30, 30),
+               float(rng.randint(0, 10**18)), text, text.encode("ascii", "ignore").decode(),
+               f"m5.large:{rng.randint(0, 9)}.{rng.randint(0, 9)}"]
+    if depth > 4 or rng.random() < 0.4:
+        return rng.choice(scalars)
+    if rng.random() < 0.5:
+        return [_json_values(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    keys = [text, "b", "a", "B", "_", "a a", "\x01", "\x7f", "\u00e9", "k1.5", "1e16"]
+    return {rng.choice(keys) + str(rng.randint(0, 3)): _json_values(rng, depth + 1)
+            for _ in range(rng.randint(0, 5))}
+
+
+def test_json_values_are_written_as_json_writes_them() -> None:
+    rng = random.Random(23)
+    for _ in range(3000):
+        doc = _json_values(rng)
+        for sort_keys in (False, True):
+            assert compact(doc, sort_keys) == json.dumps(doc, sort_keys=sort_keys,
+                                                         separators=(",", ":")), doc
+        for ensure_ascii in (True, False):
+            assert dumps(doc, ensure_ascii, json_values=True) == json.dumps(
+                doc, indent=2, ensure_ascii=ensure_ascii), doc
+
+
+@pytest.mark.parametrize("doc", [
+    {"ratio": 0.5}, [1e16], [1e-05], {"a": [2.0]}, {"note": "caf\u00e9"}, ["\x7f"],
+    {1: "int key"}, {"a": 1, 2: "mixed keys"}, [10**30],
+], ids=str)
+def test_where_msgspec_would_differ_json_writes(doc: Any) -> None:
+    for sort_keys in (False, True):
+        try:
+            expected = json.dumps(doc, sort_keys=sort_keys, separators=(",", ":"))
+        except TypeError as exc:  # json cannot sort int keys among str ones
+            with pytest.raises(TypeError, match=str(exc)):
+                compact(doc, sort_keys)
+            continue
+        assert compact(doc, sort_keys) == expected
+
+
+def test_a_report_document_is_written_by_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path is taken: for ASCII text without floats json.dumps is not called."""
+    doc = {"findings": [{"rule_id": "DG-ENC-001", "message": "m5.large: no \"kms\"\n",
+                         "resource": {"address": 'module.a["k"].aws_s3_bucket.b[0]'},
+                         "count": 10**20, "waived": False, "waiver": None}]}
+    expected = json.dumps(doc, indent=2), json.dumps(doc, sort_keys=True,
+                                                     separators=(",", ":"))
+
+    def refused(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("json.dumps called")
+
+    monkeypatch.setattr("driftguard.report.indented_json.json", SimpleNamespace(dumps=refused))
+    assert (dumps(doc, json_values=True), compact(doc, sort_keys=True)) == expected
+
+
+def test_the_corpus_plans_and_states_as_json_values(corpus_dir: Path) -> None:
+    for path in sorted([*corpus_dir.glob("plan/*.json"), *corpus_dir.glob("state/*.json")]):
+        try:
+            doc = json.loads(path.read_bytes())
+        except ValueError:
+            continue
+        assert compact(doc, sort_keys=True) == json.dumps(doc, sort_keys=True,
+                                                          separators=(",", ":")), path
