@@ -42,8 +42,13 @@ def render(result: CheckResult) -> str:
         doc["regions"] = result.regions
         doc["timings"] = result.timings
         doc["units"] = result.units
-    doc["digest"] = digest(doc)
-    return indented_json.dumps(doc, json_values=True) + "\n"
+    content = indented_json.as_json(_content(doc), sort_keys=True)
+    if content is None:  # json.dumps writes the digest's text and the report's
+        doc["digest"] = digest(doc)
+        return indented_json.dumps(doc) + "\n"
+    doc["digest"] = _sha256(content)
+    # The same values, and the version and the digest: ASCII strings without a float.
+    return indented_json.indent(doc) + "\n"
 
 
 def digest(doc: dict[str, Any]) -> str:
@@ -52,9 +57,15 @@ def digest(doc: dict[str, Any]) -> str:
     severity, level or waiver is edited by hand into a shard. It tells edits and
     corruption, not who wrote the file: anyone who can write the file can compute it
     (keep reports where only the scanner writes)."""
-    content = {k: v for k, v in doc.items() if k not in ("digest", "driftguard_version")}
-    text = indented_json.compact(content, sort_keys=True)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return _sha256(indented_json.compact(_content(doc), sort_keys=True).encode())
+
+
+def _content(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in ("digest", "driftguard_version")}
+
+
+def _sha256(text: bytes) -> str:
+    return "sha256:" + hashlib.sha256(text).hexdigest()
 
 
 def finding_doc(f: Finding, where: bool = False) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from driftguard.report.indented_json import compact, dumps
+from driftguard.report.indented_json import as_json, compact, dumps, indent
 
 
 class Color(enum.StrEnum):
@@ -110,9 +110,8 @@ def test_json_values_are_written_as_json_writes_them() -> None:
         for sort_keys in (False, True):
             assert compact(doc, sort_keys) == json.dumps(doc, sort_keys=sort_keys,
                                                          separators=(",", ":")), doc
-        for ensure_ascii in (True, False):
-            assert dumps(doc, ensure_ascii, json_values=True) == json.dumps(
-                doc, indent=2, ensure_ascii=ensure_ascii), doc
+        if as_json(doc) is not None:
+            assert indent(doc) == json.dumps(doc, indent=2), doc
 
 
 @pytest.mark.parametrize("doc", [
@@ -142,7 +141,8 @@ def test_a_report_document_is_written_by_msgspec(monkeypatch: pytest.MonkeyPatch
         raise AssertionError("json.dumps called")
 
     monkeypatch.setattr("driftguard.report.indented_json.json", SimpleNamespace(dumps=refused))
-    assert (dumps(doc, json_values=True), compact(doc, sort_keys=True)) == expected
+    assert as_json(doc) is not None
+    assert (indent(doc), compact(doc, sort_keys=True)) == expected
 
 
 def test_the_corpus_plans_and_states_as_json_values(corpus_dir: Path) -> None:
@@ -153,3 +153,24 @@ def test_the_corpus_plans_and_states_as_json_values(corpus_dir: Path) -> None:
             continue
         assert compact(doc, sort_keys=True) == json.dumps(doc, sort_keys=True,
                                                           separators=(",", ":")), path
+
+
+@pytest.mark.parametrize("kind", ["check", "big scan"])
+def test_a_json_report_is_what_json_dumps_writes(kind: str) -> None:
+    """Either path of json_report.render (msgspec for a check's ASCII text without floats;
+    json.dumps for a scan's coverage ratios) writes json.dumps's text, sealed with the
+    digest of json.dumps's sorted compact text."""
+    import hashlib
+
+    from driftguard.report import json_report
+    from tests.report.big_report import big_scan
+    from tests.report.test_report_formats import make_result
+
+    result = make_result() if kind == "check" else big_scan(2_000)
+    text = json_report.render(result)
+    doc = json.loads(text)
+    assert text == json.dumps(doc, indent=2) + "\n"
+    content = {k: v for k, v in doc.items() if k not in ("digest", "driftguard_version")}
+    sorted_text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    assert doc["digest"] == "sha256:" + hashlib.sha256(sorted_text.encode()).hexdigest()
+    assert (as_json(content) is None) == (kind == "big scan")  # the path it took
