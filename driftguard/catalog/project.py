@@ -89,7 +89,19 @@ def project(attrs: tuple[Attr, ...], values: dict[str, Any], dialect: Dialect,
     out: dict[str, Any] = {}
     unknown_names: list[str] = []
     strict = dialect.strict
+    plain = type(values) is dict
     for read in _reads(attrs, dialect):
+        key = read.key
+        if key is not None and plain:  # what the general steps below do, for one key
+            unk = None if unknown is None else unknown.get(key) if type(
+                unknown) is dict else True
+            if unk is None or unk is False:
+                value = values.get(key)
+                if masked and contains_mask(value):
+                    unknown_names.append(read.attr.name)
+                else:
+                    out[read.attr.name] = _default(read.attr) if value is None else value
+                continue
         attr = read.attr
         if attr.when and not _applies(lookup(values, unknown, attr.when[0], strict),
                                       attr.when[1]):
@@ -126,12 +138,14 @@ def project(attrs: tuple[Attr, ...], values: dict[str, Any], dialect: Dialect,
 @dataclass(frozen=True)
 class _Read:
     """One attribute as one dialect reads it: its paths, each split into its steps, and
-    its converter (worked out once per type, not once per resource)."""
+    its converter (worked out once per type, not once per resource); `key` where that is
+    one key of the document, read as it is (half the reads of a plan)."""
 
     attr: Attr
     paths: tuple[str, ...]
     steps: tuple[tuple[str, ...], ...]
     convert: Converter | None
+    key: str | None
 
 
 # (id of the attrs, id of the dialect) -> (the attrs, the dialect, their reads); the attrs
@@ -143,10 +157,20 @@ def _reads(attrs: tuple[Attr, ...], dialect: Dialect) -> tuple[_Read, ...]:
     found = _READS.get((id(attrs), id(dialect)))
     if found is not None and found[0] is attrs and found[1] is dialect:
         return found[2]
-    reads = tuple(_Read(a, dialect.paths(a), tuple(steps_of(p) for p in dialect.paths(a)),
-                        dialect.convert(a)) for a in attrs)
+    reads = tuple(_read(a, dialect) for a in attrs)
     _READS[(id(attrs), id(dialect))] = (attrs, dialect, reads)
     return reads
+
+
+def _read(attr: Attr, dialect: Dialect) -> _Read:
+    paths = dialect.paths(attr)
+    steps = tuple(steps_of(p) for p in paths)
+    convert = dialect.convert(attr)
+    as_is = (len(steps) == 1 and len(steps[0]) == 1 and steps[0][0] != "*"
+             and convert is None and not attr.when and not dialect.coerce_strings
+             and not dialect.explicit_only
+             and not (dialect.rule_fields and attr.kind == "list[rule]"))
+    return _Read(attr, paths, steps, convert, steps[0][0] if as_is else None)
 
 
 _IMMUTABLE = frozenset({type(None), bool, int, float, str, tuple})

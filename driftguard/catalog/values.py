@@ -146,7 +146,9 @@ def _lookup(value: Any, unk: Any, steps: tuple[str, ...], strict: bool = False, 
                              f"{here}.{i}." if here else f"{i}.")
                      for i, item in enumerate(value)]
             return UNKNOWN if any(v is UNKNOWN for v in found) else found
-        value, unk = _child(value, step), _child(unk, step)
+        # _child, inline where it is an object (most steps): a call each costs more
+        value = value.get(step) if type(value) is dict else _child(value, step)
+        unk = None if unk is None else unk.get(step) if type(unk) is dict else _child(unk, step)
         if value is None and unk is not True:
             return None
     return UNKNOWN if any_true(unk) else value
