@@ -115,7 +115,7 @@ class WaiverRef(BaseModel):
     expired: bool
 
 
-class Declaration(BaseModel):
+class Declaration(BaseModel, frozen=True):  # the findings of one resource share it
     """Where the code declares a resource: a plan, a state, a template or a deployed stack
     (docs/json-report.md `why.declared_by`)."""
 

@@ -447,7 +447,8 @@ def name_resources(findings: list[Finding], resources: list[Resource]) -> None:
             continue
         running = live.get((found.type, found.id), found) if found.id else found
         f.resource_id = found.id
-        f.resource_name = _name_tag(running) or _name_tag(found)
+        f.resource_name = _name_tag(running) or (
+            _name_tag(found) if running is not found else None)
         f.aws_default = _is_aws_default(running)
 
 

@@ -36,10 +36,11 @@ def explain(findings: Iterable[Finding], declared: Sequence[Resource],
     """Set each finding's `why.declared_by` (in place)."""
     by_key = {(r.origin, r.address): r for r in declared}
     by_identity: dict[tuple[str, str], list[Resource]] = defaultdict(list)
-    for res in declared:
+    for res in declared if live else ():  # only findings on live resources read it
         if res.id:
             by_identity[(res.type, res.id)].append(res)
     live_by_address = {(r.type, r.address): r for r in live}
+    declarations: dict[int, Declaration] = {}  # by id(resource): its findings share it
     for f in findings:
         if f.source == "live":
             found = live_by_address.get((f.resource_type, f.resource_address))
@@ -48,7 +49,8 @@ def explain(findings: Iterable[Finding], declared: Sequence[Resource],
         else:
             own = by_key.get((f.origin, f.resource_address))
             twins = [own] if own is not None else []
-        f.why.declared_by = [declaration(d) for d in twins]
+        f.why.declared_by = [declarations.get(id(d)) or declarations.setdefault(
+            id(d), declaration(d)) for d in twins]
 
 
 def changed_by(findings: Iterable[Finding], drifts: Iterable[Drift],
