@@ -7,10 +7,11 @@ Stages, each timed in CPU seconds (time.process_time: on a shared machine, what 
 costs rather than how long it waited for a core) and wall seconds: import (the modules
 `check` needs), read, parse (json), convert (records and Resources: the model), policy
 load (files, metadata, the engine), input (the policy input document), evaluate (regorus:
-taking the input and running the rules; in process, no watchdog), findings, and report
-(the JSON report); and what freeing costs: the parsed document ("free parsed"), and what
-`check` keeps to its end instead ("free kept": driftguard/teardown). With --tracemalloc,
-each stage's peak of Python allocations too (slower; the times are then not comparable).
+taking the input and running the rules; in process, no watchdog), findings, explain (each
+finding's declaration and its resource's names), and report (the JSON report); and what
+freeing costs: the parsed document ("free parsed"), and what `check` keeps to its end
+instead ("free kept": driftguard/teardown). With --tracemalloc, each stage's peak of
+Python allocations too (slower; the times are then not comparable).
 The best of --repeat runs is printed per stage (imports are timed once). The parse is
 what `check` does: a big plan's parts (declared/plan_parts), whose check of the whole
 file runs in a child meanwhile ("check wait": what is left of it after the report), else
@@ -106,6 +107,12 @@ def main() -> int:
         by_key = {r.key: r for r in resources}
         findings = timed(stages, "findings", lambda: to_findings(value, policies.rules,
                                                                  by_key), memory)
+
+        def explain() -> None:  # as pipeline._check does: the declarations, the names
+            pipeline.explain(findings, resources)
+            pipeline.name_resources(findings, resources)
+
+        timed(stages, "explain", explain, memory)
         result_obj = pipeline.assemble(config, [], len(resources),
                                        list(policies.rules.values()), findings, None, {})
         timed(stages, "report", lambda: formats["json"](result_obj), memory)
