@@ -268,11 +268,21 @@ def fold_into(parent: Resource, values: dict[str, Any], unknown: list[str],
             parent.unknown.append(name)
 
 
-def links(spec: ResourceSpec, dialect: Dialect) -> list[tuple[Link, Attr]]:
+def links(spec: ResourceSpec, dialect: Dialect) -> tuple[tuple[Link, Attr], ...]:
     """The spec's links that this dialect resolves (it reads their `via`), each with its
-    `via` attribute."""
+    `via` attribute (worked out once per type: loaders ask for every resource)."""
+    found = _LINKS.get((id(spec), id(dialect)))
+    if found is not None and found[0] is spec and found[1] is dialect:
+        return found[2]
     vias = {a.name: a for a in spec.attrs}
-    return [(link, vias[link.via]) for link in spec.links if dialect.paths(vias[link.via])]
+    resolved = tuple((link, vias[link.via]) for link in spec.links
+                     if dialect.paths(vias[link.via]))
+    _LINKS[(id(spec), id(dialect))] = (spec, dialect, resolved)
+    return resolved
+
+
+# As _READS: (id of the spec, id of the dialect) -> (the spec, the dialect, its links).
+_LINKS: dict[tuple[int, int], tuple[ResourceSpec, Dialect, tuple[tuple[Link, Attr], ...]]] = {}
 
 
 def ids_of(resource: Resource, via: Attr) -> list[str] | None:

@@ -91,7 +91,7 @@ def plan_records(path: str, doc: dict[str, Any]) -> list[Record]:
         set_by_code, refs, provider = configured.get(parsed.config_key, (None, {}, None))
         rtype = _type(path, rc, where, parsed.type) or parsed.type
         spec, _ = terraform_spec(rtype)
-        if set_by_code is not None and spec is not None:
+        if set_by_code is not None and spec is not None and spec.tf_computed:
             set_by_code = {**set_by_code, **dict.fromkeys(spec.tf_computed, True)}
         records[address] = Record(
             address=address,
