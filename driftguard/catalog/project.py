@@ -148,18 +148,26 @@ class _Read:
     key: str | None
 
 
-# (id of the attrs, id of the dialect) -> (the attrs, the dialect, their reads); the attrs
-# and dialects are the catalog's and this module's constants, kept alive here.
-_READS: dict[tuple[int, int], tuple[tuple[Attr, ...], Dialect, tuple[_Read, ...]]] = {}
+# (id of a catalog constant, id of the dialect) -> (the constant, the dialect, what
+# `_per_type` worked out of them); the constants (a type's attrs, a spec) and the dialects
+# are kept alive here, so that their ids are not reused. By id: hashing a spec hashes it
+# whole, each time.
+_PER_TYPE: dict[tuple[int, int], tuple[Any, Dialect, Any]] = {}
+
+
+def _per_type(of: Any, dialect: Dialect, work: Callable[[Any, Dialect], T]) -> T:
+    """`work(of, dialect)`, worked out once per type and dialect, not once per resource."""
+    found = _PER_TYPE.get((id(of), id(dialect)))
+    if found is not None and found[0] is of and found[1] is dialect:
+        done: T = found[2]
+        return done
+    value = work(of, dialect)
+    _PER_TYPE[(id(of), id(dialect))] = (of, dialect, value)
+    return value
 
 
 def _reads(attrs: tuple[Attr, ...], dialect: Dialect) -> tuple[_Read, ...]:
-    found = _READS.get((id(attrs), id(dialect)))
-    if found is not None and found[0] is attrs and found[1] is dialect:
-        return found[2]
-    reads = tuple(_read(a, dialect) for a in attrs)
-    _READS[(id(attrs), id(dialect))] = (attrs, dialect, reads)
-    return reads
+    return _per_type(attrs, dialect, lambda a, d: tuple(_read(attr, d) for attr in a))
 
 
 def _read(attr: Attr, dialect: Dialect) -> _Read:
@@ -270,19 +278,14 @@ def fold_into(parent: Resource, values: dict[str, Any], unknown: list[str],
 
 def links(spec: ResourceSpec, dialect: Dialect) -> tuple[tuple[Link, Attr], ...]:
     """The spec's links that this dialect resolves (it reads their `via`), each with its
-    `via` attribute (worked out once per type: loaders ask for every resource)."""
-    found = _LINKS.get((id(spec), id(dialect)))
-    if found is not None and found[0] is spec and found[1] is dialect:
-        return found[2]
+    `via` attribute."""
+    return _per_type(spec, dialect, _links)
+
+
+def _links(spec: ResourceSpec, dialect: Dialect) -> tuple[tuple[Link, Attr], ...]:
     vias = {a.name: a for a in spec.attrs}
-    resolved = tuple((link, vias[link.via]) for link in spec.links
-                     if dialect.paths(vias[link.via]))
-    _LINKS[(id(spec), id(dialect))] = (spec, dialect, resolved)
-    return resolved
-
-
-# As _READS: (id of the spec, id of the dialect) -> (the spec, the dialect, its links).
-_LINKS: dict[tuple[int, int], tuple[ResourceSpec, Dialect, tuple[tuple[Link, Attr], ...]]] = {}
+    return tuple((link, vias[link.via]) for link in spec.links
+                 if dialect.paths(vias[link.via]))
 
 
 def ids_of(resource: Resource, via: Attr) -> list[str] | None:
