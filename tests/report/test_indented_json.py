@@ -174,3 +174,18 @@ def test_a_json_report_is_what_json_dumps_writes(kind: str) -> None:
     sorted_text = json.dumps(content, sort_keys=True, separators=(",", ":"))
     assert doc["digest"] == "sha256:" + hashlib.sha256(sorted_text.encode()).hexdigest()
     assert (as_json(content) is None) == (kind == "big scan")  # the path it took
+
+
+def test_the_float_search_finds_what_the_plain_pattern_finds() -> None:
+    """as_json searches its text with each class of bytes written as one: it finds a
+    number with a fraction or an exponent exactly where the plain pattern does."""
+    import re
+
+    from driftguard.report.indented_json import _CLASSES, _FLOAT
+
+    plain = re.compile(rb"[:,\[]-?[0-9]+[.eE]")
+    rng = random.Random(5)
+    alphabet = b':,[]{}"-.eEaz0123456789'
+    for _ in range(20_000):
+        text = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert bool(plain.search(text)) == bool(_FLOAT.search(text.translate(_CLASSES))), text
