@@ -13,7 +13,8 @@
   ":")`): ASCII without DEL (json escapes the others, \\u00e9, \\u007f) and without a
   float (json writes 1e+16, msgspec 1e16); else None. Not for other documents: msgspec
   writes what json refuses (a set, a date) and NaN as null. `compact(doc)`: that text,
-  or json.dumps's; `indent(doc)`: `json.dumps(doc, indent=2)` of a document as_json took.
+  or json.dumps's (`by_json`); `indent(doc)`: `json.dumps(doc, indent=2)` of a document
+  as_json took.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ def compact(doc: Any, sort_keys: bool = False) -> str:
     """What `json.dumps(doc, separators=(",", ":"), sort_keys=sort_keys)` returns, for a
     document of JSON values only."""
     text = as_json(doc, sort_keys)
-    if text is not None:
-        return text.decode("ascii")
+    return text.decode("ascii") if text is not None else by_json(doc, sort_keys)
+
+
+def by_json(doc: Any, sort_keys: bool = False) -> str:
+    """`json.dumps(doc, separators=(",", ":"), sort_keys=sort_keys)` itself: where as_json
+    said None (a caller that asked it already)."""
     return json.dumps(doc, sort_keys=sort_keys, separators=(",", ":"))

@@ -42,11 +42,12 @@ def render(result: CheckResult) -> str:
         doc["regions"] = result.regions
         doc["timings"] = result.timings
         doc["units"] = result.units
-    content = indented_json.as_json(_content(doc), sort_keys=True)
-    if content is None:  # json.dumps writes the digest's text and the report's
-        doc["digest"] = digest(doc)
+    content = _content(doc)
+    text = indented_json.as_json(content, sort_keys=True)
+    if text is None:  # json.dumps writes the digest's text and the report's
+        doc["digest"] = _sha256(indented_json.by_json(content, sort_keys=True).encode())
         return indented_json.dumps(doc) + "\n"
-    doc["digest"] = _sha256(content)
+    doc["digest"] = _sha256(text)
     # The same values, and the version and the digest: ASCII strings without a float.
     return indented_json.indent(doc) + "\n"
 
