@@ -40,7 +40,14 @@ def explain(findings: Iterable[Finding], declared: Sequence[Resource],
         if res.id:
             by_identity[(res.type, res.id)].append(res)
     live_by_address = {(r.type, r.address): r for r in live}
-    declarations: dict[int, Declaration] = {}  # by id(resource): its findings share it
+    declarations: dict[int, Declaration] = {}  # by id(resource)
+
+    def declared_by(res: Resource) -> Declaration:  # one per resource: its findings share it
+        found = declarations.get(id(res))
+        if found is None:
+            found = declarations[id(res)] = declaration(res)
+        return found
+
     for f in findings:
         if f.source == "live":
             found = live_by_address.get((f.resource_type, f.resource_address))
@@ -49,8 +56,7 @@ def explain(findings: Iterable[Finding], declared: Sequence[Resource],
         else:
             own = by_key.get((f.origin, f.resource_address))
             twins = [own] if own is not None else []
-        f.why.declared_by = [declarations.get(id(d)) or declarations.setdefault(
-            id(d), declaration(d)) for d in twins]
+        f.why.declared_by = [declared_by(d) for d in twins]
 
 
 def changed_by(findings: Iterable[Finding], drifts: Iterable[Drift],

@@ -92,9 +92,10 @@ def project(attrs: tuple[Attr, ...], values: dict[str, Any], dialect: Dialect,
     plain = type(values) is dict
     for read in _reads(attrs, dialect):
         key = read.key
-        if key is not None and plain:  # what the general steps below do, for one key
-            unk = None if unknown is None else unknown.get(key) if type(
-                unknown) is dict else True
+        # One key of an object, with no unknown tree or one of objects (a plan's): read as
+        # the general steps below read it, without them.
+        if key is not None and plain and (unknown is None or type(unknown) is dict):
+            unk = unknown.get(key) if unknown is not None else None
             if unk is None or unk is False:
                 value = values.get(key)
                 if masked and contains_mask(value):

@@ -82,7 +82,7 @@ def test_what_json_cannot_write_is_refused_as_json_refuses_it() -> None:
         dumps({(1, 2): "tuple key"})
 
 
-# --- documents of JSON values (json_values, compact) -----------------------------------
+# --- documents of JSON values (as_json, compact, indent) --------------------------------
 
 
 def _json_values(rng: random.Random, depth: int = 0) -> Any:
