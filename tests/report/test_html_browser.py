@@ -103,6 +103,14 @@ def wait_rows(driver: Any, n: int) -> None:
     WebDriverWait(driver, 5).until(lambda d: shown_rows(d) == n)
 
 
+def wait_for(driver: Any, within: Any, selector: str) -> Any:
+    """The first element under `within` that `selector` matches, once the page has made it."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 5).until(
+        lambda _: next(iter(within.find_elements("css selector", selector)), None))
+
+
 def screenshot(driver: Any, path: Path, out: Path, width: int, height: int) -> dict[str, Any]:
     """A screenshot of the page at this window size, saved to `out`; its grey-level stats
     and whether the page fits the width (nothing to scroll sideways)."""
@@ -173,7 +181,7 @@ def test_filters_search_and_details_on_a_real_scan(chrome: Any, scan_report: Pat
     row = next(r for r in shown if r.get_attribute("data-c") == "changed")
     row.find_element("tag name", "summary").click()
     assert row.get_attribute("open") == "true"
-    why = row.find_element("css selector", "dl.why").text
+    why = wait_for(chrome, row, "dl.why").text  # built by the toggle event, a later task
     assert "p4d.24xlarge" in why and "p5.48xlarge" in why and "instance_type" in why
     search.clear()
     search.send_keys("no-such-thing-anywhere")
