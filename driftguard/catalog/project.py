@@ -89,12 +89,12 @@ def project(attrs: tuple[Attr, ...], values: dict[str, Any], dialect: Dialect,
     out: dict[str, Any] = {}
     unknown_names: list[str] = []
     strict = dialect.strict
-    plain = type(values) is dict
+    # One key of an object, with no unknown tree or one of objects (a plan's), is read as
+    # the general steps below read it, without them.
+    inline = type(values) is dict and (unknown is None or type(unknown) is dict)
     for read in _reads(attrs, dialect):
         key = read.key
-        # One key of an object, with no unknown tree or one of objects (a plan's): read as
-        # the general steps below read it, without them.
-        if key is not None and plain and (unknown is None or type(unknown) is dict):
+        if key is not None and inline:
             unk = unknown.get(key) if unknown is not None else None
             if unk is None or unk is False:
                 value = values.get(key)
