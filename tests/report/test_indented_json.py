@@ -41,50 +41,6 @@ def test_corners_are_written_as_json_writes_them(doc: Any, ensure_ascii: bool) -
     assert dumps(doc, ensure_ascii) == json.dumps(doc, indent=2, ensure_ascii=ensure_ascii)
 
 
-def _random_doc(rng: random.Random, depth: int = 0) -> Any:
-    scalars = [None, True, False, rng.randint(-10**20, 10**20), rng.uniform(-1e6, 1e6),
-               rng.random() * 10 ** rng.randint(-30, 30),
-               "".join(chr(rng.choice([rng.randint(0, 127), rng.randint(128, 0x10FFFF)]))
-                       for _ in range(rng.randint(0, 6)))]
-    if depth > 4 or rng.random() < 0.4:
-        return rng.choice([s for s in scalars if not isinstance(s, str) or
-                           all(not 0xD800 <= ord(c) <= 0xDFFF for c in s)])
-    if rng.random() < 0.5:
-        return [_random_doc(rng, depth + 1) for _ in range(rng.randint(0, 4))]
-    return {f"k{rng.randint(0, 99)}\u00e9": _random_doc(rng, depth + 1)
-            for _ in range(rng.randint(0, 4))}
-
-
-def test_random_documents() -> None:
-    rng = random.Random(19)
-    for _ in range(500):
-        doc = _random_doc(rng)
-        for ensure_ascii in (True, False):
-            assert dumps(doc, ensure_ascii) == json.dumps(doc, indent=2,
-                                                          ensure_ascii=ensure_ascii)
-
-
-def test_the_corpus_plans_and_states(corpus_dir: Path) -> None:
-    files = sorted([*corpus_dir.glob("plan/*.json"), *corpus_dir.glob("state/*.json")])
-    assert files
-    for path in files:
-        try:
-            doc = json.loads(path.read_bytes())
-        except ValueError:
-            continue  # the corpus's malformed files
-        assert dumps(doc) == json.dumps(doc, indent=2), path
-
-
-def test_what_json_cannot_write_is_refused_as_json_refuses_it() -> None:
-    with pytest.raises(TypeError, match="not JSON serializable"):
-        dumps({"a": {1, 2}})
-    with pytest.raises(TypeError, match="keys must be"):
-        dumps({(1, 2): "tuple key"})
-
-
-# --- documents of JSON values (as_json, compact, indent) --------------------------------
-
-
 def _json_values(rng: random.Random, depth: int = 0) -> Any:
     """A document of JSON values: every escape and kind of text, floats of every form."""
     text = "".join(chr(rng.choice([rng.randint(0, 0x7F), rng.randint(0x20, 0x7E),
@@ -101,6 +57,38 @@ def _json_values(rng: random.Random, depth: int = 0) -> Any:
     keys = [text, "b", "a", "B", "_", "a a", "\x01", "\x7f", "\u00e9", "k1.5", "1e16"]
     return {rng.choice(keys) + str(rng.randint(0, 3)): _json_values(rng, depth + 1)
             for _ in range(rng.randint(0, 5))}
+
+
+def test_random_documents() -> None:
+    rng = random.Random(19)
+    for _ in range(500):
+        doc = _json_values(rng)
+        for ensure_ascii in (True, False):
+            assert dumps(doc, ensure_ascii) == json.dumps(doc, indent=2,
+                                                          ensure_ascii=ensure_ascii)
+
+
+def test_the_corpus_plans_and_states(corpus_dir: Path) -> None:
+    files = sorted([*corpus_dir.glob("plan/*.json"), *corpus_dir.glob("state/*.json")])
+    assert files
+    for path in files:
+        try:
+            doc = json.loads(path.read_bytes())
+        except ValueError:
+            continue  # the corpus's malformed files
+        assert dumps(doc) == json.dumps(doc, indent=2), path
+        assert compact(doc, sort_keys=True) == json.dumps(doc, sort_keys=True,
+                                                          separators=(",", ":")), path
+
+
+def test_what_json_cannot_write_is_refused_as_json_refuses_it() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        dumps({"a": {1, 2}})
+    with pytest.raises(TypeError, match="keys must be"):
+        dumps({(1, 2): "tuple key"})
+
+
+# --- documents of JSON values (as_json, compact, indent) --------------------------------
 
 
 def test_json_values_are_written_as_json_writes_them() -> None:
@@ -143,16 +131,6 @@ def test_a_report_document_is_written_by_msgspec(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr("driftguard.report.indented_json.json", SimpleNamespace(dumps=refused))
     assert as_json(doc) is not None
     assert (indent(doc), compact(doc, sort_keys=True)) == expected
-
-
-def test_the_corpus_plans_and_states_as_json_values(corpus_dir: Path) -> None:
-    for path in sorted([*corpus_dir.glob("plan/*.json"), *corpus_dir.glob("state/*.json")]):
-        try:
-            doc = json.loads(path.read_bytes())
-        except ValueError:
-            continue
-        assert compact(doc, sort_keys=True) == json.dumps(doc, sort_keys=True,
-                                                          separators=(",", ":")), path
 
 
 @pytest.mark.parametrize("kind", ["check", "big scan"])
