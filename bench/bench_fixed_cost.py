@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=9, help="rounds (default 9)")
     parser.add_argument("--workdir", type=Path, help="keep the generated plans here")
     args = parser.parse_args(argv)
+    if args.runs < 1 or args.size <= 10:
+        parser.error("--runs must be at least 1 and --size more than 10 (the small plan)")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     python = sys.executable
