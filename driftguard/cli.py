@@ -266,6 +266,7 @@ def _load_config(args: argparse.Namespace) -> Config:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    _prefetch(args.files[0])  # read while the pipeline's modules load
     from driftguard import pipeline
 
     config = _load_config(args)
@@ -281,6 +282,14 @@ def _run_check(args: argparse.Namespace) -> int:
         _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
+
+
+def _prefetch(path: Path) -> None:
+    from driftguard.globs import is_magic
+    from driftguard.locations import is_s3, prefetch
+
+    if not is_s3(str(path)) and not is_magic(str(path)):
+        prefetch(path)
 
 
 def _cfn_parameters(args: argparse.Namespace) -> dict[str, str]:

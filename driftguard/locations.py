@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,16 @@ def read_file(path: str | Path, problem: str = "cannot read file",
               limit: int = DEFAULT_MAX_INPUT_MB * MB) -> bytes:
     """A local regular file's bytes, at most `limit` of them; anything else (a directory,
     a FIFO that would block forever, /dev/zero that never ends) or a larger file is
-    `PATH: <problem>: <why>`, before anything is read."""
+    `PATH: <problem>: <why>`, before anything is read. A file that `prefetch` read is
+    taken from there, if it is still the file that was read."""
+    data = _take(path, limit)
+    if data is None:
+        data, _ = _read(path, problem, limit)
+    return data
+
+
+def _read(path: str | Path, problem: str, limit: int) -> tuple[bytes, os.stat_result]:
+    """read_file's read: (the bytes, the file's status when it was opened)."""
     try:
         # O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -78,7 +88,60 @@ def read_file(path: str | Path, problem: str = "cannot read file",
         os.close(fd)
     if len(data) > limit:
         raise InputError(path, f"{problem}: {too_big(None, limit)}")
-    return data
+    return data, info
+
+
+# prefetch's reads, by path: the thread, and what it read (the bytes and the file's
+# status when it was opened), once it has read it.
+_prefetched: dict[str, tuple[threading.Thread, list[tuple[bytes, os.stat_result]]]] = {}
+_prefetched_lock = threading.Lock()
+
+
+def prefetch(path: str | Path) -> None:
+    """Start reading a local file in a thread, for read_file to take: a check reads its
+    first input while it imports its modules (the read, a system call, lets the
+    interpreter go on). Only a read that succeeded, within the default size limit, is
+    kept; a failure is left for read_file to meet and name."""
+    key, found = os.fspath(path), []
+
+    def read() -> None:
+        try:
+            found.append(_read(key, "", DEFAULT_MAX_INPUT_MB * MB))
+        except Exception:  # noqa: BLE001, S110 - read_file meets it again, and names it
+            pass
+
+    thread = threading.Thread(target=read, name="driftguard-prefetch", daemon=True)
+    with _prefetched_lock:
+        if key in _prefetched:
+            return
+        _prefetched[key] = (thread, found)
+    thread.start()
+
+
+def _take(path: str | Path, limit: int) -> bytes | None:
+    """The bytes prefetch read for `path`, once, if they are within `limit` and the path
+    still names the file they were read from (device, inode, size, mtime); else None."""
+    if not _prefetched:
+        return None
+    with _prefetched_lock:
+        pending = _prefetched.pop(os.fspath(path), None)
+    if pending is None:
+        return None
+    thread, found = pending
+    thread.join()
+    if not found:
+        return None
+    data, info = found[0]
+    try:
+        now = os.stat(path)
+    except OSError:
+        return None
+    same = _identity(info) == _identity(now)
+    return data if same and len(data) <= limit else None
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def read_s3(url: str, s3_client: S3Client, suffix: str, what: str,
