@@ -266,30 +266,26 @@ def _load_config(args: argparse.Namespace) -> Config:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    _prefetch(args.files[0])  # read while the pipeline's modules load
-    from driftguard import pipeline
+    from driftguard.locations import prefetched
 
-    config = _load_config(args)
-    if args.show_values:
-        config = config.with_overrides(scan={"show_values": True})
-    from driftguard.policy.conftest import DEFAULT_NAMESPACE, Namespaces
+    with prefetched(args.files[0]):  # read while the pipeline's modules load
+        from driftguard import pipeline
 
-    namespaces = Namespaces(tuple(args.namespace) or (DEFAULT_NAMESPACE,), args.all_namespaces)
-    with pipeline.no_gc():  # the reports too: a collection would walk the whole plan
-        result = pipeline.check(args.files, config, args.policy,
-                                cfn_parameters=_cfn_parameters(args), namespaces=namespaces)
-        _remember(args, result)
-        _write_reports(args, result)
+        config = _load_config(args)
+        if args.show_values:
+            config = config.with_overrides(scan={"show_values": True})
+        from driftguard.policy.conftest import DEFAULT_NAMESPACE, Namespaces
+
+        namespaces = Namespaces(tuple(args.namespace) or (DEFAULT_NAMESPACE,),
+                                args.all_namespaces)
+        with pipeline.no_gc():  # the reports too: a collection would walk the whole plan
+            result = pipeline.check(args.files, config, args.policy,
+                                    cfn_parameters=_cfn_parameters(args),
+                                    namespaces=namespaces)
+            _remember(args, result)
+            _write_reports(args, result)
     _post_to_slack(args, config, result)
     return _exit_code(result)
-
-
-def _prefetch(path: Path) -> None:
-    from driftguard.globs import is_magic
-    from driftguard.locations import is_s3, prefetch
-
-    if not is_s3(str(path)) and not is_magic(str(path)):
-        prefetch(path)
 
 
 def _cfn_parameters(args: argparse.Namespace) -> dict[str, str]:

@@ -13,6 +13,7 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def read_file(path: str | Path, problem: str = "cannot read file",
               limit: int = DEFAULT_MAX_INPUT_MB * MB) -> bytes:
     """A local regular file's bytes, at most `limit` of them; anything else (a directory,
     a FIFO that would block forever, /dev/zero that never ends) or a larger file is
-    `PATH: <problem>: <why>`, before anything is read. A file that `prefetch` read is
+    `PATH: <problem>: <why>`, before anything is read. A file that `prefetched` read is
     taken from there, if it is still the file that was read."""
     data = _take(path, limit)
     if data is None:
@@ -91,18 +92,24 @@ def _read(path: str | Path, problem: str, limit: int) -> tuple[bytes, os.stat_re
     return data, info
 
 
-# prefetch's reads, by path: the thread, and what it read (the bytes and the file's
+# prefetched's reads, by path: the thread, and what it read (the bytes and the file's
 # status when it was opened), once it has read it.
 _prefetched: dict[str, tuple[threading.Thread, list[tuple[bytes, os.stat_result]]]] = {}
 _prefetched_lock = threading.Lock()
 
 
-def prefetch(path: str | Path) -> None:
-    """Start reading a local file in a thread, for read_file to take: a check reads its
-    first input while it imports its modules (the read, a system call, lets the
-    interpreter go on). Only a read that succeeded, within the default size limit, is
-    kept; a failure is left for read_file to meet and name."""
+@contextmanager
+def prefetched(path: str | Path) -> Iterator[None]:
+    """While the block runs, read_file takes `path` from a read started now in a thread:
+    a check reads its first input while it imports its modules (the read, a system call,
+    lets the interpreter go on). Only a read that succeeded, within the default size
+    limit, is kept (a failure is left for read_file to meet and name); what the block did
+    not take is dropped at its end. A location that is not one file (s3://, a glob) is
+    not read."""
     key, found = os.fspath(path), []
+    if is_s3(key) or is_magic(key):
+        yield
+        return
 
     def read() -> None:
         try:
@@ -112,14 +119,17 @@ def prefetch(path: str | Path) -> None:
 
     thread = threading.Thread(target=read, name="driftguard-prefetch", daemon=True)
     with _prefetched_lock:
-        if key in _prefetched:
-            return
         _prefetched[key] = (thread, found)
     thread.start()
+    try:
+        yield
+    finally:
+        with _prefetched_lock:
+            _prefetched.pop(key, None)
 
 
 def _take(path: str | Path, limit: int) -> bytes | None:
-    """The bytes prefetch read for `path`, once, if they are within `limit` and the path
+    """The bytes `prefetched` read for `path`, once, if they are within `limit` and the path
     still names the file they were read from (device, inode, size, mtime); else None."""
     if not _prefetched:
         return None
