@@ -141,7 +141,7 @@ def _take(path: str | Path, limit: int) -> bytes | None:
     thread.join()
     if not found:
         return None
-    data, info = found[0]
+    data, info = found.pop()  # the block holds the list: not the bytes, from here on
     try:
         now = os.stat(path)
     except OSError:

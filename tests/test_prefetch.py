@@ -6,9 +6,11 @@ writes it)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -42,6 +44,17 @@ def test_a_prefetched_file_is_read_once(tmp_path: Path, reads: list[str]) -> Non
         assert reads == [str(path)]  # the thread's read, taken
         assert read_file(path) == b'{"format_version": "1.2"}'  # taken once: read again
         assert reads == [str(path)] * 2
+
+
+def test_the_block_lets_the_bytes_go_once_taken(tmp_path: Path) -> None:
+    """The loader frees a plan's bytes once parsed: the block must not hold them to its
+    end (a 10,000-resource check peaked 1.29x higher when it did)."""
+    path = tmp_path / "plan.json"
+    path.write_bytes(b"[" + b"0," * 100_000 + b"0]")
+    with prefetched(path):
+        data = read_file(path)
+        holders = [r for r in gc.get_referrers(data) if not isinstance(r, FrameType)]
+        assert holders == []
 
 
 def test_a_file_changed_since_is_read_as_it_is_now(tmp_path: Path) -> None:
