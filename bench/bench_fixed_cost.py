@@ -12,9 +12,9 @@ Each round runs, one after the other, as their own processes (bench_check.run_on
   interpreter  PYTHON -c pass
   pydantic     PYTHON -c "<import pydantic, define and build one model>"
   imports      PYTHON -c "import driftguard.cli, driftguard.pipeline"
-  check 10     CMD check PLAN-10 --format json
+  check 10     PYTHON -m driftguard check PLAN-10 --format json
   floor        the floor of bench_check.py on PLAN-N (json.load, GC off)
-  check N      CMD check PLAN-N --format json
+  check N      PYTHON -m driftguard check PLAN-N --format json   (this checkout)
 
 The bound is what a check would take that paid nothing fixed but the interpreter and
 pydantic, and did today's per-resource work: pydantic + (check N - check 10), in time and
